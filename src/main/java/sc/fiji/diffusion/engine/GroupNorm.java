@@ -1,0 +1,82 @@
+package sc.fiji.diffusion.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Group normalization (Wu and He 2018) for DJL, which has no such block. Folding (batch, group) into
+ * the channel axis of a 1 x (B*G) x rest array turns it into batch normalization in training mode,
+ * which PyTorch runs as one fused kernel; measured faster here than mean/variance by hand. Statistics
+ * come from the whole spatial extent of the input, so a tiled evaluation must use tiles at least as
+ * large as the training patch.
+ */
+public final class GroupNorm extends AbstractBlock {
+
+	private static final byte VERSION = 1;
+
+	private final int groups;
+	private final float epsilon;
+	private final Parameter gamma, beta;
+
+	public GroupNorm(final int groups, final int channels) {
+		super(VERSION);
+		if (groups < 1 || channels % groups != 0) {
+			throw new IllegalArgumentException("GroupNorm needs channels (" + channels +
+				") divisible by groups (" + groups + ").");
+		}
+		this.groups = groups;
+		this.epsilon = 1e-5f;
+		gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
+			.optShape(new Shape(channels)).build());
+		beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA)
+			.optShape(new Shape(channels)).build());
+	}
+
+	@Override
+	protected NDList forwardInternal(final ParameterStore store, final NDList inputs,
+		final boolean training, final PairList<String, Object> params)
+	{
+		final NDArray x = inputs.singletonOrThrow();
+		final NDArray g = store.getValue(gamma, x.getDevice(), training);
+		final NDArray b = store.getValue(beta, x.getDevice(), training);
+		return new NDList(normalize(x, groups, epsilon).mul(g.reshape(1, -1, 1, 1)).add(b.reshape(1, -1,
+			1, 1)));
+	}
+
+	/** Normalizes each (sample, group) of an (N, C, H, W) array to zero mean and unit variance. */
+	static NDArray normalize(final NDArray x, final int groups, final float epsilon) {
+		final Shape s = x.getShape();
+		final long rows = s.get(0) * groups;
+		final NDManager m = x.getManager();
+		final NDArray folded = x.reshape(1, rows, -1);
+		// Running statistics are required by the kernel and thrown away (momentum 1 keeps them), and
+		// the per-channel affine step follows outside, so weight and bias are identity here. The four
+		// must be distinct arrays: the kernel writes the running ones in place.
+		final NDArray runningMean = m.zeros(new Shape(rows), x.getDataType(), x.getDevice());
+		final NDArray runningVar = m.ones(new Shape(rows), x.getDataType(), x.getDevice());
+		final NDArray weight = m.ones(new Shape(rows), x.getDataType(), x.getDevice());
+		final NDArray bias = m.zeros(new Shape(rows), x.getDataType(), x.getDevice());
+		return BatchNorm.batchNorm(folded, runningMean, runningVar, weight, bias, 1, 1f, epsilon, true)
+			.singletonOrThrow().reshape(s);
+	}
+
+	@Override
+	public Shape[] getOutputShapes(final Shape[] inputShapes) {
+		return new Shape[] { inputShapes[0] };
+	}
+
+	@Override
+	protected void initializeChildBlocks(final NDManager manager, final DataType dataType,
+		final Shape... inputShapes)
+	{
+		// no children
+	}
+}

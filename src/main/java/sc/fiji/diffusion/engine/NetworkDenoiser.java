@@ -1,0 +1,158 @@
+package sc.fiji.diffusion.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+
+/**
+ * A trained network seen as a denoiser. The family decides how the network is conditioned and what
+ * it predicts:
+ * <ul>
+ * <li>DDPM: the network sees {@code x / sqrt(1 + sigma^2)} (the VP state) and the fractional timestep
+ * {@code t(sigma)}, and predicts the noise; {@code D = x - sigma * eps}.</li>
+ * <li>NCSN: EDM preconditioning (Karras et al. 2022): input {@code c_in x}, label from log sigma,
+ * {@code D = c_skip x + c_out F}. Its score {@code (D - x)/sigma^2} is the NCSN score network.</li>
+ * </ul>
+ * The training losses live here too, next to the parameterization they belong to.
+ */
+public final class NetworkDenoiser implements Denoiser, AutoCloseable {
+
+	/** Data standard deviation assumed by EDM's preconditioning, for images scaled to [-1, 1]. */
+	public static final double SIGMA_DATA = 0.5;
+
+	private final Family family;
+	private final NoiseSchedule schedule;
+	private final UNet network;
+	private final NDManager manager;
+	private final ParameterStore store;
+	/** DDPM: log-SNR per timestep on the device, to find t(sigma) without reading back. */
+	private final NDArray logSnrTable;
+	/**
+	 * Constants as device arrays: an arithmetic op with a Java number copies it to the device and
+	 * waits for the device, once per op.
+	 */
+	private final NDArray one, minusTwo, sigmaData, sigmaDataSquared, logSigmaMin, labelScale;
+
+	/**
+	 * @param manager owns the network's parameters (its device is the model's device); the network
+	 *          must already be initialized on it
+	 */
+	public NetworkDenoiser(final Family family, final NoiseSchedule schedule, final UNet network,
+		final NDManager manager)
+	{
+		if (family == Family.DDPM && !(schedule instanceof VpSchedule)) {
+			throw new IllegalArgumentException("A DDPM model needs a linear or cosine beta schedule.");
+		}
+		if (family == Family.NCSN && !(schedule instanceof VeSchedule)) {
+			throw new IllegalArgumentException("An NCSN model needs a geometric sigma schedule.");
+		}
+		this.family = family;
+		this.schedule = schedule;
+		this.network = network;
+		this.manager = manager;
+		this.store = new ParameterStore(manager, false);
+		if (schedule instanceof VpSchedule vp) {
+			final double[] t = vp.logSnrTable();
+			final float[] f = new float[t.length];
+			for (int i = 0; i < t.length; i++) f[i] = (float) t[i];
+			logSnrTable = manager.create(f);
+		}
+		else {
+			logSnrTable = null;
+		}
+		one = manager.create(1f);
+		minusTwo = manager.create(-2f);
+		sigmaData = manager.create((float) SIGMA_DATA);
+		sigmaDataSquared = manager.create((float) (SIGMA_DATA * SIGMA_DATA));
+		final double lo = Math.log(schedule.sigmaMin()), hi = Math.log(schedule.sigmaMax());
+		logSigmaMin = manager.create((float) lo);
+		labelScale = manager.create((float) (1000 / (hi - lo)));
+	}
+
+	public Family family() {
+		return family;
+	}
+
+	public NoiseSchedule schedule() {
+		return schedule;
+	}
+
+	public UNet network() {
+		return network;
+	}
+
+	public NDManager manager() {
+		return manager;
+	}
+
+	@Override
+	public NDArray denoise(final NDArray x, final NDArray sigma) {
+		return denoise(x, sigma, false);
+	}
+
+	/** The denoiser with gradients recorded when training. */
+	public NDArray denoise(final NDArray x, final NDArray sigma, final boolean training) {
+		final NDArray s = Denoiser.perSample(sigma, x);
+		if (family == Family.DDPM) {
+			final NDArray in = x.div(s.square().add(one).sqrt());
+			final NDArray eps = run(in, timestep(sigma), training);
+			return x.sub(s.mul(eps));
+		}
+		final NDArray var = s.square().add(sigmaDataSquared);
+		final NDArray cIn = one.div(var.sqrt());
+		final NDArray cSkip = sigmaDataSquared.div(var);
+		final NDArray cOut = s.mul(cIn).mul(sigmaData);
+		final NDArray f = run(x.mul(cIn), noiseLabel(sigma), training);
+		return x.mul(cSkip).add(f.mul(cOut));
+	}
+
+	/**
+	 * Training loss on clean images x0 (N, C, H, W), unit Gaussian noise of the same shape, and
+	 * per-sample sigmas (N): DDPM's noise MSE, or NCSN's denoising score matching weighted by sigma^2
+	 * ({@code sigma^2 |s - target|^2 = |D - x0|^2 / sigma^2}).
+	 */
+	public NDArray loss(final NDArray x0, final NDArray noise, final NDArray sigma) {
+		final NDArray s = Denoiser.perSample(sigma, x0);
+		final NDArray x = x0.add(noise.mul(s));
+		final NDArray d = denoise(x, sigma, true);
+		if (family == Family.DDPM) {
+			return Denoiser.noise(x, d, sigma).sub(noise).square().mean();
+		}
+		return d.sub(x0).div(s).square().mean();
+	}
+
+	private NDArray run(final NDArray input, final NDArray label, final boolean training) {
+		return network.forward(store, new NDList(input, label), training).singletonOrThrow();
+	}
+
+	/**
+	 * DDPM's fractional timestep for each sigma, by linear interpolation in log-SNR, computed on the
+	 * device.
+	 */
+	NDArray timestep(final NDArray sigma) {
+		final long n = logSnrTable.size();
+		final NDArray lambda = sigma.log().mul(minusTwo).reshape(-1, 1);
+		// Entries above lambda = index of the first entry at or below it; counting from the second
+		// entry gives the index before it (no arithmetic with a Java number, see the constants).
+		final NDArray table = logSnrTable.reshape(1, -1);
+		final NDArray hi = table.gt(lambda).toType(DataType.INT64, false).sum(new int[] { 1 }).clip(1,
+			n - 1);
+		final NDArray lo = table.get(":, 1:").gt(lambda).toType(DataType.INT64, false).sum(new int[] {
+			1 }).clip(0, n - 2);
+		final NDArray lLo = logSnrTable.take(lo), lHi = logSnrTable.take(hi);
+		final NDArray frac = lLo.sub(lambda.reshape(-1)).div(lLo.sub(lHi));
+		return lo.toType(DataType.FLOAT32, false).add(frac).clip(0, n - 1);
+	}
+
+	/** NCSN's label: log sigma mapped linearly so the trained range spans [0, 1000], like timesteps. */
+	NDArray noiseLabel(final NDArray sigma) {
+		return sigma.log().sub(logSigmaMin).mul(labelScale);
+	}
+
+	@Override
+	public void close() {
+		manager.close();
+	}
+}
