@@ -35,9 +35,9 @@ public final class GroupNorm extends AbstractBlock {
 		this.groups = groups;
 		this.epsilon = 1e-5f;
 		gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
-			.optShape(new Shape(channels)).build());
+			.optShape(new Shape(channels, 1, 1)).build());
 		beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA)
-			.optShape(new Shape(channels)).build());
+			.optShape(new Shape(channels, 1, 1)).build());
 	}
 
 	@Override
@@ -47,8 +47,9 @@ public final class GroupNorm extends AbstractBlock {
 		final NDArray x = inputs.singletonOrThrow();
 		final NDArray g = store.getValue(gamma, x.getDevice(), training);
 		final NDArray b = store.getValue(beta, x.getDevice(), training);
-		return new NDList(normalize(x, groups, epsilon).mul(g.reshape(1, -1, 1, 1)).add(b.reshape(1, -1,
-			1, 1)));
+		// Shaped (C, 1, 1) so they broadcast without a reshape: a reshape of a parameter would be a
+		// new array in the parameters' manager, one per call, never freed.
+		return new NDList(normalize(x, groups, epsilon).mul(g).add(b));
 	}
 
 	/** Normalizes each (sample, group) of an (N, C, H, W) array to zero mean and unit variance. */

@@ -33,7 +33,10 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	 * Constants as device arrays: an arithmetic op with a Java number copies it to the device and
 	 * waits for the device, once per op.
 	 */
-	private final NDArray one, minusTwo, sigmaData, sigmaDataSquared, logSigmaMin, labelScale;
+	private final NDArray one, minusOne, minusHalf, minusTwo, sigmaData, sigmaDataSquared,
+		logSigmaMin, labelScale;
+	/** The log-SNR table as a row, and without its first entry, for {@link #timestep}. */
+	private final NDArray tableRow, tableRowTail;
 
 	/**
 	 * @param manager owns the network's parameters (its device is the model's device); the network
@@ -63,6 +66,10 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 			logSnrTable = null;
 		}
 		one = manager.create(1f);
+		minusOne = manager.create(-1f);
+		minusHalf = manager.create(-0.5f);
+		tableRow = logSnrTable == null ? null : logSnrTable.reshape(1, -1);
+		tableRowTail = logSnrTable == null ? null : logSnrTable.get("1:").reshape(1, -1);
 		minusTwo = manager.create(-2f);
 		sigmaData = manager.create((float) SIGMA_DATA);
 		sigmaDataSquared = manager.create((float) (SIGMA_DATA * SIGMA_DATA));
@@ -101,8 +108,8 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 			return x.sub(s.mul(eps));
 		}
 		final NDArray var = s.square().add(sigmaDataSquared);
-		final NDArray cIn = one.div(var.sqrt());
-		final NDArray cSkip = sigmaDataSquared.div(var);
+		final NDArray cIn = var.pow(minusHalf);
+		final NDArray cSkip = var.pow(minusOne).mul(sigmaDataSquared);
 		final NDArray cOut = s.mul(cIn).mul(sigmaData);
 		final NDArray f = run(x.mul(cIn), noiseLabel(sigma), training);
 		return x.mul(cSkip).add(f.mul(cOut));
@@ -129,19 +136,21 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 
 	/**
 	 * DDPM's fractional timestep for each sigma, by linear interpolation in log-SNR, computed on the
-	 * device.
+	 * device. Every result attaches to the manager of the caller's arrays, never to the model's.
 	 */
 	NDArray timestep(final NDArray sigma) {
 		final long n = logSnrTable.size();
 		final NDArray lambda = sigma.log().mul(minusTwo).reshape(-1, 1);
 		// Entries above lambda = index of the first entry at or below it; counting from the second
 		// entry gives the index before it (no arithmetic with a Java number, see the constants).
-		final NDArray table = logSnrTable.reshape(1, -1);
-		final NDArray hi = table.gt(lambda).toType(DataType.INT64, false).sum(new int[] { 1 }).clip(1,
+		final NDArray hi = lambda.lt(tableRow).toType(DataType.INT64, false).sum(new int[] { 1 }).clip(1,
 			n - 1);
-		final NDArray lo = table.get(":, 1:").gt(lambda).toType(DataType.INT64, false).sum(new int[] {
-			1 }).clip(0, n - 2);
-		final NDArray lLo = logSnrTable.take(lo), lHi = logSnrTable.take(hi);
+		final NDArray lo = lambda.lt(tableRowTail).toType(DataType.INT64, false).sum(new int[] { 1 })
+			.clip(0, n - 2);
+		// take() with the caller's manager: results of a long-lived array must not pile up in the
+		// model's manager.
+		final NDArray lLo = logSnrTable.take(sigma.getManager(), lo);
+		final NDArray lHi = logSnrTable.take(sigma.getManager(), hi);
 		final NDArray frac = lLo.sub(lambda.reshape(-1)).div(lLo.sub(lHi));
 		return lo.toType(DataType.FLOAT32, false).add(frac).clip(0, n - 1);
 	}

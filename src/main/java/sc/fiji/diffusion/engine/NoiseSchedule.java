@@ -24,6 +24,30 @@ public interface NoiseSchedule {
 	/** The schedule as written in a model card. */
 	Map<String, Object> describe();
 
+	/** Rebuilds a schedule from its card entry (see {@link #describe()}). */
+	static NoiseSchedule fromCard(final Map<?, ?> m) {
+		final Object type = m.get("type");
+		if ("linear".equals(type)) {
+			return VpSchedule.linear(number(m, "timesteps").intValue(), number(m, "beta_start")
+				.doubleValue(), number(m, "beta_end").doubleValue());
+		}
+		if ("cosine".equals(type)) return VpSchedule.cosine(number(m, "timesteps").intValue());
+		if ("geometric".equals(type)) {
+			return new VeSchedule(number(m, "sigma_min").doubleValue(), number(m, "sigma_max")
+				.doubleValue());
+		}
+		throw new IllegalArgumentException("Unknown schedule type '" + type +
+			"': use linear, cosine (DDPM) or geometric (NCSN).");
+	}
+
+	private static Number number(final Map<?, ?> m, final String key) {
+		final Object v = m.get(key);
+		if (!(v instanceof Number n)) {
+			throw new IllegalArgumentException("The schedule lacks the number '" + key + "'.");
+		}
+		return n;
+	}
+
 	/** Rejects step counts that no sampler can honour. */
 	static void requirePositiveSteps(final int steps) {
 		if (steps < 1) {

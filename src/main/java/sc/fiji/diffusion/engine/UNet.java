@@ -103,7 +103,7 @@ public final class UNet extends AbstractBlock {
 				.sizeMultiple() + ", got " + h + " x " + wd + ".");
 		}
 		final NDArray f = ps.getValue(frequencies, x.getDevice(), training);
-		final NDArray angles = label.reshape(-1, 1).mul(f.reshape(1, -1));
+		final NDArray angles = label.reshape(-1, 1).mul(f);
 		NDArray emb = angles.sin().concat(angles.cos(), 1);
 		emb = embedIn.forward(ps, new NDList(emb), training).singletonOrThrow();
 		emb = embedOut.forward(ps, new NDList(silu(emb)), training).singletonOrThrow();

@@ -1,0 +1,87 @@
+package sc.fiji.diffusion.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Adam (Kingma and Ba 2015) with gradient-norm clipping, whose moments can be saved: DJL's own Adam
+ * keeps them private, so a run resumed from a checkpoint would restart its moments from zero and
+ * follow a different path.
+ */
+final class Adam {
+
+	private final double learningRate, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, maxNorm;
+	private final Map<String, NDArray> first = new LinkedHashMap<>(), second = new LinkedHashMap<>();
+	private long step;
+
+	Adam(final double learningRate, final double maxNorm) {
+		this.learningRate = learningRate;
+		this.maxNorm = maxNorm;
+	}
+
+	long step() {
+		return step;
+	}
+
+	/** One update of every parameter from its gradient; grad mode must be off. */
+	void update(final Map<String, NDArray> parameters, final NDManager manager) {
+		step++;
+		for (final Map.Entry<String, NDArray> e : parameters.entrySet()) {
+			first.computeIfAbsent(e.getKey(), k -> manager.zeros(e.getValue().getShape()));
+			second.computeIfAbsent(e.getKey(), k -> manager.zeros(e.getValue().getShape()));
+		}
+		// Temporaries of this update live and die in a sub-manager.
+		try (NDManager sub = manager.newSubManager()) {
+			sub.tempAttachAll(parameters.values().toArray(new NDArray[0]));
+			sub.tempAttachAll(first.values().toArray(new NDArray[0]));
+			sub.tempAttachAll(second.values().toArray(new NDArray[0]));
+			apply(parameters);
+		}
+	}
+
+	private void apply(final Map<String, NDArray> parameters) {
+		// Global norm over all gradients, then one scale factor: clipping by norm keeps rare large
+		// gradients (tiny sigma in NCSN) from wrecking the weights.
+		NDArray sumSquares = null;
+		for (final NDArray p : parameters.values()) {
+			final NDArray s = p.getGradient().square().sum();
+			sumSquares = sumSquares == null ? s : sumSquares.add(s);
+		}
+		final NDArray scale = sumSquares.sqrt().add(1e-12).pow(-1).mul(maxNorm).minimum(1);
+		final double c1 = 1 - Math.pow(beta1, step), c2 = 1 - Math.pow(beta2, step);
+		for (final Map.Entry<String, NDArray> e : parameters.entrySet()) {
+			final NDArray p = e.getValue();
+			final NDArray g = p.getGradient().mul(scale);
+			final NDArray m = first.get(e.getKey());
+			final NDArray v = second.get(e.getKey());
+			m.muli(beta1).addi(g.mul(1 - beta1));
+			v.muli(beta2).addi(g.square().mul(1 - beta2));
+			p.subi(m.div(c1).div(v.div(c2).sqrt().add(epsilon)).mul(learningRate));
+		}
+	}
+
+	/** Moments as host tensors, keyed "m/NAME" and "v/NAME", plus the step. */
+	void save(final Map<String, TensorFile.Tensor> out) {
+		for (final Map.Entry<String, NDArray> e : first.entrySet()) {
+			out.put("adam_m/" + e.getKey(), Checkpoint.toHost(e.getValue()));
+			out.put("adam_v/" + e.getKey(), Checkpoint.toHost(second.get(e.getKey())));
+		}
+	}
+
+	void load(final Map<String, TensorFile.Tensor> in, final long atStep, final NDManager manager) {
+		first.clear();
+		second.clear();
+		for (final Map.Entry<String, TensorFile.Tensor> e : in.entrySet()) {
+			if (e.getKey().startsWith("adam_m/")) {
+				first.put(e.getKey().substring(7), Checkpoint.toDevice(e.getValue(), manager));
+			}
+			else if (e.getKey().startsWith("adam_v/")) {
+				second.put(e.getKey().substring(7), Checkpoint.toDevice(e.getValue(), manager));
+			}
+		}
+		step = atStep;
+	}
+}

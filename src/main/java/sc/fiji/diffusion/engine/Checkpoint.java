@@ -1,0 +1,66 @@
+package sc.fiji.diffusion.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Moves network parameters between the device and host tensors, by name, with shape checks. */
+public final class Checkpoint {
+
+	private Checkpoint() {}
+
+	static TensorFile.Tensor toHost(final NDArray a) {
+		return new TensorFile.Tensor(a.getShape().getShape(), HostReads.floats(a));
+	}
+
+	static NDArray toDevice(final TensorFile.Tensor t, final NDManager manager) {
+		return manager.create(t.values(), new Shape(t.shape()));
+	}
+
+	/** All parameters of an initialized block, keyed by their stable names. */
+	public static Map<String, TensorFile.Tensor> weights(final Block block) {
+		final Map<String, TensorFile.Tensor> out = new LinkedHashMap<>();
+		for (final Pair<String, Parameter> p : block.getParameters()) {
+			out.put(p.getKey(), toHost(p.getValue().getArray()));
+		}
+		return out;
+	}
+
+	/**
+	 * Copies weights into an initialized block, in place.
+	 *
+	 * @param prefix prefix of the keys in {@code weights} ("" for a model file)
+	 * @throws IllegalArgumentException naming the first missing or mis-shaped tensor: the file was made
+	 *           for another network
+	 */
+	public static void load(final Block block, final Map<String, TensorFile.Tensor> weights,
+		final String prefix)
+	{
+		int expected = 0;
+		for (final Pair<String, Parameter> p : block.getParameters()) {
+			expected++;
+			final TensorFile.Tensor t = weights.get(prefix + p.getKey());
+			if (t == null) {
+				throw new IllegalArgumentException("The weights lack tensor '" + p.getKey() +
+					"': they belong to another network than the model card describes.");
+			}
+			final Shape shape = p.getValue().getArray().getShape();
+			if (!shape.equals(new Shape(t.shape()))) {
+				throw new IllegalArgumentException("Tensor '" + p.getKey() + "' has shape " + new Shape(t
+					.shape()) + " in the weights but " + shape + " in the network the card describes.");
+			}
+			p.getValue().getArray().set(t.values());
+		}
+		final long present = weights.keySet().stream().filter(k -> k.startsWith(prefix)).count();
+		if (present != expected) {
+			throw new IllegalArgumentException("The weights hold " + present + " tensors, the network " +
+				expected + ": they belong to another network than the model card describes.");
+		}
+	}
+}

@@ -1,0 +1,27 @@
+package sc.fiji.diffusion.engine;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Fresh Gaussian noise for the sampler's steps, drawn on the device. Seeded by (seed, step) so a run
+ * is reproducible on the same device and the draw of one step does not depend on how many draws
+ * happened before it.
+ */
+@FunctionalInterface
+public interface NoiseSource {
+
+	/** Unit normal noise of the given shape, on the manager's device. */
+	NDArray normal(NDManager manager, Shape shape, int step);
+
+	/** Noise from the engine's generator, reseeded for every step. */
+	static NoiseSource seeded(final long seed) {
+		return (manager, shape, step) -> {
+			final long mixed = seed * 0x9E3779B97F4A7C15L + (step + 1) * 0xD6E8FEB86659FD93L;
+			Engine.getEngine(manager.getEngine().getEngineName()).setRandomSeed((int) (mixed ^ mixed >>> 32));
+			return manager.randomNormal(shape);
+		};
+	}
+}

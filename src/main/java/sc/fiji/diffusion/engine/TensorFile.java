@@ -1,0 +1,142 @@
+package sc.fiji.diffusion.engine;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A named set of float tensors and a text header, in one file: model weights, and checkpoints (weights,
+ * EMA, optimizer moments). Host-side data only; written to a temporary name and then moved, so a crash
+ * never leaves a half-written file under the real name.
+ */
+public final class TensorFile {
+
+	private static final int MAGIC = 0x44494a54; // "DIJT"
+	private static final int VERSION = 1;
+
+	/** One tensor: shape and row-major values. */
+	public record Tensor(long[] shape, float[] values) {
+
+		public Tensor {
+			long n = 1;
+			for (final long d : shape) n *= d;
+			if (n != values.length) {
+				throw new IllegalArgumentException("Shape " + Arrays.toString(shape) + " does not hold " +
+					values.length + " values.");
+			}
+		}
+	}
+
+	private final String header;
+	private final Map<String, Tensor> tensors;
+
+	public TensorFile(final String header, final Map<String, Tensor> tensors) {
+		this.header = header == null ? "" : header;
+		this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+	}
+
+	public String header() {
+		return header;
+	}
+
+	public Map<String, Tensor> tensors() {
+		return tensors;
+	}
+
+	public void write(final Path file) throws IOException {
+		final Path dir = file.toAbsolutePath().getParent();
+		Files.createDirectories(dir);
+		final Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".part");
+		try {
+			try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files
+				.newOutputStream(tmp), 1 << 16)))
+			{
+				out.writeInt(MAGIC);
+				out.writeInt(VERSION);
+				final byte[] h = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				out.writeInt(h.length);
+				out.write(h);
+				out.writeInt(tensors.size());
+				for (final Map.Entry<String, Tensor> e : tensors.entrySet()) {
+					out.writeUTF(e.getKey());
+					final long[] shape = e.getValue().shape();
+					out.writeInt(shape.length);
+					for (final long d : shape) out.writeLong(d);
+					final float[] v = e.getValue().values();
+					out.writeInt(v.length);
+					for (final float f : v) out.writeFloat(f);
+				}
+			}
+			moveIntoPlace(tmp, file);
+		}
+		finally {
+			Files.deleteIfExists(tmp);
+		}
+	}
+
+	/** Moves a finished temporary file over the target, atomically where the file system allows. */
+	public static void moveIntoPlace(final Path tmp, final Path target) throws IOException {
+		try {
+			Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (final AtomicMoveNotSupportedException e) {
+			Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+		}
+	}
+
+	/**
+	 * @throws IOException with a message naming the file when it is not a tensor file or is cut short
+	 */
+	public static TensorFile read(final Path file) throws IOException {
+		try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file),
+			1 << 16)))
+		{
+			if (in.readInt() != MAGIC) {
+				throw new IOException(file + " is not a Diffusion-IJ tensor file.");
+			}
+			final int version = in.readInt();
+			if (version != VERSION) {
+				throw new IOException(file + " has format version " + version + "; this plugin reads " +
+					VERSION + ". Update the plugin or re-export the model.");
+			}
+			final byte[] h = new byte[checkedCount(in.readInt(), 1 << 24, file)];
+			in.readFully(h);
+			final int count = checkedCount(in.readInt(), 1 << 20, file);
+			final Map<String, Tensor> tensors = new LinkedHashMap<>();
+			for (int i = 0; i < count; i++) {
+				final String name = in.readUTF();
+				final long[] shape = new long[checkedCount(in.readInt(), 16, file)];
+				for (int d = 0; d < shape.length; d++) shape[d] = in.readLong();
+				final float[] v = new float[checkedCount(in.readInt(), Integer.MAX_VALUE - 8, file)];
+				for (int j = 0; j < v.length; j++) v[j] = in.readFloat();
+				try {
+					tensors.put(name, new Tensor(shape, v));
+				}
+				catch (final IllegalArgumentException e) {
+					throw new IOException(file + ": tensor " + name + ": " + e.getMessage(), e);
+				}
+			}
+			if (in.read() != -1) throw new IOException(file + " has trailing bytes: it is corrupted.");
+			return new TensorFile(new String(h, java.nio.charset.StandardCharsets.UTF_8), tensors);
+		}
+		catch (final EOFException e) {
+			throw new IOException(file + " is cut short: it is corrupted or still being written.", e);
+		}
+	}
+
+	private static int checkedCount(final int n, final int max, final Path file) throws IOException {
+		if (n < 0 || n > max) throw new IOException(file + " is corrupted (bad count " + n + ").");
+		return n;
+	}
+}

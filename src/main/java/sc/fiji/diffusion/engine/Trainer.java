@@ -1,0 +1,273 @@
+package sc.fiji.diffusion.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.util.Pair;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a denoising network of either family: DDPM's noise-prediction loss on continuous timesteps
+ * (so fractional timesteps are served), NCSN's denoising score matching on log-uniform sigmas. Keeps
+ * an exponential moving average of the weights, which is what a model ships. Every random number of
+ * step k comes from (seed, k), so a run resumed from a checkpoint at step k follows the uninterrupted
+ * run exactly.
+ */
+public final class Trainer implements AutoCloseable {
+
+	/** What defines a training run; saved in every checkpoint. */
+	public record Config(Family family, NoiseSchedule schedule, UNetConfig network, int patch,
+		int batch, double learningRate, double emaDecay, long seed)
+	{
+
+		public Config {
+			if (family == Family.DDPM != schedule instanceof VpSchedule) {
+				throw new IllegalArgumentException("Family " + family.key() + " does not fit schedule " +
+					schedule.describe().get("type") + ".");
+			}
+			if (patch < network.sizeMultiple() || patch % network.sizeMultiple() != 0) {
+				throw new IllegalArgumentException("Patch size must be a positive multiple of " + network
+					.sizeMultiple() + ", got " + patch + ".");
+			}
+			if (batch < 1) throw new IllegalArgumentException("Batch size must be at least 1.");
+			if (!(learningRate > 0)) throw new IllegalArgumentException("Learning rate must be positive.");
+			if (!(emaDecay >= 0 && emaDecay < 1)) {
+				throw new IllegalArgumentException("EMA decay must be in [0, 1).");
+			}
+		}
+
+		Map<String, Object> describe() {
+			final Map<String, Object> m = new LinkedHashMap<>();
+			m.put("family", family.key());
+			m.put("schedule", schedule.describe());
+			m.put("network", network.describe());
+			m.put("patch", patch);
+			m.put("batch", batch);
+			m.put("learning_rate", learningRate);
+			m.put("ema_decay", emaDecay);
+			m.put("seed", seed);
+			return m;
+		}
+
+		static Config fromMap(final Map<?, ?> m) {
+			return new Config(Family.parse((String) m.get("family")), NoiseSchedule.fromCard((Map<?, ?>) m
+				.get("schedule")), UNetConfig.fromCard((Map<?, ?>) m.get("network")), ((Number) m.get(
+					"patch")).intValue(), ((Number) m.get("batch")).intValue(), ((Number) m.get(
+						"learning_rate")).doubleValue(), ((Number) m.get("ema_decay")).doubleValue(),
+				((Number) m.get("seed")).longValue());
+		}
+	}
+
+	/** What a listener hears after each step. */
+	public record Progress(long step, double loss, double averageLoss, double secondsPerStep,
+		double seconds)
+	{}
+
+	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+	private final Config config;
+	private final PatchSource data;
+	private final NDManager manager;
+	private final UNet network;
+	private final NetworkDenoiser denoiser;
+	private final Adam adam;
+	private final Map<String, NDArray> trainable = new LinkedHashMap<>();
+	private final Map<String, NDArray> ema = new LinkedHashMap<>();
+	private long step;
+	private double seconds;
+	private double averageLoss = Double.NaN;
+
+	public Trainer(final Config config, final PatchSource data, final Device device) {
+		this.config = config;
+		this.data = data;
+		manager = NDManager.newBaseManager(device);
+		network = new UNet(config.network(), 1);
+		Engine.getInstance().setRandomSeed((int) config.seed());
+		network.initialize(manager, DataType.FLOAT32, new Shape(config.batch(), 1, config.patch(), config
+			.patch()), new Shape(config.batch()));
+		denoiser = new NetworkDenoiser(config.family(), config.schedule(), network, manager);
+		adam = new Adam(config.learningRate(), 1.0);
+		for (final Pair<String, Parameter> p : network.getParameters()) {
+			final NDArray a = p.getValue().getArray();
+			if (p.getValue().requiresGradient()) trainable.put(p.getKey(), a);
+			ema.put(p.getKey(), a.duplicate());
+		}
+	}
+
+	public Config config() {
+		return config;
+	}
+
+	public long step() {
+		return step;
+	}
+
+	public double seconds() {
+		return seconds;
+	}
+
+	/** One optimizer step on a fresh batch; returns its loss. */
+	public double trainStep() {
+		final long start = System.nanoTime();
+		final SplittableRandom random = randomOfStep(config.seed(), step);
+		final int b = config.batch(), p = config.patch(), n = p * p;
+		final float[] x0 = new float[b * n], noise = new float[b * n], sigma = new float[b];
+		for (int i = 0; i < b; i++) {
+			final float[] patch = data.patch(random, p);
+			if (patch.length != n) {
+				throw new IllegalStateException("Patch source gave " + patch.length + " values for a " + p +
+					" x " + p + " patch.");
+			}
+			System.arraycopy(patch, 0, x0, i * n, n);
+			sigma[i] = (float) sampleSigma(random);
+		}
+		for (int i = 0; i < noise.length; i++) noise[i] = (float) random.nextGaussian();
+		final double loss;
+		try (NDManager sub = manager.newSubManager()) {
+			final Shape shape = new Shape(b, 1, p, p);
+			try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+				final NDArray l = denoiser.loss(sub.create(x0, shape), sub.create(noise, shape), sub.create(
+					sigma));
+				gc.backward(l);
+				loss = HostReads.scalar(l);
+			}
+			Autograd.off();
+			if (!Double.isFinite(loss)) {
+				throw new IllegalStateException("Training diverged at step " + step + " (loss " + loss +
+					"): lower the learning rate or check the data for NaN.");
+			}
+			adam.update(trainable, manager);
+			updateEma(sub);
+			for (final NDArray a : trainable.values()) Autograd.zeroGradient(a);
+		}
+		step++;
+		seconds += (System.nanoTime() - start) / 1e9;
+		averageLoss = Double.isNaN(averageLoss) ? loss : 0.98 * averageLoss + 0.02 * loss;
+		return loss;
+	}
+
+	/** DDPM: uniform continuous timestep; NCSN: log-uniform sigma. */
+	private double sampleSigma(final SplittableRandom random) {
+		if (config.schedule() instanceof VpSchedule vp) {
+			return vp.sigma(random.nextDouble() * (vp.timesteps() - 1));
+		}
+		final double lo = Math.log(config.schedule().sigmaMin()), hi = Math.log(config.schedule()
+			.sigmaMax());
+		return Math.exp(lo + random.nextDouble() * (hi - lo));
+	}
+
+	private void updateEma(final NDManager sub) {
+		// Warm-up as in common practice: early on, the average follows the weights more closely.
+		final double decay = Math.min(config.emaDecay(), (1.0 + step) / (10.0 + step));
+		for (final Map.Entry<String, NDArray> e : ema.entrySet()) {
+			final NDArray weights = network.getParameters().get(e.getKey()).getArray();
+			sub.tempAttachAll(weights, e.getValue());
+			e.getValue().muli(decay).addi(weights.mul(1 - decay));
+		}
+	}
+
+	static SplittableRandom randomOfStep(final long seed, final long step) {
+		return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + 1);
+	}
+
+	/** Trains until {@code totalSteps}, reporting each step and checkpointing every so often. */
+	public void train(final long totalSteps, final Path checkpoint,
+		final double checkpointEverySeconds, final java.util.function.Consumer<Progress> listener)
+		throws IOException
+	{
+		double lastSave = seconds;
+		while (step < totalSteps) {
+			if (Thread.currentThread().isInterrupted()) break;
+			final double before = seconds;
+			final double loss = trainStep();
+			if (listener != null) {
+				listener.accept(new Progress(step, loss, averageLoss, seconds - before, seconds));
+			}
+			if (checkpoint != null && (seconds - lastSave >= checkpointEverySeconds || step == totalSteps)) {
+				save(checkpoint);
+				lastSave = seconds;
+			}
+		}
+	}
+
+	/** The moving-average weights: what a model ships. */
+	public Map<String, TensorFile.Tensor> emaWeights() {
+		final Map<String, TensorFile.Tensor> out = new LinkedHashMap<>();
+		for (final Map.Entry<String, NDArray> e : ema.entrySet()) {
+			out.put(e.getKey(), Checkpoint.toHost(e.getValue()));
+		}
+		return out;
+	}
+
+	/** Everything needed to continue: weights, EMA, optimizer moments, step, wall time. */
+	public void save(final Path file) throws IOException {
+		final Map<String, TensorFile.Tensor> t = new LinkedHashMap<>();
+		for (final Map.Entry<String, TensorFile.Tensor> e : Checkpoint.weights(network).entrySet()) {
+			t.put("param/" + e.getKey(), e.getValue());
+		}
+		for (final Map.Entry<String, TensorFile.Tensor> e : emaWeights().entrySet()) {
+			t.put("ema/" + e.getKey(), e.getValue());
+		}
+		adam.save(t);
+		final Map<String, Object> header = new LinkedHashMap<>();
+		header.put("step", step);
+		header.put("seconds", seconds);
+		header.put("average_loss", averageLoss);
+		header.put("data", data.toString());
+		header.put("config", config.describe());
+		new TensorFile(GSON.toJson(header), t).write(file);
+	}
+
+	/** Continues a run from its checkpoint, with its own configuration. */
+	public static Trainer resume(final Path file, final PatchSource data, final Device device)
+		throws IOException
+	{
+		final TensorFile f = TensorFile.read(file);
+		final Map<?, ?> header = GSON.fromJson(f.header(), Map.class);
+		if (header == null || !(header.get("config") instanceof Map<?, ?> c)) {
+			throw new IOException(file + " is not a training checkpoint (no configuration).");
+		}
+		final Trainer t = new Trainer(Config.fromMap(c), data, device);
+		try {
+			Checkpoint.load(t.network, f.tensors(), "param/");
+			for (final Map.Entry<String, NDArray> e : t.ema.entrySet()) {
+				final TensorFile.Tensor saved = f.tensors().get("ema/" + e.getKey());
+				if (saved == null) throw new IOException(file + " lacks EMA tensor " + e.getKey() + ".");
+				e.getValue().set(saved.values());
+			}
+			t.step = ((Number) header.get("step")).longValue();
+			t.seconds = ((Number) header.get("seconds")).doubleValue();
+			final Object avg = header.get("average_loss");
+			t.averageLoss = avg instanceof Number n ? n.doubleValue() : Double.NaN;
+			t.adam.load(f.tensors(), t.step, t.manager);
+			return t;
+		}
+		catch (final RuntimeException e) {
+			t.close();
+			throw e;
+		}
+	}
+
+	/** A denoiser over the current (not averaged) weights, for tests and validation. */
+	public NetworkDenoiser denoiser() {
+		return denoiser;
+	}
+
+	@Override
+	public void close() {
+		manager.close();
+	}
+}
