@@ -159,6 +159,31 @@ public final class Trainer implements AutoCloseable {
 		return loss;
 	}
 
+	/**
+	 * Loss of the current weights on batches fixed by {@code seed} (same patches, noise and sigmas at
+	 * every call): a validation number that moves only when the weights do.
+	 */
+	public double evaluate(final long seed, final int batches) {
+		Autograd.off();
+		double total = 0;
+		for (int k = 0; k < batches; k++) {
+			final SplittableRandom random = randomOfStep(seed, k);
+			final int b = config.batch(), p = config.patch(), n = p * p;
+			final float[] x0 = new float[b * n], noise = new float[b * n], sigma = new float[b];
+			for (int i = 0; i < b; i++) {
+				System.arraycopy(data.patch(random, p), 0, x0, i * n, n);
+				sigma[i] = (float) sampleSigma(random);
+			}
+			for (int i = 0; i < noise.length; i++) noise[i] = (float) random.nextGaussian();
+			try (NDManager sub = manager.newSubManager()) {
+				final Shape shape = new Shape(b, 1, p, p);
+				total += HostReads.scalar(denoiser.loss(sub.create(x0, shape), sub.create(noise, shape), sub
+					.create(sigma)));
+			}
+		}
+		return total / batches;
+	}
+
 	/** DDPM: uniform continuous timestep; NCSN: log-uniform sigma. */
 	private double sampleSigma(final SplittableRandom random) {
 		if (config.schedule() instanceof VpSchedule vp) {

@@ -1,0 +1,103 @@
+package sc.fiji.diffusion.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class TrainerTest {
+
+	static final UNetConfig TINY = new UNetConfig(new int[] { 8, 16 }, 1, 4, 16);
+
+	/** Tiny data: smooth blobs at random places, a structure a tiny net learns in a few steps. */
+	static final PatchSource BLOBS = (random, size) -> {
+		final float[] p = new float[size * size];
+		final double cx = random.nextDouble() * size, cy = random.nextDouble() * size;
+		for (int y = 0; y < size; y++) {
+			for (int x = 0; x < size; x++) {
+				final double r2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
+				p[y * size + x] = (float) (2 * Math.exp(-r2 / 18) - 1);
+			}
+		}
+		return p;
+	};
+
+	static Trainer.Config config(final Family family) {
+		final NoiseSchedule s = family == Family.DDPM ? VpSchedule.linear(1000, 1e-4, 0.02)
+			: new VeSchedule(0.01, 20);
+		return new Trainer.Config(family, s, TINY, 16, 8, 2e-3, 0.99, 5);
+	}
+
+	@ParameterizedTest
+	@EnumSource(Family.class)
+	void aFewStepsLowerTheValidationLoss(final Family family) {
+		try (Trainer t = new Trainer(config(family), BLOBS, Device.cpu())) {
+			final double before = t.evaluate(99, 4);
+			for (int i = 0; i < 60; i++) t.trainStep();
+			final double after = t.evaluate(99, 4);
+			assertTrue(after < 0.9 * before, family + ": validation loss " + before + " -> " + after);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Family.class)
+	void aResumedRunFollowsTheUninterruptedOne(final Family family, @TempDir final Path dir)
+		throws IOException
+	{
+		final double[] straight = new double[6];
+		try (Trainer t = new Trainer(config(family), BLOBS, Device.cpu())) {
+			for (int i = 0; i < 6; i++) straight[i] = t.trainStep();
+		}
+		final double[] resumed = new double[6];
+		final Path checkpoint = dir.resolve("run.ckpt");
+		try (Trainer t = new Trainer(config(family), BLOBS, Device.cpu())) {
+			for (int i = 0; i < 3; i++) resumed[i] = t.trainStep();
+			t.save(checkpoint);
+		}
+		try (Trainer t = Trainer.resume(checkpoint, BLOBS, Device.cpu())) {
+			assertEquals(3, t.step());
+			for (int i = 3; i < 6; i++) resumed[i] = t.trainStep();
+		}
+		assertArrayEquals(straight, resumed, 1e-6 * Math.abs(straight[5]), family +
+			": loss trajectory changed after resuming");
+	}
+
+	@Test
+	void aCheckpointThatIsCutShortIsRefusedWithItsName(@TempDir final Path dir) throws IOException {
+		final Path checkpoint = dir.resolve("run.ckpt");
+		try (Trainer t = new Trainer(config(Family.NCSN), BLOBS, Device.cpu())) {
+			t.trainStep();
+			t.save(checkpoint);
+		}
+		final byte[] all = Files.readAllBytes(checkpoint);
+		Files.write(checkpoint, java.util.Arrays.copyOf(all, all.length / 2));
+		final IOException e = assertThrows(IOException.class, () -> Trainer.resume(checkpoint, BLOBS,
+			Device.cpu()));
+		assertTrue(e.getMessage().contains("run.ckpt") && e.getMessage().contains("corrupted"), e
+			.getMessage());
+	}
+
+	@Test
+	void nanInTheDataStopsTrainingWithAMessage() {
+		final PatchSource broken = (random, size) -> {
+			final float[] p = BLOBS.patch(random, size);
+			p[3] = Float.NaN;
+			return p;
+		};
+		try (Trainer t = new Trainer(config(Family.DDPM), broken, Device.cpu())) {
+			final IllegalStateException e = assertThrows(IllegalStateException.class, t::trainStep);
+			assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+		}
+	}
+}
