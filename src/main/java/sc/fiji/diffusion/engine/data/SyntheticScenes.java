@@ -1,5 +1,6 @@
 package sc.fiji.diffusion.engine.data;
 
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -13,7 +14,13 @@ import java.util.SplittableRandom;
  * Objects are scattered with a density per pixel, never per image, and are also placed in a margin
  * around the field of view. Together with the analytic (rather than per-image) brightness
  * normalisation this makes a small scene statistically indistinguishable from a crop of a large
- * one, which matters when models are trained on patches and applied to whole images.
+ * one, which matters when models are trained on patches and applied to whole images. The one
+ * exception: a view that would contain no object at all gets one at full amplitude, because a structure-free
+ * training patch teaches a restoration model nothing. This only happens when the view is smaller
+ * than the typical object spacing.
+ * <p>
+ * Output is bit-identical for the same arguments on any JVM: Java 17 arithmetic is strict and all
+ * transcendental functions come from {@link StrictMath}, whose results are platform-independent.
  * <p>
  * Instances are not thread-safe; {@link #scene} is a pure function and may be called concurrently.
  */
@@ -57,7 +64,7 @@ public final class SyntheticScenes {
     public float[] next(int height, int width) {
         // Validate before touching the stream so a rejected call leaves the sequence unchanged.
         checkSize(height, width);
-        Kind kind = KINDS[stream.nextInt(KINDS.length)];
+        Kind kind = KINDS[below(stream, KINDS.length)];
         return next(kind, height, width);
     }
 
@@ -74,8 +81,9 @@ public final class SyntheticScenes {
     }
 
     /**
-     * Renders a scene, optionally without the PSF blur. The unblurred variant shares every random
-     * draw with the blurred one, so the two differ only by the optics; tests rely on that.
+     * Renders a scene, optionally skipping the PSF blur. Both variants share the same structure
+     * layer (including the gains that anticipate the blur), so they differ only by the optics;
+     * tests rely on that.
      */
     static float[] render(Kind kind, int height, int width, long seed, boolean applyPsf) {
         Objects.requireNonNull(kind, "kind must not be null");
@@ -94,7 +102,7 @@ public final class SyntheticScenes {
         // The canvas extends beyond the image by the kernel radius, so the mirrored boundary of
         // the blur only ever touches pixels that are cropped away afterwards.
         int pad = kernelRadius(psfSigma);
-        Canvas canvas = new Canvas(height + 2 * pad, width + 2 * pad, applyPsf ? psfSigma : 0.0);
+        Canvas canvas = new Canvas(height, width, pad, psfSigma);
         switch (kind) {
             case FILAMENTS -> renderFilaments(rng, canvas);
             case NUCLEI -> renderNuclei(rng, canvas);
@@ -139,8 +147,8 @@ public final class SyntheticScenes {
      * at its amplitude whatever the PSF size.
      */
     private static void renderFilaments(SplittableRandom rng, Canvas c) {
-        double lengthDensity = uniform(rng, 0.008, 0.05); // pixels of filament per pixel of area
-        double meanLength = uniform(rng, 40, 220);
+        double lengthDensity = uniform(rng, 0.012, 0.05); // pixels of filament per pixel of area
+        double meanLength = uniform(rng, 30, 180);
         double wiggle = uniform(rng, 0.02, 0.12);          // radians per sqrt(pixel)
         double bendBias = uniform(rng, 0.0, 0.012);        // radians per pixel
         double minAmplitude = uniform(rng, 0.25, 0.7);
@@ -155,28 +163,37 @@ public final class SyntheticScenes {
         double areaW = c.width + 2 * margin;
         double areaH = c.height + 2 * margin;
         long count = poisson(rng, lengthDensity * areaW * areaH / meanLength);
-        double step = 0.5;
-        double stepNoise = wiggle * Math.sqrt(step);
         for (long i = 0; i < count; i++) {
             double length = meanLength * uniform(rng, 0.5, 1.5);
             double cx = uniform(rng, -margin, c.width + margin);
             double cy = uniform(rng, -margin, c.height + margin);
             double angle = mainAngle + angleSpread * (rng.nextDouble() - 0.5);
-            double turn = bendBias * (2 * rng.nextDouble() - 1);
-            double weight = gain * step * uniform(rng, minAmplitude, 1.0);
-            int steps = (int) Math.round(0.5 * length / step);
-            // Grow both halves from the centre so the centre is uniformly distributed.
-            for (int half = 0; half < 2; half++) {
-                double x = cx;
-                double y = cy;
-                double theta = half == 0 ? angle : angle + Math.PI;
-                double halfTurn = half == 0 ? turn : -turn; // keeps one consistent arc
-                for (int s = 0; s < steps; s++) {
-                    theta += halfTurn * step + stepNoise * rng.nextGaussian();
-                    x += step * Math.cos(theta);
-                    y += step * Math.sin(theta);
-                    c.splat(x, y, weight);
-                }
+            double amplitude = uniform(rng, minAmplitude, 1.0);
+            traceFilament(rng, c, cx, cy, angle, length, amplitude * gain, wiggle, bendBias);
+        }
+        if (c.visibleDeposits == 0) {
+            double angle = mainAngle + angleSpread * (rng.nextDouble() - 0.5);
+            traceFilament(rng, c, c.visibleX(rng), c.visibleY(rng), angle, meanLength, gain, wiggle, bendBias);
+        }
+    }
+
+    private static void traceFilament(SplittableRandom rng, Canvas c, double cx, double cy, double angle,
+                                      double length, double lineDensity, double wiggle, double bendBias) {
+        double step = 0.5;
+        double stepNoise = wiggle * Math.sqrt(step);
+        double turn = bendBias * (2 * rng.nextDouble() - 1);
+        int steps = (int) Math.round(0.5 * length / step);
+        // Grow both halves from the centre so the centre is uniformly distributed.
+        for (int half = 0; half < 2; half++) {
+            double x = cx;
+            double y = cy;
+            double theta = half == 0 ? angle : angle + Math.PI;
+            double halfTurn = half == 0 ? turn : -turn; // keeps one consistent arc
+            for (int s = 0; s < steps; s++) {
+                theta += halfTurn * step + stepNoise * gaussian(rng);
+                x += step * StrictMath.cos(theta);
+                y += step * StrictMath.sin(theta);
+                c.splat(x, y, lineDensity * step);
             }
         }
     }
@@ -185,6 +202,10 @@ public final class SyntheticScenes {
      * Nuclei are irregular ellipses with a soft rim, a slight dome, chromatin-like texture and
      * darker nucleoli. Centres are dart-thrown with a minimum spacing so nuclei touch but rarely
      * stack, and overlaps take the maximum so touching nuclei do not double in brightness.
+     * <p>
+     * Proposals form a Poisson process and every non-conflicting one is kept. Stopping at a target
+     * count instead would bias density: the accepted count saturates as the field fills, so the
+     * larger relative spread of targets in small fields would lower their mean coverage.
      */
     private static void renderNuclei(SplittableRandom rng, Canvas c) {
         double meanRadius = uniform(rng, 6, 20);
@@ -205,7 +226,8 @@ public final class SyntheticScenes {
         double meanArea = Math.PI * meanRadius * meanRadius * (1 + minAspect) / 2;
         double areaW = c.width + 2 * margin;
         double areaH = c.height + 2 * margin;
-        long target = poisson(rng, coverage * areaW * areaH / meanArea);
+        // Proposing more than the coverage asks for compensates the rejected proposals.
+        long proposals = poisson(rng, 1.5 * coverage * areaW * areaH / meanArea);
 
         // Dart throwing on a bucket grid whose cells are at least one maximal diameter wide, so
         // only the 3x3 neighbourhood can hold conflicting nuclei.
@@ -213,15 +235,16 @@ public final class SyntheticScenes {
         int gridW = (int) Math.ceil(areaW / bucket) + 1;
         int gridH = (int) Math.ceil(areaH / bucket) + 1;
         int[] head = new int[gridW * gridH];
-        java.util.Arrays.fill(head, -1);
-        int capacity = (int) Math.min(target, Integer.MAX_VALUE - 8L);
+        Arrays.fill(head, -1);
+        int capacity = (int) Math.min(proposals, Integer.MAX_VALUE - 8L);
         double[] px = new double[capacity];
         double[] py = new double[capacity];
         double[] pr = new double[capacity];
         int[] nextInBucket = new int[capacity];
         int placed = 0;
+        boolean anyVisible = false;
         float[] texture = null;
-        for (long attempt = 0; attempt < 4 * target && placed < capacity; attempt++) {
+        for (int proposal = 0; proposal < capacity; proposal++) {
             double x = uniform(rng, -margin, c.width + margin);
             double y = uniform(rng, -margin, c.height + margin);
             double a = meanRadius * uniform(rng, 0.75, 1.25);
@@ -242,6 +265,18 @@ public final class SyntheticScenes {
             Nucleus n = new Nucleus(rng, x, y, a, b, irregularity, uniform(rng, minAmplitude, 1.0),
                     edgeWidth, dome, nucleolusDepth);
             if (texture == null && n.touches(c)) {
+                texture = textureField(textureSeed, c.height, c.width, textureSigma);
+            }
+            n.stamp(c, texture, textureStrength);
+            // Counts nuclei whose body, not just the faint edge of their rim, reaches the view.
+            anyVisible |= c.boxInView(x, y, radius);
+        }
+        if (!anyVisible) {
+            double a = meanRadius * uniform(rng, 0.75, 1.25);
+            double b = a * uniform(rng, minAspect, 1.0);
+            Nucleus n = new Nucleus(rng, c.visibleX(rng), c.visibleY(rng), a, b, irregularity, 1.0,
+                    edgeWidth, dome, nucleolusDepth);
+            if (texture == null) {
                 texture = textureField(textureSeed, c.height, c.width, textureSigma);
             }
             n.stamp(c, texture, textureStrength);
@@ -302,8 +337,8 @@ public final class SyntheticScenes {
             this.a = a;
             this.b = b;
             double angle = uniform(rng, 0, Math.PI);
-            this.cos = Math.cos(angle);
-            this.sin = Math.sin(angle);
+            this.cos = StrictMath.cos(angle);
+            this.sin = StrictMath.sin(angle);
             this.amplitude = amplitude;
             this.edgeWidth = edgeWidth;
             this.dome = dome;
@@ -311,12 +346,12 @@ public final class SyntheticScenes {
                 harmonics[i] = irregularity * (2 * rng.nextDouble() - 1);
             }
             this.extent = a * (1 + 3 * irregularity) + 2 * edgeWidth + 1;
-            this.nucleoli = rng.nextInt(4);
+            this.nucleoli = below(rng, 4);
             for (int i = 0; i < nucleoli; i++) {
                 double r = 0.5 * b * Math.sqrt(rng.nextDouble());
                 double t = uniform(rng, 0, 2 * Math.PI);
-                nucleolus[3 * i] = x + r * Math.cos(t);
-                nucleolus[3 * i + 1] = y + r * Math.sin(t);
+                nucleolus[3 * i] = x + r * StrictMath.cos(t);
+                nucleolus[3 * i + 1] = y + r * StrictMath.sin(t);
                 nucleolus[3 * i + 2] = b * uniform(rng, 0.12, 0.28);
             }
             this.nucleolusDepth = nucleolusDepth;
@@ -390,7 +425,7 @@ public final class SyntheticScenes {
      * cytoplasm rather than spreading uniformly.
      */
     private static void renderPuncta(SplittableRandom rng, Canvas c) {
-        double density = uniform(rng, 0.001, 0.012);  // spots per pixel
+        double density = uniform(rng, 0.0015, 0.012);  // spots per pixel
         double maxSize = uniform(rng, 0.5, 1.5);      // intrinsic sigma, pixels
         double minAmplitude = uniform(rng, 0.15, 0.5);
         double dimBias = uniform(rng, 1.0, 3.0);       // > 1 favours dim spots
@@ -403,11 +438,12 @@ public final class SyntheticScenes {
         long count = poisson(rng, density * areaW * areaH);
         double psfVariance = c.psfSigma * c.psfSigma;
         float[] stamp = new float[0];
+        boolean anyVisible = false;
         for (long i = 0; i < count; i++) {
             double x = uniform(rng, -margin, c.width + margin);
             double y = uniform(rng, -margin, c.height + margin);
             double size = uniform(rng, 0.2, maxSize);
-            double amplitude = minAmplitude + (1 - minAmplitude) * Math.pow(rng.nextDouble(), dimBias);
+            double amplitude = minAmplitude + (1 - minAmplitude) * StrictMath.pow(rng.nextDouble(), dimBias);
             double keep = 1 - clustering * 0.5 * (1 - cluster.at(x + margin, y + margin));
             if (rng.nextDouble() >= keep) {
                 continue;
@@ -415,6 +451,12 @@ public final class SyntheticScenes {
             // Pixel sampling adds about 1/12 pixel^2 to the variance of the blurred spot.
             double mass = amplitude * 2 * Math.PI * (size * size + psfVariance + 1.0 / 12.0);
             stamp = c.gaussian(x, y, size, mass, stamp);
+            anyVisible |= c.inView(x, y);
+        }
+        if (!anyVisible) {
+            double size = uniform(rng, 0.2, maxSize);
+            double mass = 2 * Math.PI * (size * size + psfVariance + 1.0 / 12.0);
+            c.gaussian(c.visibleX(rng), c.visibleY(rng), size, mass, stamp);
         }
     }
 
@@ -456,7 +498,7 @@ public final class SyntheticScenes {
                     long pair = Math.min(n.first, n.second) * 0x9E3779B97F4A7C15L + Math.max(n.first, n.second);
                     double amplitude = minAmplitude + (1 - minAmplitude) * unit(mix64(edgeSalt + pair));
                     double fade = 1 - modulation * 0.5 * (1 + mod[x]);
-                    value += gain * amplitude * fade * Math.exp(-n.edge * n.edge * inv2s2);
+                    value += gain * amplitude * fade * StrictMath.exp(-n.edge * n.edge * inv2s2);
                 }
                 c.pixels[row + x] = (float) value;
             }
@@ -472,10 +514,11 @@ public final class SyntheticScenes {
         double spacing = uniform(rng, 30, 90);
         double jitter = uniform(rng, 0.5, 0.9);
         double warp = uniform(rng, 0.08, 0.2) * spacing;
-        double emptyFraction = uniform(rng, 0.0, 0.35);
+        // Kept low because whole views inside empty cells would show no structure at all.
+        double emptyFraction = uniform(rng, 0.0, 0.25);
         double gap = uniform(rng, 0.5, 3.0);
         double softness = uniform(rng, 1.0, 3.0);
-        double minAmplitude = uniform(rng, 0.3, 0.8);
+        double minAmplitude = uniform(rng, 0.45, 0.85);
         double holeChance = uniform(rng, 0.4, 0.9);
         double coarseWeight = uniform(rng, 0.15, 0.3);
         double fineWeight = uniform(rng, 0.05, 0.2);
@@ -531,7 +574,8 @@ public final class SyntheticScenes {
                     continue;
                 }
                 double hole = 1 - holeDepth[cell] * softStep((holeRadius[cell] - centre) / softness);
-                double texture = 1 - coarseWeight - fineWeight + coarseWeight * tc[x] + fineWeight * tf[x];
+                // Centred so that the brighter half of the texture reaches the cell's amplitude.
+                double texture = 1 + coarseWeight * (tc[x] - 0.5) + fineWeight * (tf[x] - 0.5);
                 c.pixels[row + x] = (float) (amplitude[cell] * mask * hole * texture);
             }
         }
@@ -539,23 +583,49 @@ public final class SyntheticScenes {
 
     // ---------------------------------------------------------------- geometry helpers
 
-    /** The structure layer before optics, with its own padded coordinate frame. */
+    /**
+     * The structure layer before optics. It is the requested view plus a blur margin on every
+     * side; coordinates are those of the padded layer.
+     */
     private static final class Canvas {
         final int height, width;
         final float[] pixels;
-        /** PSF that will be applied, or 0 when none; renderers use it to keep peak heights stable. */
+        /** PSF the optics will apply; renderers use it to keep peak heights independent of it. */
         final double psfSigma;
+        private final int pad;
+        /** Splats that landed in the view; lets sparse renderers notice an empty view. */
+        long visibleDeposits;
 
-        Canvas(int height, int width, double psfSigma) {
-            long n = (long) height * width;
-            if (n > MAX_PIXELS) {
-                throw new IllegalArgumentException("Scene of " + height + "x" + width
-                        + " pixels (with blur margin) is too large; request a smaller height or width");
+        Canvas(int viewHeight, int viewWidth, int pad, double psfSigma) {
+            long h = viewHeight + 2L * pad;
+            long w = viewWidth + 2L * pad;
+            if (h * w > MAX_PIXELS) {
+                throw new IllegalArgumentException("Scene of " + viewHeight + "x" + viewWidth
+                        + " pixels plus its blur margin is too large; request a smaller height or width");
             }
-            this.height = height;
-            this.width = width;
-            this.pixels = new float[(int) n];
+            this.height = (int) h;
+            this.width = (int) w;
+            this.pad = pad;
+            this.pixels = new float[(int) (h * w)];
             this.psfSigma = psfSigma;
+        }
+
+        boolean inView(double x, double y) {
+            return x >= pad && y >= pad && x < width - pad && y < height - pad;
+        }
+
+        /** True if the axis-aligned box around (x, y) with the given half-size overlaps the view. */
+        boolean boxInView(double x, double y, double halfSize) {
+            return x + halfSize >= pad && y + halfSize >= pad
+                    && x - halfSize < width - pad && y - halfSize < height - pad;
+        }
+
+        double visibleX(SplittableRandom rng) {
+            return uniform(rng, pad, width - pad);
+        }
+
+        double visibleY(SplittableRandom rng) {
+            return uniform(rng, pad, height - pad);
         }
 
         /** Adds weight at a sub-pixel position, shared bilinearly between four pixels. */
@@ -564,6 +634,9 @@ public final class SyntheticScenes {
             int y0 = (int) Math.floor(y);
             if (x0 < -1 || y0 < -1 || x0 >= width || y0 >= height) {
                 return;
+            }
+            if (inView(x, y)) {
+                visibleDeposits++;
             }
             double fx = x - x0;
             double fy = y - y0;
@@ -600,7 +673,7 @@ public final class SyntheticScenes {
                 double dy = y0 + j - y;
                 for (int i = 0; i < size; i++) {
                     double dx = x0 + i - x;
-                    float w = (float) Math.exp(-(dx * dx + dy * dy) * inv2s2);
+                    float w = (float) StrictMath.exp(-(dx * dx + dy * dy) * inv2s2);
                     scratch[j * size + i] = w;
                     sum += w;
                 }
@@ -630,11 +703,16 @@ public final class SyntheticScenes {
     private static final class Sites {
         private static final int BORDER = 3; // grid cells beyond the canvas, covers the warp
         private final double spacing;
+        private final double offsetX, offsetY;
         private final int columns, rows;
         private final double[] sx, sy;
 
         Sites(long salt, double spacing, double jitter, int height, int width) {
             this.spacing = spacing;
+            // A random lattice phase makes the pattern translation-invariant in distribution;
+            // otherwise small scenes would always see the same part of a grid cell.
+            this.offsetX = spacing * unit(mix64(salt - 1));
+            this.offsetY = spacing * unit(mix64(salt - 2));
             this.columns = (int) Math.ceil(width / spacing) + 2 * BORDER;
             this.rows = (int) Math.ceil(height / spacing) + 2 * BORDER;
             this.sx = new double[columns * rows];
@@ -645,8 +723,8 @@ public final class SyntheticScenes {
                     double ux = unit(h);
                     double uy = unit(mix64(h));
                     int id = gy * columns + gx;
-                    sx[id] = (gx - BORDER + 0.5 + jitter * (ux - 0.5)) * spacing;
-                    sy[id] = (gy - BORDER + 0.5 + jitter * (uy - 0.5)) * spacing;
+                    sx[id] = (gx - BORDER + 0.5 + jitter * (ux - 0.5)) * spacing - offsetX;
+                    sy[id] = (gy - BORDER + 0.5 + jitter * (uy - 0.5)) * spacing - offsetY;
                 }
             }
         }
@@ -656,15 +734,39 @@ public final class SyntheticScenes {
         }
 
         void nearest(double x, double y, Nearest out) {
-            int cx = (int) Math.floor(x / spacing) + BORDER;
-            int cy = (int) Math.floor(y / spacing) + BORDER;
-            double best = Double.MAX_VALUE;
+            double gxf = (x + offsetX) / spacing;
+            double gyf = (y + offsetY) / spacing;
+            int cx = (int) Math.floor(gxf);
+            int cy = (int) Math.floor(gyf);
+            out.first = -1;
+            out.second = -1;
+            out.firstDistanceSq = Double.MAX_VALUE;
             double second = Double.MAX_VALUE;
-            int bestId = -1;
-            int secondId = -1;
-            for (int gy = Math.max(0, cy - 2); gy <= Math.min(rows - 1, cy + 2); gy++) {
-                for (int gx = Math.max(0, cx - 2); gx <= Math.min(columns - 1, cx + 2); gx++) {
+            second = scan(x, y, cx + BORDER, cy + BORDER, 1, out, second);
+            // Sites outside the 3x3 block are at least one cell plus the distance to the block's
+            // nearest side away; only when the runner-up is farther must the outer ring be read.
+            double fx = gxf - cx;
+            double fy = gyf - cy;
+            double ring = spacing * (1 + Math.min(Math.min(fx, 1 - fx), Math.min(fy, 1 - fy)));
+            if (second > ring * ring) {
+                second = scan(x, y, cx + BORDER, cy + BORDER, 2, out, second);
+            }
+            double ex = sx[out.first] - sx[out.second];
+            double ey = sy[out.first] - sy[out.second];
+            out.edge = (second - out.firstDistanceSq) / (2 * Math.sqrt(ex * ex + ey * ey));
+        }
+
+        /** Updates the two nearest sites from a (2*reach+1)^2 block; rescanning cells is harmless. */
+        private double scan(double x, double y, int cx, int cy, int reach, Nearest out, double second) {
+            double best = out.firstDistanceSq;
+            int bestId = out.first;
+            int secondId = out.second;
+            for (int gy = Math.max(0, cy - reach); gy <= Math.min(rows - 1, cy + reach); gy++) {
+                for (int gx = Math.max(0, cx - reach); gx <= Math.min(columns - 1, cx + reach); gx++) {
                     int id = gy * columns + gx;
+                    if (id == bestId || id == secondId) {
+                        continue;
+                    }
                     double dx = sx[id] - x;
                     double dy = sy[id] - y;
                     double d = dx * dx + dy * dy;
@@ -682,9 +784,7 @@ public final class SyntheticScenes {
             out.first = bestId;
             out.second = secondId;
             out.firstDistanceSq = best;
-            double ex = sx[bestId] - sx[secondId];
-            double ey = sy[bestId] - sy[secondId];
-            out.edge = (second - best) / (2 * Math.sqrt(ex * ex + ey * ey));
+            return second;
         }
     }
 
@@ -696,6 +796,7 @@ public final class SyntheticScenes {
     private static final class ValueNoise {
         private final long salt;
         private final double invSpacing;
+        private final double offsetX, offsetY; // random phase, for the same reason as in Sites
         private final int[] cellOf;
         private final float[] weightOf;
         private final float[] lower, upper;
@@ -704,21 +805,23 @@ public final class SyntheticScenes {
         ValueNoise(long salt, double spacing, int width) {
             this.salt = salt;
             this.invSpacing = 1 / spacing;
+            this.offsetX = unit(mix64(salt - 1));
+            this.offsetY = unit(mix64(salt - 2));
             this.cellOf = new int[width];
             this.weightOf = new float[width];
             for (int x = 0; x < width; x++) {
-                double u = x * invSpacing;
+                double u = x * invSpacing + offsetX;
                 int i = (int) u;
                 cellOf[x] = i;
                 weightOf[x] = (float) fade(u - i);
             }
-            int cells = (int) ((width - 1) * invSpacing) + 2;
+            int cells = (int) ((width - 1) * invSpacing + offsetX) + 2;
             lower = new float[cells];
             upper = new float[cells];
         }
 
         void row(int y, float[] out) {
-            double v = y * invSpacing;
+            double v = y * invSpacing + offsetY;
             int j = (int) Math.floor(v);
             float fy = (float) fade(v - j);
             if (j != cachedRow) {
@@ -738,8 +841,8 @@ public final class SyntheticScenes {
         }
 
         double at(double x, double y) {
-            double u = x * invSpacing;
-            double v = y * invSpacing;
+            double u = x * invSpacing + offsetX;
+            double v = y * invSpacing + offsetY;
             int i = (int) Math.floor(u);
             int j = (int) Math.floor(v);
             double fx = fade(u - i);
@@ -771,7 +874,7 @@ public final class SyntheticScenes {
         float[] k = new float[2 * r + 1];
         double sum = 0;
         for (int i = -r; i <= r; i++) {
-            double w = Math.exp(-0.5 * i * i / (sigma * sigma));
+            double w = StrictMath.exp(-0.5 * i * i / (sigma * sigma));
             k[i + r] = (float) w;
             sum += w;
         }
@@ -822,7 +925,7 @@ public final class SyntheticScenes {
                 System.arraycopy(image, mirrorY[i] * width + x0, column, i * strip, sw);
             }
             for (int y = 0; y < height; y++) {
-                java.util.Arrays.fill(acc, 0, sw, 0f);
+                Arrays.fill(acc, 0, sw, 0f);
                 for (int j = 0; j < k.length; j++) {
                     float kj = k[j];
                     int base = (y + j) * strip;
@@ -857,7 +960,7 @@ public final class SyntheticScenes {
             return v;
         }
         double room = 1 - SATURATION_KNEE;
-        return Math.min(1.0, SATURATION_KNEE + room * Math.tanh((v - SATURATION_KNEE) / room));
+        return Math.min(1.0, SATURATION_KNEE + room * StrictMath.tanh((v - SATURATION_KNEE) / room));
     }
 
     /** Cubic step from 0 at t=-1 to 1 at t=+1; cheaper than a logistic and exactly 0/1 outside. */
@@ -872,8 +975,22 @@ public final class SyntheticScenes {
         return s * s * (3 - 2 * s);
     }
 
+    // Random variates are derived from nextDouble() alone: its SplitMix64 definition is fixed,
+    // whereas the JDK's bounded-int and Gaussian algorithms are unspecified and may change.
+
     private static double uniform(SplittableRandom rng, double lo, double hi) {
         return lo + (hi - lo) * rng.nextDouble();
+    }
+
+    private static int below(SplittableRandom rng, int bound) {
+        return (int) (rng.nextDouble() * bound);
+    }
+
+    /** Standard normal variate (Box-Muller, one of the pair). */
+    private static double gaussian(SplittableRandom rng) {
+        double u = 1.0 - rng.nextDouble(); // in (0, 1], keeps the log finite
+        double v = rng.nextDouble();
+        return StrictMath.sqrt(-2 * StrictMath.log(u)) * StrictMath.cos(2 * Math.PI * v);
     }
 
     /** Poisson sample; the normal approximation above 64 is indistinguishable at these counts. */
@@ -882,9 +999,9 @@ public final class SyntheticScenes {
             return 0;
         }
         if (mean > 64) {
-            return Math.max(0L, Math.round(mean + Math.sqrt(mean) * rng.nextGaussian()));
+            return Math.max(0L, Math.round(mean + Math.sqrt(mean) * gaussian(rng)));
         }
-        double limit = Math.exp(-mean);
+        double limit = StrictMath.exp(-mean);
         double product = rng.nextDouble();
         long k = 0;
         while (product > limit) {

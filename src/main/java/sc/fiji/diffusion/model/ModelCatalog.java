@@ -1,0 +1,75 @@
+package sc.fiji.diffusion.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Where models are found: each root folder holds one sub-folder per model. The roots are the
+ * plugin's own {@code models/} and Fiji's {@code Fiji.app/models}, or any folder given; a model can
+ * also be named by its path.
+ */
+public final class ModelCatalog {
+
+	private final List<Path> roots;
+
+	public ModelCatalog(final List<Path> roots) {
+		this.roots = List.copyOf(roots);
+	}
+
+	/** {@code models/} under the working directory, and under the system property "diffusion.models". */
+	public static ModelCatalog standard() {
+		final List<Path> roots = new ArrayList<>();
+		final String extra = System.getProperty("diffusion.models");
+		if (extra != null) for (final String p : extra.split(java.io.File.pathSeparator)) roots.add(Paths.get(p));
+		roots.add(Paths.get("models"));
+		final String ij = System.getProperty("ij.dir");
+		if (ij != null) roots.add(Paths.get(ij, "models"));
+		return new ModelCatalog(roots);
+	}
+
+	public List<Path> roots() {
+		return roots;
+	}
+
+	/** Installed models by name (first root wins), with readable cards; broken ones reported apart. */
+	public Map<String, Path> list(final Map<Path, String> broken) {
+		final Map<String, Path> found = new LinkedHashMap<>();
+		for (final Path root : roots) {
+			if (!Files.isDirectory(root)) continue;
+			try (Stream<Path> dirs = Files.list(root)) {
+				for (final Path d : (Iterable<Path>) dirs.sorted()::iterator) {
+					if (!ModelFolder.isModel(d)) continue;
+					try {
+						found.putIfAbsent(ModelFolder.card(d).name(), d);
+					}
+					catch (final IOException e) {
+						if (broken != null) broken.put(d, e.getMessage());
+					}
+				}
+			}
+			catch (final IOException e) {
+				if (broken != null) broken.put(root, e.getMessage());
+			}
+		}
+		return found;
+	}
+
+	/** A model by name or by folder path; the message lists what is installed. */
+	public Path resolve(final String nameOrPath) throws IOException {
+		final Path asPath = Paths.get(nameOrPath);
+		if (ModelFolder.isModel(asPath)) return asPath;
+		final Map<String, Path> all = list(null);
+		final Path p = all.get(nameOrPath);
+		if (p != null) return p;
+		throw new IOException("No model '" + nameOrPath + "' in " + roots + ". Installed: " + (all
+			.isEmpty() ? "none" : String.join(", ", all.keySet())) + ". Give a name from that list or " +
+			"the path of a model folder.");
+	}
+}
