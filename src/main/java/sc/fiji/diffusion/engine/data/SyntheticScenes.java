@@ -430,7 +430,7 @@ public final class SyntheticScenes {
         double minAmplitude = uniform(rng, 0.15, 0.5);
         double dimBias = uniform(rng, 1.0, 3.0);       // > 1 favours dim spots
         double clustering = uniform(rng, 0.0, 0.8);
-        ValueNoise cluster = new ValueNoise(rng.nextLong(), uniform(rng, 20, 80), 1);
+        ValueNoise cluster = new ValueNoise(rng.nextLong(), uniform(rng, 20, 80), 1); // point queries only
 
         double margin = 4 * maxSize + 2;
         double areaW = c.width + 2 * margin;
@@ -529,8 +529,7 @@ public final class SyntheticScenes {
         ValueNoise fine = new ValueNoise(rng.nextLong(), uniform(rng, 4, 10), c.width);
         long cellSalt = rng.nextLong();
 
-        // Per-cell properties come from hashes of the cell id, so they do not depend on how many
-        // cells the canvas happens to hold.
+        // Per-cell properties are hashed once per cell up front instead of once per pixel.
         int cells = sites.count();
         float[] amplitude = new float[cells];
         float[] reach = new float[cells];
@@ -574,7 +573,8 @@ public final class SyntheticScenes {
                     continue;
                 }
                 double hole = 1 - holeDepth[cell] * softStep((holeRadius[cell] - centre) / softness);
-                // Centred so that the brighter half of the texture reaches the cell's amplitude.
+                // Equals 1 where both noise fields sit at +0.5, so a cell's brighter parts reach
+                // its amplitude while the mean stays a little below it.
                 double texture = 1 + coarseWeight * (tc[x] - 0.5) + fineWeight * (tf[x] - 0.5);
                 c.pixels[row + x] = (float) (amplitude[cell] * mask * hole * texture);
             }
