@@ -87,6 +87,14 @@ public final class TensorFile {
 
 	/** Moves a finished temporary file over the target, atomically where the file system allows. */
 	public static void moveIntoPlace(final Path tmp, final Path target) throws IOException {
+		// Temporary files are created private; the finished file gets the usual rw-r--r--.
+		try {
+			Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString(
+				"rw-r--r--"));
+		}
+		catch (final UnsupportedOperationException e) {
+			// not a POSIX file system: keep what it gave
+		}
 		try {
 			Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 		}

@@ -28,23 +28,9 @@ import sc.fiji.diffusion.engine.VeSchedule;
 
 class ModelFolderTest {
 
-	static final UNetConfig TINY = new UNetConfig(new int[] { 8, 16 }, 1, 4, 16);
-
-	/** A briefly trained tiny NCSN model saved in dir; returns its EMA weights. */
-	static Map<String, TensorFile.Tensor> saveTinyModel(final Path dir) throws IOException {
-		final Trainer.Config c = new Trainer.Config(Family.NCSN, new VeSchedule(0.01, 20), TINY, 16, 4,
-			1e-3, 0.9, 1);
-		try (Trainer t = new Trainer(c, (r, s) -> new float[s * s], Device.cpu())) {
-			for (int i = 0; i < 3; i++) t.trainStep();
-			final Map<String, TensorFile.Tensor> w = t.emaWeights();
-			ModelFolder.save(dir, ModelCard.create("tiny", Family.NCSN, c.schedule(), TINY, 16), w);
-			return w;
-		}
-	}
-
 	@Test
 	void saveAndLoadRoundTripIsBitIdentical(@TempDir final Path dir) throws IOException {
-		final Map<String, TensorFile.Tensor> saved = saveTinyModel(dir);
+		final Map<String, TensorFile.Tensor> saved = TinyModels.save(dir);
 		final ModelCard card = ModelFolder.card(dir);
 		assertEquals("tiny", card.name());
 		assertEquals(64, card.sha256().length());
@@ -69,7 +55,7 @@ class ModelFolderTest {
 
 	@Test
 	void corruptedWeightsAreRefusedByTheirChecksum(@TempDir final Path dir) throws IOException {
-		saveTinyModel(dir);
+		TinyModels.save(dir);
 		final Path w = dir.resolve(ModelFolder.WEIGHTS);
 		final byte[] bytes = Files.readAllBytes(w);
 		bytes[bytes.length - 3] ^= 0x55;
@@ -80,7 +66,7 @@ class ModelFolderTest {
 
 	@Test
 	void aCardThatDescribesAnotherNetworkIsRefused(@TempDir final Path dir) throws IOException {
-		saveTinyModel(dir);
+		TinyModels.save(dir);
 		final ModelCard card = ModelFolder.card(dir);
 		card.with("network", new UNetConfig(new int[] { 8, 32 }, 1, 4, 16).describe()).write(dir.resolve(
 			ModelFolder.CARD));
@@ -90,7 +76,7 @@ class ModelFolderTest {
 
 	@Test
 	void aCardWithAMissingKeyOrWrongFamilyIsRefused(@TempDir final Path dir) throws IOException {
-		saveTinyModel(dir);
+		TinyModels.save(dir);
 		final Path cardFile = dir.resolve(ModelFolder.CARD);
 		final String json = Files.readString(cardFile);
 		Files.writeString(cardFile, json.replace("\"family\": \"ncsn\"", "\"family\": \"ddpm\""));
@@ -106,7 +92,7 @@ class ModelFolderTest {
 
 	@Test
 	void aMissingFolderOrNameSaysWhatIsInstalled(@TempDir final Path dir) throws IOException {
-		saveTinyModel(dir.resolve("tiny-folder"));
+		TinyModels.save(dir.resolve("tiny-folder"));
 		final ModelCatalog catalog = new ModelCatalog(java.util.List.of(dir));
 		assertEquals(dir.resolve("tiny-folder"), catalog.resolve("tiny"));
 		final IOException e = assertThrows(IOException.class, () -> catalog.resolve("nope"));

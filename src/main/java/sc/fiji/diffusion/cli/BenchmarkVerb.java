@@ -1,0 +1,129 @@
+package sc.fiji.diffusion.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import sc.fiji.diffusion.engine.Autograd;
+import sc.fiji.diffusion.engine.Devices;
+import sc.fiji.diffusion.engine.HostReads;
+import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.SyntheticPatches;
+import sc.fiji.diffusion.engine.Trainer;
+import sc.fiji.diffusion.model.ModelCard;
+import sc.fiji.diffusion.model.ModelCatalog;
+import sc.fiji.diffusion.model.ModelFolder;
+
+/**
+ * Speed and memory of each installed model on this machine: seconds per network evaluation on a
+ * 256 x 256 tile, training seconds per step at the card's batch and patch, and the process's peak
+ * resident memory (libtorch allocates outside the Java heap, so the heap alone says little).
+ */
+final class BenchmarkVerb {
+
+	static final Set<String> KEYS = Set.of("models", "device", "repeats", "tile");
+
+	int run(final String[] args, final PrintStream out, final PrintStream err) throws UsageException,
+		IOException
+	{
+		final Options o = new Options(args, 1, KEYS);
+		final String deviceName = o.get("device", "auto");
+		Natives.configure(deviceName);
+		final int repeats = o.integer("repeats", 5), tile = o.integer("tile", 256);
+		if (repeats < 1) throw new UsageException("--repeats must be at least 1.");
+		final ModelCatalog catalog = ModelCatalog.standard();
+		final List<Path> folders = new ArrayList<>();
+		if (o.has("models")) {
+			for (final String n : o.get("models", "").split(",")) folders.add(catalog.resolve(n.trim()));
+		}
+		else {
+			folders.addAll(catalog.list(null).values());
+		}
+		if (folders.isEmpty()) throw new IOException("No models installed in " + catalog.roots() + ".");
+		final Device device = Devices.choose(deviceName);
+		out.println("| model | device | s / evaluation, 1 x " + tile + "^2 | Mpx/s | s / training step " +
+			"(batch x patch^2) | peak RSS (MB) |");
+		out.println("| --- | --- | --- | --- | --- | --- |");
+		for (final Path folder : folders) {
+			final ModelCard card = ModelFolder.card(folder);
+			final double eval = evaluationSeconds(folder, device, tile, repeats);
+			final double train = trainingSeconds(card, device, Math.max(2, repeats));
+			final int batch = ((Number) card.training().getOrDefault("batch", 12)).intValue();
+			out.printf("| %s | %s | %.3f | %.3f | %.3f (%d x %d^2) | %d |%n", card.name(), device, eval,
+				tile * (double) tile / eval / 1e6, train, batch, card.patch(), peakRssMegabytes());
+			err.println("done " + card.name());
+		}
+		return 0;
+	}
+
+	/** Median wall time of one denoiser evaluation, including the read-back that ends it. */
+	static double evaluationSeconds(final Path folder, final Device device, final int tile,
+		final int repeats) throws IOException
+	{
+		try (NetworkDenoiser model = ModelFolder.load(folder, device)) {
+			Autograd.off();
+			final double[] t = new double[repeats];
+			for (int r = -2; r < repeats; r++) {
+				try (NDManager m = model.manager().newSubManager()) {
+					final NDArray x = m.randomNormal(new Shape(1, 1, tile, tile));
+					final NDArray s = m.create(new float[] { 0.2f });
+					final long start = System.nanoTime();
+					// The read-back waits for the device: without it a GPU time would be launch time only.
+					HostReads.floats(model.denoise(x, s).sum());
+					if (r >= 0) t[r] = (System.nanoTime() - start) / 1e9;
+				}
+			}
+			return median(t);
+		}
+	}
+
+	static double trainingSeconds(final ModelCard card, final Device device, final int repeats) {
+		final Map<String, Object> tr = card.training();
+		final int batch = ((Number) tr.getOrDefault("batch", 12)).intValue();
+		final double lr = ((Number) tr.getOrDefault("learning_rate", 3e-4)).doubleValue();
+		final Trainer.Config c = new Trainer.Config(card.family(), card.schedule(), card.network(), card
+			.patch(), batch, lr, 0.999, 1);
+		try (Trainer t = new Trainer(c, new SyntheticPatches(), device)) {
+			final double[] s = new double[repeats];
+			for (int r = -2; r < repeats; r++) {
+				final long start = System.nanoTime();
+				t.trainStep();
+				if (r >= 0) s[r] = (System.nanoTime() - start) / 1e9;
+			}
+			return median(s);
+		}
+	}
+
+	static double median(final double[] v) {
+		final double[] s = v.clone();
+		Arrays.sort(s);
+		return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+	}
+
+	/** VmHWM of this process (Linux); -1 where /proc is not there. */
+	static long peakRssMegabytes() {
+		try {
+			for (final String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+				if (line.startsWith("VmHWM:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+				}
+			}
+		}
+		catch (final IOException | NumberFormatException e) {
+			// not Linux
+		}
+		return -1;
+	}
+}

@@ -1,0 +1,70 @@
+package sc.fiji.diffusion.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.concurrent.CancellationException;
+
+/**
+ * {@code java -jar target/diffusion-ij-cli.jar <verb> [options]}. Exit codes: 0 done, 1 failed (the
+ * message says why), 2 usage error.
+ */
+public final class Main {
+
+	static final String USAGE = String.join("\n",
+		"Usage: java -jar target/diffusion-ij-cli.jar <verb> [options]",
+		"Verbs:",
+		"  models                                 installed models and their cards",
+		"  sample --model NAME|PATH --output FILE.tif [--count N] [--size N] [--steps N]",
+		"         [--sampler " + sc.fiji.diffusion.engine.Sampler.NAMES + "] [--seed S]",
+		"         [--device auto|cpu|gpu] [--batch N]",
+		"  train  --family ddpm|ncsn --output MODEL_FOLDER [--steps N] [--data synthetic|FOLDER]",
+		"         [--resume CHECKPOINT] [--checkpoint FILE] [--name NAME] [--patch N] [--batch N]",
+		"         [--lr X] [--ema X] [--widths 32,64,128] [--seed S] [--device auto|cpu|gpu]",
+		"  benchmark [--models NAME,NAME] [--device auto|cpu|gpu] [--repeats N]",
+		"Models are looked up in ./models (and -Ddiffusion.models=DIR).");
+
+	private Main() {}
+
+	public static void main(final String[] args) {
+		System.exit(run(args, System.out, System.err));
+	}
+
+	static int run(final String[] args, final PrintStream out, final PrintStream err) {
+		if (args.length == 0) {
+			err.println(USAGE);
+			return 2;
+		}
+		try {
+			switch (args[0]) {
+				case "models":
+					return new ModelsVerb().run(args, out);
+				case "sample":
+					return new SampleVerb().run(args, out, err);
+				case "train":
+					return new TrainVerb().run(args, out, err);
+				case "benchmark":
+					return new BenchmarkVerb().run(args, out, err);
+				case "help":
+				case "--help":
+				case "-h":
+					out.println(USAGE);
+					return 0;
+				default:
+					throw new UsageException("Unknown verb '" + args[0] + "'.");
+			}
+		}
+		catch (final UsageException e) {
+			err.println(e.getMessage());
+			err.println(USAGE);
+			return 2;
+		}
+		catch (final CancellationException e) {
+			err.println("Cancelled.");
+			return 1;
+		}
+		catch (final IOException | IllegalArgumentException | IllegalStateException e) {
+			err.println("Error: " + e.getMessage());
+			return 1;
+		}
+	}
+}

@@ -1,0 +1,91 @@
+package sc.fiji.diffusion.cli;
+
+import ai.djl.Device;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Set;
+
+import sc.fiji.diffusion.engine.Devices;
+import sc.fiji.diffusion.engine.Family;
+import sc.fiji.diffusion.engine.Generation;
+import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.Sampler;
+import sc.fiji.diffusion.model.ModelCatalog;
+import sc.fiji.diffusion.model.ModelFolder;
+
+/** Unconditional samples of a model: a 32-bit TIFF stack and a PNG grid beside it. */
+final class SampleVerb {
+
+	static final Set<String> KEYS = Set.of("model", "output", "count", "size", "steps", "sampler",
+		"seed", "device", "batch");
+
+	/** The sampler a family was built for, and its default number of network evaluations. */
+	static String defaultSampler(final Family family) {
+		return family == Family.DDPM ? "ddpm" : "langevin";
+	}
+
+	static int defaultSteps(final Family family) {
+		return family == Family.DDPM ? 250 : 500;
+	}
+
+	int run(final String[] args, final PrintStream out, final PrintStream err) throws UsageException,
+		IOException
+	{
+		final Options o = new Options(args, 1, KEYS);
+		final String modelName = o.required("model");
+		final Path output = Paths.get(o.required("output"));
+		if (!output.getFileName().toString().toLowerCase().matches(".*\\.tiff?")) {
+			throw new UsageException("--output must name a .tif file; a PNG is written beside it.");
+		}
+		final int count = o.integer("count", 16);
+		final int batch = o.integer("batch", 8);
+		final long seed = o.longValue("seed", 0);
+		final String deviceName = o.get("device", "auto");
+		Natives.configure(deviceName);
+		final Path folder = ModelCatalog.standard().resolve(modelName);
+		final Family family = ModelFolder.card(folder).family();
+		final Sampler sampler = Sampler.byName(o.get("sampler", defaultSampler(family)));
+		final int steps = o.integer("steps", defaultSteps(family));
+		if (steps < 1) throw new UsageException("--steps must be at least 1, got " + steps + ".");
+		final Device device = Devices.choose(deviceName);
+		final float[][] images;
+		final int size;
+		final long start = System.nanoTime();
+		try (NetworkDenoiser model = ModelFolder.load(folder, device)) {
+			size = o.integer("size", ModelFolder.card(folder).patch());
+			err.println("Sampling " + count + " images of " + size + " x " + size + " from " + folder +
+				" on " + device + " with " + o.get("sampler", defaultSampler(family)) + ", " + steps +
+				" steps");
+			images = Generation.sample(model, sampler, count, size, steps, batch, seed, new Progress(err));
+		}
+		ImageFiles.writeTiff(images, size, size, output);
+		final Path png = output.resolveSibling(output.getFileName().toString().replaceFirst(
+			"\\.tiff?$", ".png"));
+		ImageFiles.writePngGrid(images, size, (int) Math.ceil(Math.sqrt(count)), png);
+		out.printf("Wrote %s and %s in %.1f s%n", output, png, (System.nanoTime() - start) / 1e9);
+		return 0;
+	}
+
+	/** Percent done on stderr, every tenth. */
+	static final class Progress implements sc.fiji.diffusion.engine.SamplingListener {
+
+		private final PrintStream err;
+		private int lastTenth = -1;
+
+		Progress(final PrintStream err) {
+			this.err = err;
+		}
+
+		@Override
+		public void stepDone(final int done, final int total) {
+			final int tenth = (int) (10L * done / Math.max(1, total));
+			if (tenth != lastTenth) {
+				lastTenth = tenth;
+				err.println("  " + tenth * 10 + "%");
+			}
+		}
+	}
+}

@@ -1,0 +1,30 @@
+package sc.fiji.diffusion.engine;
+
+import java.util.Arrays;
+
+/** Percentiles of pixel values, ignoring NaN (missing pixels). */
+public final class Percentiles {
+
+	private Percentiles() {}
+
+	/**
+	 * @param percents in [0, 100]
+	 * @return one value per percent, linearly interpolated between order statistics
+	 * @throws IllegalArgumentException when no value is finite
+	 */
+	public static double[] of(final float[] values, final double... percents) {
+		final float[] sorted = new float[values.length];
+		int n = 0;
+		for (final float v : values) if (Float.isFinite(v)) sorted[n++] = v;
+		if (n == 0) throw new IllegalArgumentException("The image has no finite pixel value.");
+		Arrays.sort(sorted, 0, n);
+		final double[] out = new double[percents.length];
+		for (int i = 0; i < percents.length; i++) {
+			final double pos = Math.max(0, Math.min(100, percents[i])) / 100 * (n - 1);
+			final int lo = (int) Math.floor(pos);
+			final int hi = Math.min(lo + 1, n - 1);
+			out[i] = sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+		}
+		return out;
+	}
+}

@@ -1,0 +1,86 @@
+package sc.fiji.diffusion.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.io.Opener;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import sc.fiji.diffusion.model.TinyModels;
+
+class MainTest {
+
+	private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err =
+		new ByteArrayOutputStream();
+
+	private int run(final String... args) {
+		return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err,
+			true, StandardCharsets.UTF_8));
+	}
+
+	private String err() {
+		return err.toString(StandardCharsets.UTF_8);
+	}
+
+	@Test
+	void anUnknownVerbPrintsTheUsageAndExitsWithTwo() {
+		assertEquals(2, run("denoize"));
+		assertTrue(err().contains("Unknown verb 'denoize'") && err().contains("Usage:"), err());
+	}
+
+	@Test
+	void anUnknownOptionPrintsTheUsageAndExitsWithTwo() {
+		assertEquals(2, run("sample", "--model", "x", "--output", "a.tif", "--colour", "red"));
+		assertTrue(err().contains("Unknown option --colour") && err().contains("--sampler"), err());
+	}
+
+	@Test
+	void noArgumentsIsAUsageError() {
+		assertEquals(2, run());
+	}
+
+	@Test
+	void aModelThatIsNotInstalledFailsWithTheList(@TempDir final Path dir) {
+		assertEquals(1, run("sample", "--model", dir.resolve("none").toString(), "--output", dir.resolve(
+			"a.tif").toString(), "--device", "cpu"));
+		assertTrue(err().contains("No model"), err());
+		assertTrue(!Files.exists(dir.resolve("a.tif")));
+	}
+
+	@Test
+	void sampleWritesATiffStackAndAPngGrid(@TempDir final Path dir) throws IOException {
+		TinyModels.save(dir.resolve("tiny"));
+		final Path tif = dir.resolve("out.tif");
+		assertEquals(0, run("sample", "--model", dir.resolve("tiny").toString(), "--output", tif
+			.toString(), "--count", "3", "--steps", "4", "--sampler", "dpm++", "--device", "cpu"), err());
+		final ImagePlus imp = new Opener().openImage(tif.toString());
+		assertEquals(3, imp.getStackSize());
+		assertEquals(16, imp.getWidth());
+		assertEquals(32, imp.getBitDepth());
+		assertTrue(Files.size(dir.resolve("out.png")) > 0);
+		// Nothing half-written is left beside the outputs.
+		try (var files = Files.list(dir)) {
+			assertEquals(0, files.filter(f -> f.getFileName().toString().startsWith(".")).count());
+		}
+	}
+
+	@Test
+	void zeroStepsAndUnknownSamplersAreRefused(@TempDir final Path dir) throws IOException {
+		TinyModels.save(dir.resolve("tiny"));
+		final String model = dir.resolve("tiny").toString(), tif = dir.resolve("o.tif").toString();
+		assertEquals(2, run("sample", "--model", model, "--output", tif, "--steps", "0"));
+		assertTrue(err().contains("at least 1"), err());
+		assertEquals(1, run("sample", "--model", model, "--output", tif, "--sampler", "heun"));
+		assertTrue(err().contains("Unknown sampler 'heun'"), err());
+	}
+}
