@@ -20,6 +20,8 @@ public final class Main {
 		"  train  --family ddpm|ncsn --output MODEL_FOLDER [--steps N] [--data synthetic|FOLDER]",
 		"         [--resume CHECKPOINT] [--checkpoint FILE] [--name NAME] [--patch N] [--batch N]",
 		"         [--lr X] [--ema X] [--widths 32,64,128] [--seed S] [--device auto|cpu|gpu]",
+		"  compare --model NAME [--count N] [--steps N] [--sampler NAME] [--grid FILE.png]",
+		"          samples beside training scenes: power spectrum and histogram distances",
 		"  benchmark [--models NAME,NAME] [--device auto|cpu|gpu] [--repeats N]",
 		"Models are looked up in ./models (and -Ddiffusion.models=DIR).");
 
@@ -42,6 +44,8 @@ public final class Main {
 					return new SampleVerb().run(args, out, err);
 				case "train":
 					return new TrainVerb().run(args, out, err);
+				case "compare":
+					return new CompareVerb().run(args, out, err);
 				case "benchmark":
 					return new BenchmarkVerb().run(args, out, err);
 				case "help":

@@ -68,6 +68,7 @@ final class TrainVerb {
 		}
 		try (trainer) {
 			final Trainer.Config c = trainer.config();
+			final long startStep = trainer.step();
 			if (data instanceof ImagePatches ip && ip.smallestSide() < c.patch()) {
 				throw new IllegalArgumentException("Training images must be at least " + c.patch() + " x " + c
 					.patch() + " pixels; the smallest is " + ip.smallestSide() + ". Use --patch " + Integer
@@ -81,7 +82,7 @@ final class TrainVerb {
 						.averageLoss(), p.secondsPerStep(), p.seconds());
 				}
 			});
-			trainer.save(checkpoint);
+			if (trainer.step() > startStep) trainer.save(checkpoint);
 			final ModelCard card = export(trainer, o.get("name", output.getFileName().toString()), output,
 				data);
 			out.println("Wrote model " + output + " (step " + trainer.step() + "), metrics " + card

@@ -18,6 +18,7 @@ public final class SyntheticPatches implements PatchSource {
 
 	@Override
 	public String toString() {
-		return "synthetic";
+		return "synthetic fluorescence scenes (filaments, nuclei, puncta, membranes, cytoplasm; " +
+			"sc.fiji.diffusion.engine.data.SyntheticScenes)";
 	}
 }
