@@ -101,6 +101,7 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 
 	/** The denoiser with gradients recorded when training. */
 	public NDArray denoise(final NDArray x, final NDArray sigma, final boolean training) {
+		checkShapes(x, sigma);
 		final NDArray s = Denoiser.perSample(sigma, x);
 		if (family == Family.DDPM) {
 			final NDArray in = x.div(s.square().add(one).sqrt());
@@ -128,6 +129,19 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 			return Denoiser.noise(x, d, sigma).sub(noise).square().mean();
 		}
 		return d.sub(x0).div(s).square().mean();
+	}
+
+	/** Shapes are host-side metadata: checking them costs no device read. */
+	private void checkShapes(final NDArray x, final NDArray sigma) {
+		final ai.djl.ndarray.types.Shape sx = x.getShape();
+		if (sx.dimension() != 4 || sx.get(1) != network.imageChannels()) {
+			throw new IllegalArgumentException("The model takes images shaped (N, " + network
+				.imageChannels() + ", H, W); got " + sx + ".");
+		}
+		if (sigma.getShape().size() != sx.get(0)) {
+			throw new IllegalArgumentException("One noise level per image is needed: " + sx.get(0) +
+				" images, " + sigma.getShape().size() + " levels.");
+		}
 	}
 
 	private NDArray run(final NDArray input, final NDArray label, final boolean training) {

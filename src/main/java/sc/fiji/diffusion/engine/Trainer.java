@@ -122,25 +122,11 @@ public final class Trainer implements AutoCloseable {
 	/** One optimizer step on a fresh batch; returns its loss. */
 	public double trainStep() {
 		final long start = System.nanoTime();
-		final SplittableRandom random = randomOfStep(config.seed(), step);
-		final int b = config.batch(), p = config.patch(), n = p * p;
-		final float[] x0 = new float[b * n], noise = new float[b * n], sigma = new float[b];
-		for (int i = 0; i < b; i++) {
-			final float[] patch = data.patch(random, p);
-			if (patch.length != n) {
-				throw new IllegalStateException("Patch source gave " + patch.length + " values for a " + p +
-					" x " + p + " patch.");
-			}
-			System.arraycopy(patch, 0, x0, i * n, n);
-			sigma[i] = (float) sampleSigma(random);
-		}
-		for (int i = 0; i < noise.length; i++) noise[i] = (float) random.nextGaussian();
+		final Batch batch = batch(randomOfStep(config.seed(), step));
 		final double loss;
 		try (NDManager sub = manager.newSubManager()) {
-			final Shape shape = new Shape(b, 1, p, p);
 			try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-				final NDArray l = denoiser.loss(sub.create(x0, shape), sub.create(noise, shape), sub.create(
-					sigma));
+				final NDArray l = batch.loss(sub);
 				gc.backward(l);
 				loss = HostReads.scalar(l);
 			}
@@ -167,21 +153,45 @@ public final class Trainer implements AutoCloseable {
 		Autograd.off();
 		double total = 0;
 		for (int k = 0; k < batches; k++) {
-			final SplittableRandom random = randomOfStep(seed, k);
-			final int b = config.batch(), p = config.patch(), n = p * p;
-			final float[] x0 = new float[b * n], noise = new float[b * n], sigma = new float[b];
-			for (int i = 0; i < b; i++) {
-				System.arraycopy(data.patch(random, p), 0, x0, i * n, n);
-				sigma[i] = (float) sampleSigma(random);
-			}
-			for (int i = 0; i < noise.length; i++) noise[i] = (float) random.nextGaussian();
+			final Batch batch = batch(randomOfStep(seed, k));
 			try (NDManager sub = manager.newSubManager()) {
-				final Shape shape = new Shape(b, 1, p, p);
-				total += HostReads.scalar(denoiser.loss(sub.create(x0, shape), sub.create(noise, shape), sub
-					.create(sigma)));
+				total += HostReads.scalar(batch.loss(sub));
 			}
 		}
 		return total / batches;
+	}
+
+	/** Clean patches, their noise and noise levels: everything random about one step. */
+	private final class Batch {
+
+		final float[] x0, noise, sigma;
+
+		Batch(final float[] x0, final float[] noise, final float[] sigma) {
+			this.x0 = x0;
+			this.noise = noise;
+			this.sigma = sigma;
+		}
+
+		NDArray loss(final NDManager m) {
+			final Shape shape = new Shape(config.batch(), 1, config.patch(), config.patch());
+			return denoiser.loss(m.create(x0, shape), m.create(noise, shape), m.create(sigma));
+		}
+	}
+
+	private Batch batch(final SplittableRandom random) {
+		final int b = config.batch(), p = config.patch(), n = p * p;
+		final float[] x0 = new float[b * n], noise = new float[b * n], sigma = new float[b];
+		for (int i = 0; i < b; i++) {
+			final float[] patch = data.patch(random, p);
+			if (patch.length != n) {
+				throw new IllegalStateException("Patch source gave " + patch.length + " values for a " + p +
+					" x " + p + " patch.");
+			}
+			System.arraycopy(patch, 0, x0, i * n, n);
+			sigma[i] = (float) sampleSigma(random);
+		}
+		for (int i = 0; i < noise.length; i++) noise[i] = (float) random.nextGaussian();
+		return new Batch(x0, noise, sigma);
 	}
 
 	/** DDPM: uniform continuous timestep; NCSN: log-uniform sigma. */

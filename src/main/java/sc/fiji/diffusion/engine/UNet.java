@@ -82,6 +82,10 @@ public final class UNet extends AbstractBlock {
 		return config;
 	}
 
+	public int imageChannels() {
+		return imageChannels;
+	}
+
 	static Conv2d conv(final int filters, final int kernel, final int stride) {
 		return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
 			.optStride(new Shape(stride, stride)).optPadding(new Shape(kernel / 2, kernel / 2)).build();

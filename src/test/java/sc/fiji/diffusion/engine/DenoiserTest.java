@@ -42,6 +42,24 @@ class DenoiserTest {
 	}
 
 	@Test
+	void wrongShapesAreRefusedWithTheExpectedShape() {
+		try (NDManager m = NDManager.newBaseManager()) {
+			final UNet net = new UNet(new UNetConfig(new int[] { 4, 8 }, 1, 2, 8), 1);
+			net.initialize(m, DataType.FLOAT32, new Shape(1, 1, 8, 8), new Shape(1));
+			final NetworkDenoiser d = new NetworkDenoiser(Family.NCSN, new VeSchedule(0.01, 50), net, m);
+			IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+				IllegalArgumentException.class, () -> d.denoise(m.zeros(new Shape(1, 2, 8, 8)), m.ones(
+					new Shape(1))));
+			org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("(N, 1, H, W)"), e
+				.getMessage());
+			e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> d
+				.denoise(m.zeros(new Shape(3, 1, 8, 8)), m.ones(new Shape(2))));
+			org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("3 images, 2 levels"), e
+				.getMessage());
+		}
+	}
+
+	@Test
 	void ncsnDenoiserWithZeroNetworkIsTheEdmSkipPath() {
 		try (NDManager m = NDManager.newBaseManager()) {
 			final UNet net = new UNet(new UNetConfig(new int[] { 4, 8 }, 1, 2, 8), 1);
