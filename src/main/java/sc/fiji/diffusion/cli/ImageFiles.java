@@ -26,11 +26,16 @@ final class ImageFiles {
 		for (final float[] im : images) stack.addSlice(new FloatProcessor(width, height, im.clone()));
 		final ImagePlus imp = new ImagePlus(file.getFileName().toString(), stack);
 		imp.setDisplayRange(0, 1);
+		writeTiff(imp, file);
+	}
+
+	/** Any image as TIFF (hyperstack layout and calibration kept). */
+	static void writeTiff(final ImagePlus imp, final Path file) throws IOException {
 		final Path tmp = temporary(file, ".tif");
 		try {
 			final FileSaver saver = new FileSaver(imp);
-			final boolean ok = images.length > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(
-				tmp.toString());
+			final boolean ok = imp.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver
+				.saveAsTiff(tmp.toString());
 			if (!ok) throw new IOException("Could not write " + file + ".");
 			TensorFile.moveIntoPlace(tmp, file);
 		}

@@ -20,6 +20,9 @@ public final class Main {
 		"  train  --family ddpm|ncsn --output MODEL_FOLDER [--steps N] [--data synthetic|FOLDER]",
 		"         [--resume CHECKPOINT] [--checkpoint FILE] [--name NAME] [--patch N] [--batch N]",
 		"         [--lr X] [--ema X] [--widths 32,64,128] [--seed S] [--device auto|cpu|gpu]",
+		"  denoise --input IN.tif --output OUT.tif [--noise auto|gaussian:SIGMA|",
+		"          poisson-gaussian:GAIN,OFFSET,READ] [--samples K] [--std STD.tif] [--steps N]",
+		"          [--sampler NAME] [--seed S] [--device auto|cpu|gpu] [--tile N] [--model NAME|PATH]",
 		"  compare --model NAME [--count N] [--steps N] [--sampler NAME] [--grid FILE.png]",
 		"          samples beside training scenes: power spectrum and histogram distances",
 		"  benchmark [--models NAME,NAME] [--device auto|cpu|gpu] [--repeats N]",
@@ -44,6 +47,8 @@ public final class Main {
 					return new SampleVerb().run(args, out, err);
 				case "train":
 					return new TrainVerb().run(args, out, err);
+				case "denoise":
+					return new DenoiseVerb().run(args, out, err);
 				case "compare":
 					return new CompareVerb().run(args, out, err);
 				case "benchmark":

@@ -26,6 +26,7 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	private final NoiseSchedule schedule;
 	private final UNet network;
 	private final NDManager manager;
+	private final int patch;
 	private final ParameterStore store;
 	/** DDPM: log-SNR per timestep on the device, to find t(sigma) without reading back. */
 	private final NDArray logSnrTable;
@@ -45,6 +46,17 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	public NetworkDenoiser(final Family family, final NoiseSchedule schedule, final UNet network,
 		final NDManager manager)
 	{
+		this(family, schedule, network, manager, network.config().sizeMultiple());
+	}
+
+	/**
+	 * @param patch side of the training patches: tiled evaluation uses tiles at least this large, since
+	 *          GroupNorm's statistics depend on the extent they are computed over
+	 */
+	public NetworkDenoiser(final Family family, final NoiseSchedule schedule, final UNet network,
+		final NDManager manager, final int patch)
+	{
+		this.patch = patch;
 		if (family == Family.DDPM && !(schedule instanceof VpSchedule)) {
 			throw new IllegalArgumentException("A DDPM model needs a linear or cosine beta schedule.");
 		}
@@ -84,6 +96,10 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 
 	public NoiseSchedule schedule() {
 		return schedule;
+	}
+
+	public int patch() {
+		return patch;
 	}
 
 	public UNet network() {

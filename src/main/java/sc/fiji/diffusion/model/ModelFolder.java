@@ -86,7 +86,7 @@ public final class ModelFolder {
 			}
 			// Inference only: no parameter records gradients.
 			net.getParameters().forEach(pair -> pair.getValue().getArray().setRequiresGradient(false));
-			return new NetworkDenoiser(card.family(), card.schedule(), net, manager);
+			return new NetworkDenoiser(card.family(), card.schedule(), net, manager, card.patch());
 		}
 		catch (final IOException | RuntimeException e) {
 			manager.close();

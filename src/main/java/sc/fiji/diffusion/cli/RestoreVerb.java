@@ -1,0 +1,115 @@
+package sc.fiji.diffusion.cli;
+
+import ai.djl.Device;
+
+import ij.ImagePlus;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashSet;
+import java.util.Set;
+
+import net.imglib2.RandomAccessibleInterval;
+
+import sc.fiji.diffusion.engine.Devices;
+import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.ij.ImagePlusImgs;
+import sc.fiji.diffusion.model.ModelCatalog;
+import sc.fiji.diffusion.model.ModelFolder;
+import sc.fiji.diffusion.restore.RestoreOptions;
+import sc.fiji.diffusion.restore.Result;
+
+/**
+ * What the three restoration verbs share: reading the input TIFF, the model and the options, writing
+ * the 32-bit result (and the standard deviation) through temporary names, never over the input.
+ */
+abstract class RestoreVerb {
+
+	static final String DEFAULT_MODEL = "ddpm-fluo";
+	static final Set<String> COMMON = Set.of("input", "output", "samples", "std", "steps", "sampler",
+		"seed", "device", "tile", "model");
+
+	/** Keys beyond {@link #COMMON}. */
+	abstract Set<String> extraKeys();
+
+	/** Runs the restoration on the wrapped input. */
+	abstract Result restore(RandomAccessibleInterval<?> input, ImagePlus imp, Options o,
+		RestoreOptions r, PrintStream err) throws UsageException, IOException;
+
+	/** Pixel size divisor of the output (the super-resolution factor). */
+	int factor(final Options o) throws UsageException {
+		return 1;
+	}
+
+	final int run(final String[] args, final PrintStream out, final PrintStream err)
+		throws UsageException, IOException
+	{
+		final Set<String> keys = new HashSet<>(COMMON);
+		keys.addAll(extraKeys());
+		final Options o = new Options(args, 1, keys);
+		final Path input = Paths.get(o.required("input"));
+		final Path output = Paths.get(o.required("output"));
+		final Path std = o.has("std") ? Paths.get(o.get("std", "")) : null;
+		requireTiff(output, "--output");
+		if (std != null) requireTiff(std, "--std");
+		if (sameFile(input, output) || std != null && (sameFile(input, std) || sameFile(output, std))) {
+			throw new UsageException("--output and --std must differ from --input and from each other: " +
+				"the input is never overwritten.");
+		}
+		final int samples = o.integer("samples", 0);
+		final int steps = o.integer("steps", 100);
+		if (steps < 1) throw new UsageException("--steps must be at least 1, got " + steps + ".");
+		if (samples < 0) throw new UsageException("--samples must not be negative.");
+		final String deviceName = o.get("device", "auto");
+		Natives.configure(deviceName);
+		if (!Files.isRegularFile(input)) throw new IOException("Input " + input + " does not exist.");
+		final ImagePlus imp = ImageFiles.open(input);
+		if (imp == null) throw new IOException("ImageJ cannot read " + input + ": give a TIFF image.");
+		final Path folder = ModelCatalog.standard().resolve(o.get("model", DEFAULT_MODEL));
+		final Device device = Devices.choose(deviceName);
+		final long start = System.nanoTime();
+		final Result result;
+		try (NetworkDenoiser model = ModelFolder.load(folder, device)) {
+			final String sampler = o.get("sampler", SampleVerb.defaultSampler(model.family()));
+			RestoreOptions r = RestoreOptions.defaults(model, sampler, steps).withSamples(samples,
+				std != null).withSeed(o.longValue("seed", 0)).withTile(o.integer("tile",
+					RestoreOptions.DEFAULT_TILE));
+			r = r.withProgress(new SampleVerb.Progress(err), err::println);
+			result = restore(ImagePlusImgs.wrap(imp), imp, o, r, err);
+		}
+		for (final String line : result.report()) err.println(line);
+		final int f = factor(o);
+		final String title = output.getFileName().toString();
+		ImageFiles.writeTiff(ImagePlusImgs.toImagePlus(result.image(), imp, title, f), output);
+		if (std != null) {
+			ImageFiles.writeTiff(ImagePlusImgs.toImagePlus(result.std(), imp, std.getFileName().toString(),
+				f), std);
+		}
+		out.printf("Wrote %s%s in %.1f s%n", output, std == null ? "" : " and " + std, (System.nanoTime() -
+			start) / 1e9);
+		return 0;
+	}
+
+	static int channelAxis(final ImagePlus imp) {
+		return imp.getNChannels() > 1 ? ImagePlusImgs.CHANNEL_AXIS : -1;
+	}
+
+	private static void requireTiff(final Path p, final String option) throws UsageException {
+		if (!p.getFileName().toString().toLowerCase().matches(".*\\.tiff?")) {
+			throw new UsageException(option + " must name a .tif file, got " + p + ".");
+		}
+	}
+
+	private static boolean sameFile(final Path a, final Path b) {
+		try {
+			if (Files.exists(a) && Files.exists(b)) return Files.isSameFile(a, b);
+		}
+		catch (final IOException e) {
+			// fall through to the path comparison
+		}
+		return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+	}
+}

@@ -1,0 +1,118 @@
+package sc.fiji.diffusion.ij;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.Calibration;
+import ij.process.FloatProcessor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+
+import sc.fiji.diffusion.restore.Planes;
+
+/**
+ * ImageJ 1.x images as ImgLib2 views over their own pixel arrays (imglib2-ij is not on Maven
+ * Central), and results back as new ImagePlus objects. Axes are X, Y, C, Z, T, in ImageJ's hyperstack
+ * order; the wrapped image is only read.
+ */
+public final class ImagePlusImgs {
+
+	/** Axis of the channels in {@link #wrap}'s view. */
+	public static final int CHANNEL_AXIS = 2;
+
+	private ImagePlusImgs() {}
+
+	/**
+	 * @throws IllegalArgumentException for RGB images, which carry three channels in one int
+	 */
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	public static RandomAccessibleInterval<? extends RealType<?>> wrap(final ImagePlus imp) {
+		if (imp.getBitDepth() == 24) {
+			throw new IllegalArgumentException(imp.getTitle() + " is an RGB image: convert it with " +
+				"Image > Type > RGB Stack (or 32-bit) first.");
+		}
+		final int w = imp.getWidth(), h = imp.getHeight();
+		final int nc = imp.getNChannels(), nz = imp.getNSlices(), nt = imp.getNFrames();
+		final ImageStack stack = imp.getStack();
+		final List<RandomAccessibleInterval> frames = new ArrayList<>();
+		for (int t = 1; t <= nt; t++) {
+			final List<RandomAccessibleInterval> slices = new ArrayList<>();
+			for (int z = 1; z <= nz; z++) {
+				final List<RandomAccessibleInterval> channels = new ArrayList<>();
+				for (int c = 1; c <= nc; c++) {
+					channels.add(plane(stack.getPixels(imp.getStackIndex(c, z, t)), w, h));
+				}
+				slices.add(stack(channels));
+			}
+			frames.add(stack(slices));
+		}
+		return stack(frames);
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static RandomAccessibleInterval stack(final List<RandomAccessibleInterval> views) {
+		return Views.stack((List) views);
+	}
+
+	private static RandomAccessibleInterval<?> plane(final Object pixels, final int w, final int h) {
+		if (pixels instanceof byte[] b) return ArrayImgs.unsignedBytes(b, w, h);
+		if (pixels instanceof short[] s) return ArrayImgs.unsignedShorts(s, w, h);
+		if (pixels instanceof float[] f) return ArrayImgs.floats(f, w, h);
+		throw new IllegalArgumentException("Unsupported pixel type " + pixels.getClass().getSimpleName() +
+			".");
+	}
+
+	/**
+	 * A new 32-bit image from a restoration output laid out as {@link #wrap} (X, Y, C, Z, T), with the
+	 * source's calibration, pixel size divided by {@code factor}.
+	 */
+	public static ImagePlus toImagePlus(final RandomAccessibleInterval<FloatType> image,
+		final ImagePlus source, final String title, final int factor)
+	{
+		final Planes p = Planes.of(image);
+		final ImageStack stack = new ImageStack(p.width(), p.height());
+		for (int i = 0; i < p.count(); i++) stack.addSlice(new FloatProcessor(p.width(), p.height(), p
+			.plane(i)));
+		final ImagePlus out = new ImagePlus(title, stack);
+		out.setDimensions(source.getNChannels(), source.getNSlices(), source.getNFrames());
+		if (source.isHyperStack() || source.getNChannels() > 1) out.setOpenAsHyperStack(true);
+		final Calibration cal = source.getCalibration().copy();
+		cal.pixelWidth /= factor;
+		cal.pixelHeight /= factor;
+		if (factor != 1) {
+			cal.xOrigin *= factor;
+			cal.yOrigin *= factor;
+		}
+		out.setCalibration(cal);
+		final double[] range = displayRange(p);
+		out.setDisplayRange(range[0], range[1]);
+		return out;
+	}
+
+	/** 0.1 and 99.9 percentiles of the output: a display that shows it without saturating it. */
+	private static double[] displayRange(final Planes p) {
+		final List<float[]> all = new ArrayList<>();
+		for (int i = 0; i < p.count(); i++) all.add(p.plane(i));
+		final float[] sample = new float[Math.min(1 << 20, p.count() * p.width() * p.height())];
+		final int stride = Math.max(1, p.count() * p.width() * p.height() / sample.length);
+		int n = 0;
+		long k = 0;
+		for (final float[] plane : all) {
+			for (final float v : plane) if (k++ % stride == 0 && n < sample.length) sample[n++] = v;
+		}
+		try {
+			final double[] q = sc.fiji.diffusion.engine.Percentiles.of(java.util.Arrays.copyOf(sample, n),
+				0.1, 99.9);
+			return q[1] > q[0] ? q : new double[] { q[0], q[0] + 1 };
+		}
+		catch (final IllegalArgumentException e) {
+			return new double[] { 0, 1 };
+		}
+	}
+}

@@ -1,0 +1,50 @@
+package sc.fiji.diffusion.restore;
+
+import java.util.List;
+
+import sc.fiji.diffusion.engine.Percentiles;
+
+/**
+ * Maps pixel values to the model's range [-1, 1] by two percentiles (1 and 99.8) computed once over a
+ * whole stack of planes, never per tile or per slice (which would make a stack flicker). Missing
+ * pixels (NaN) are ignored.
+ */
+public record Normalization(double low, double high) {
+
+	public static final double LOW_PERCENT = 1, HIGH_PERCENT = 99.8;
+	/** Percentiles from at most this many values, evenly strided: exact enough, bounded time. */
+	private static final int MAX_VALUES = 1 << 22;
+
+	public static Normalization of(final List<float[]> planes) {
+		long total = 0;
+		for (final float[] p : planes) total += p.length;
+		final int stride = (int) Math.max(1, (total + MAX_VALUES - 1) / MAX_VALUES);
+		final float[] sample = new float[(int) Math.min(total, (long) MAX_VALUES + planes.size())];
+		int n = 0;
+		long k = 0;
+		for (final float[] p : planes) {
+			for (final float v : p) {
+				if (k++ % stride == 0 && n < sample.length) sample[n++] = v;
+			}
+		}
+		final double[] q = Percentiles.of(java.util.Arrays.copyOf(sample, n), LOW_PERCENT, HIGH_PERCENT);
+		if (!(q[1] > q[0])) {
+			throw new IllegalArgumentException("The image is constant (or nearly) where it is known: " +
+				"there is nothing to restore.");
+		}
+		return new Normalization(q[0], q[1]);
+	}
+
+	/** Scale from input units to model units. */
+	public double scale() {
+		return 2 / (high - low);
+	}
+
+	public float toModel(final float v) {
+		return (float) ((v - low) * scale() - 1);
+	}
+
+	public float fromModel(final float v) {
+		return (float) ((v + 1) / scale() + low);
+	}
+}

@@ -1,0 +1,98 @@
+package sc.fiji.diffusion.restore;
+
+import net.imglib2.Cursor;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.planar.PlanarImg;
+import net.imglib2.img.planar.PlanarImgs;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+
+/**
+ * The one conversion between ImgLib2 images and the float planes the restorations work on. Axis 0 is
+ * X, axis 1 is Y; every other axis (Z, T, channel) enumerates XY planes, in ImgLib2's flat order. The
+ * input image is only read.
+ */
+public final class Planes {
+
+	private final long[] dims;
+	private final float[][] planes;
+
+	private Planes(final long[] dims, final float[][] planes) {
+		this.dims = dims;
+		this.planes = planes;
+	}
+
+	/** Copies an image's pixels as floats, plane by plane. */
+	public static <T extends RealType<T>> Planes of(final RandomAccessibleInterval<T> image) {
+		if (image.numDimensions() < 2) {
+			throw new IllegalArgumentException("The image needs at least two axes (X, Y), it has " + image
+				.numDimensions() + ".");
+		}
+		final long[] dims = image.dimensionsAsLongArray();
+		final long plane = dims[0] * dims[1];
+		if (plane > Integer.MAX_VALUE - 8) {
+			throw new IllegalArgumentException("An XY plane of " + dims[0] + " x " + dims[1] +
+				" pixels is too large; crop the image.");
+		}
+		long count = 1;
+		for (int d = 2; d < dims.length; d++) count *= dims[d];
+		final float[][] planes = new float[(int) count][(int) plane];
+		final Cursor<T> c = Views.flatIterable(image).cursor();
+		for (final float[] p : planes) {
+			for (int i = 0; i < p.length; i++) p[i] = c.next().getRealFloat();
+		}
+		return new Planes(dims, planes);
+	}
+
+	/** Planes with the given XY size and the same other axes as this. */
+	public Planes withPlanes(final float[][] newPlanes, final long width, final long height) {
+		final long[] d = dims.clone();
+		d[0] = width;
+		d[1] = height;
+		return new Planes(d, newPlanes);
+	}
+
+	public int width() {
+		return (int) dims[0];
+	}
+
+	public int height() {
+		return (int) dims[1];
+	}
+
+	public int count() {
+		return planes.length;
+	}
+
+	public float[] plane(final int i) {
+		return planes[i];
+	}
+
+	public long[] dimensions() {
+		return dims.clone();
+	}
+
+	/**
+	 * Index along {@code axis} of plane i (axis >= 2), e.g. its channel.
+	 */
+	public int coordinate(final int plane, final int axis) {
+		if (axis < 2 || axis >= dims.length) {
+			throw new IllegalArgumentException("Axis " + axis + " is not one of the image's plane axes.");
+		}
+		long stride = 1;
+		for (int d = 2; d < axis; d++) stride *= dims[d];
+		return (int) ((plane / stride) % dims[axis]);
+	}
+
+	/** A 32-bit image holding these planes (shared, not copied). */
+	public PlanarImg<FloatType, ?> toImg() {
+		final PlanarImg<FloatType, net.imglib2.img.basictypeaccess.array.FloatArray> img = PlanarImgs
+			.floats(dims);
+		for (int i = 0; i < planes.length; i++) {
+			final float[] storage = img.getPlane(i).getCurrentStorageArray();
+			System.arraycopy(planes[i], 0, storage, 0, storage.length);
+		}
+		return img;
+	}
+}

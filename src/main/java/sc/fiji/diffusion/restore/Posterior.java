@@ -1,0 +1,82 @@
+package sc.fiji.diffusion.restore;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+
+import sc.fiji.diffusion.engine.Denoiser;
+import sc.fiji.diffusion.engine.NoiseSchedule;
+import sc.fiji.diffusion.engine.NoiseSource;
+import sc.fiji.diffusion.engine.Sampler;
+import sc.fiji.diffusion.engine.SamplingListener;
+
+/**
+ * Posterior estimates for an image with Gaussian noise of known level sigma_y (in model units). With
+ * the identity measurement, the reverse process started from y is already posterior sampling: start
+ * at the first grid level sigma_t >= sigma_y from {@code y + sqrt(sigma_t^2 - sigma_y^2) n}. The
+ * posterior mean is one evaluation, {@code D(y, sigma_y)} (Tweedie).
+ */
+final class Posterior {
+
+	private Posterior() {}
+
+	/** Noise levels below the model's smallest are served at the smallest. */
+	static double servedSigma(final double sigmaY, final NoiseSchedule schedule) {
+		return Math.max(sigmaY, schedule.sigmaMin());
+	}
+
+	/** Tweedie's posterior mean, one tiled evaluation. */
+	static NDArray mean(final Denoiser tiled, final NDArray y, final double sigmaY,
+		final NoiseSchedule schedule)
+	{
+		final NDManager m = y.getManager();
+		final NDArray sigma = m.full(new ai.djl.ndarray.types.Shape(y.getShape().get(0)), (float) servedSigma(
+			sigmaY, schedule));
+		return tiled.denoise(y, sigma);
+	}
+
+	/**
+	 * The grid part a restoration runs: from the last level at or above sigma_y down. The first element
+	 * is where the start state sits.
+	 */
+	static double[] gridFrom(final double[] grid, final double sigmaY) {
+		int start = 0;
+		for (int i = 0; i < grid.length; i++) if (grid[i] >= sigmaY) start = i;
+		return java.util.Arrays.copyOfRange(grid, start, grid.length);
+	}
+
+	/**
+	 * K posterior samples; returns their mean and, when asked, their standard deviation (computed on
+	 * the device, Welford's update).
+	 */
+	static NDList samples(final Denoiser tiled, final NDArray y, final double sigmaY,
+		final NoiseSchedule schedule, final Sampler sampler, final int steps, final int count,
+		final boolean std, final long seed, final SamplingListener progress)
+	{
+		final double[] grid = gridFrom(sampler.grid(schedule, steps), sigmaY);
+		final double start = grid[0];
+		final double extra = Math.sqrt(Math.max(0, start * start - sigmaY * sigmaY));
+		final NDManager m = y.getManager();
+		NDArray mean = null, m2 = null;
+		for (int k = 0; k < count; k++) {
+			final NoiseSource noise = NoiseSource.seeded(seed * 7919 + k);
+			final NDArray x = y.add(noise.normal(m, y.getShape(), -1).mul(extra));
+			final int done = k;
+			final NDArray s = sampler.sample(tiled, x, grid, noise, (i, n) -> progress.stepDone(done * n + i,
+				count * n));
+			if (mean == null) {
+				mean = s;
+				m2 = s.zerosLike();
+			}
+			else {
+				final NDArray delta = s.sub(mean);
+				final NDArray next = mean.add(delta.div(k + 1));
+				m2 = m2.add(delta.mul(s.sub(next)));
+				mean = next;
+			}
+		}
+		final NDList out = new NDList(mean);
+		if (std) out.add(m2.div(count - 1).sqrt());
+		return out;
+	}
+}

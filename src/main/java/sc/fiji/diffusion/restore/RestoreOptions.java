@@ -1,0 +1,68 @@
+package sc.fiji.diffusion.restore;
+
+import java.util.function.Consumer;
+
+import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.SamplingListener;
+
+/**
+ * How to restore, shared by all tasks.
+ *
+ * @param model the loaded model
+ * @param sampler sampler name (see {@link sc.fiji.diffusion.engine.Sampler#byName}); used when
+ *          samples > 0 and by the inverse problems
+ * @param steps network evaluations of the full sampling grid
+ * @param samples 0 for the posterior mean by Tweedie (denoising only), else the number of posterior
+ *          samples whose mean is returned
+ * @param std also return the samples' standard deviation (needs samples >= 2)
+ * @param seed noise seed: same seed, same device, same result, at any tile size
+ * @param tile tile side in pixels; at least the model's training patch
+ * @param tileBatch tiles per network call
+ * @param progress hears (done, total) work units and may throw CancellationException
+ * @param log hears what was chosen or estimated (noise level, clamping)
+ */
+public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, int samples,
+	boolean std, long seed, int tile, int tileBatch, SamplingListener progress, Consumer<String> log)
+{
+
+	public static final int DEFAULT_TILE = 256, DEFAULT_TILE_BATCH = 4;
+
+	public RestoreOptions {
+		if (model == null) throw new IllegalArgumentException("No model given.");
+		if (steps < 1) throw new IllegalArgumentException("Steps must be at least 1, got " + steps + ".");
+		if (samples < 0) throw new IllegalArgumentException("Samples must not be negative.");
+		if (std && samples < 2) {
+			throw new IllegalArgumentException("A standard deviation needs at least 2 samples: set " +
+				"samples to 2 or more.");
+		}
+		final int patch = model.network().config().sizeMultiple();
+		if (tile < 1) throw new IllegalArgumentException("Tile size must be positive.");
+		if (tileBatch < 1) throw new IllegalArgumentException("Tiles per batch must be at least 1.");
+		if (progress == null) progress = SamplingListener.NONE;
+		if (log == null) log = s -> {};
+		if (patch < 1) throw new IllegalStateException("Model without a size multiple.");
+	}
+
+	public static RestoreOptions defaults(final NetworkDenoiser model, final String sampler,
+		final int steps)
+	{
+		return new RestoreOptions(model, sampler, steps, 0, false, 0, DEFAULT_TILE, DEFAULT_TILE_BATCH,
+			null, null);
+	}
+
+	public RestoreOptions withSamples(final int k, final boolean withStd) {
+		return new RestoreOptions(model, sampler, steps, k, withStd, seed, tile, tileBatch, progress, log);
+	}
+
+	public RestoreOptions withTile(final int t) {
+		return new RestoreOptions(model, sampler, steps, samples, std, seed, t, tileBatch, progress, log);
+	}
+
+	public RestoreOptions withSeed(final long s) {
+		return new RestoreOptions(model, sampler, steps, samples, std, s, tile, tileBatch, progress, log);
+	}
+
+	public RestoreOptions withProgress(final SamplingListener p, final Consumer<String> l) {
+		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, p, l);
+	}
+}

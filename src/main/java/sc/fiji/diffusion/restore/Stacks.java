@@ -1,0 +1,117 @@
+package sc.fiji.diffusion.restore;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.SamplingListener;
+
+/**
+ * How a stack is walked: planes grouped by channel (each channel normalized once), then cut into
+ * chunks of planes restored together, small enough to bound device memory.
+ */
+final class Stacks {
+
+	/** Pixels per chunk: four full-size float arrays of this size stay well under 1 GB. */
+	static final long CHUNK_PIXELS = 1 << 22;
+	static final int MAX_CHUNK_PLANES = 16;
+
+	private Stacks() {}
+
+	/** Plane indices per channel (one group when there is no channel axis). */
+	static List<int[]> channels(final Planes in, final int channelAxis) {
+		final Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
+		for (int p = 0; p < in.count(); p++) {
+			final int c = channelAxis < 0 ? 0 : in.coordinate(p, channelAxis);
+			groups.computeIfAbsent(c, k -> new ArrayList<>()).add(p);
+		}
+		final List<int[]> out = new ArrayList<>();
+		for (final List<Integer> g : groups.values()) out.add(g.stream().mapToInt(Integer::intValue).toArray());
+		return out;
+	}
+
+	/** Positions within a channel's plane list, cut into chunks. */
+	static List<int[]> chunks(final int[] channel, final int width, final int height) {
+		final int per = (int) Math.max(1, Math.min(MAX_CHUNK_PLANES, CHUNK_PIXELS / ((long) width *
+			height)));
+		final List<int[]> out = new ArrayList<>();
+		for (int first = 0; first < channel.length; first += per) {
+			final int n = Math.min(per, channel.length - first);
+			final int[] c = new int[n];
+			for (int i = 0; i < n; i++) c[i] = first + i;
+			out.add(c);
+		}
+		return out;
+	}
+
+	static TiledDenoiser tiled(final NetworkDenoiser model, final NDManager m,
+		final RestoreOptions o)
+	{
+		final int multiple = model.network().config().sizeMultiple();
+		final int tile = o.tile() / multiple * multiple;
+		return new TiledDenoiser(model, m, tile, Math.max(multiple, tile / 8 / multiple * multiple), o
+			.tileBatch(), multiple, model.patch());
+	}
+
+	/** Normalized planes of one chunk as one (S, 1, H, W) device array: the copy to the device. */
+	static NDArray toDevice(final NDManager m, final List<float[]> planes, final int[] chunk,
+		final int width, final int height, final Normalization norm)
+	{
+		final int n = width * height;
+		final float[] flat = new float[chunk.length * n];
+		for (int k = 0; k < chunk.length; k++) {
+			final float[] p = planes.get(chunk[k]);
+			for (int i = 0; i < n; i++) flat[k * n + i] = norm.toModel(p[i]);
+		}
+		return m.create(flat, new Shape(chunk.length, 1, height, width));
+	}
+
+	/** Median over planes of each plane's estimated Gaussian noise level. */
+	static double estimateSigma(final List<float[]> planes, final int width, final int height) {
+		final double[] s = new double[planes.size()];
+		for (int i = 0; i < s.length; i++) s[i] = NoiseEstimate.gaussianSigma(planes.get(i), width, height);
+		Arrays.sort(s);
+		return s[s.length / 2];
+	}
+
+	static void requireSomeFinite(final List<float[]> planes) {
+		for (final float[] p : planes) for (final float v : p) if (Float.isFinite(v)) return;
+		throw new IllegalArgumentException("The image holds no finite pixel value (all NaN?).");
+	}
+
+	static String label(final int[] channel, final Planes in, final int channelAxis) {
+		return channelAxis < 0 ? "" : "channel " + (in.coordinate(channel[0], channelAxis) + 1) + ": ";
+	}
+
+	/** Maps sampler steps within chunks to work done over the whole stack. */
+	static final class Progress {
+
+		private final SamplingListener listener;
+		private final int planes;
+		private int done;
+
+		Progress(final SamplingListener listener, final int planes) {
+			this.listener = listener;
+			this.planes = planes;
+		}
+
+		/** Listener for one chunk of n planes: steps scaled into this chunk's share. */
+		SamplingListener forChunk(final int n) {
+			final int base = done;
+			return (i, total) -> listener.stepDone((int) Math.min(Integer.MAX_VALUE - 1, (long) base *
+				1000 + (long) n * 1000 * i / Math.max(1, total)), planes * 1000);
+		}
+
+		void chunkDone(final int n) {
+			done += n;
+			listener.stepDone(done * 1000, planes * 1000);
+		}
+	}
+}
