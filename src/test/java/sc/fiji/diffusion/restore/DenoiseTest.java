@@ -1,0 +1,171 @@
+package sc.fiji.diffusion.restore;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import net.imglib2.img.array.ArrayImg;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.img.basictypeaccess.array.FloatArray;
+import net.imglib2.type.numeric.real.FloatType;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.data.SyntheticScenes;
+import sc.fiji.diffusion.model.ModelFolder;
+
+/** Denoising with the shipped DDPM model (one network evaluation per tile for the posterior mean). */
+class DenoiseTest {
+
+	static NetworkDenoiser model;
+
+	@BeforeAll
+	static void load() throws IOException {
+		model = ModelFolder.load(Paths.get("models", "ddpm-fluo"), Device.cpu());
+	}
+
+	@AfterAll
+	static void close() {
+		model.close();
+	}
+
+	/** A scene in camera-like units (offset 100, range 1000) with Gaussian noise. */
+	static float[][] noisyScene(final int n, final double sigma, final long seed) {
+		final float[] clean = SyntheticScenes.scene(SyntheticScenes.Kind.FILAMENTS, n, n, seed);
+		final float[] noisy = new float[clean.length];
+		final SplittableRandom r = new SplittableRandom(seed);
+		for (int i = 0; i < clean.length; i++) {
+			clean[i] = clean[i] * 1000 + 100;
+			noisy[i] = (float) (clean[i] + sigma * r.nextGaussian());
+		}
+		return new float[][] { clean, noisy };
+	}
+
+	static double rms(final float[] a, final float[] b) {
+		double s = 0;
+		for (int i = 0; i < a.length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
+		return Math.sqrt(s / a.length);
+	}
+
+	static float[] pixels(final net.imglib2.RandomAccessibleInterval<FloatType> img) {
+		return Planes.of(img).plane(0);
+	}
+
+	@Test
+	void posteriorMeanRemovesMostOfTheNoiseInTheInputsUnits() {
+		final float[][] s = noisyScene(128, 100, 3);
+		final Result r = Denoise.run(ArrayImgs.floats(s[1], 128, 128), -1, new NoiseModel.Gaussian(100),
+			RestoreOptions.defaults(model, "ddpm", 50));
+		final float[] out = pixels(r.image());
+		// Noise RMS 100; the restored image must be at least 2.5x closer to the truth.
+		assertTrue(rms(out, s[0]) < 40, "RMS error " + rms(out, s[0]));
+		// Same units: the mean level is kept.
+		final double meanIn = Arrays.stream(toDouble(s[0])).average().orElseThrow();
+		final double meanOut = Arrays.stream(toDouble(out)).average().orElseThrow();
+		assertEquals(meanIn, meanOut, 10);
+	}
+
+	@Test
+	void theResultDoesNotDependOnTheTileSize() {
+		final float[][] s = noisyScene(256, 100, 5);
+		final RestoreOptions o = RestoreOptions.defaults(model, "ddpm", 50);
+		final float[] big = pixels(Denoise.run(ArrayImgs.floats(s[1], 256, 256), -1,
+			new NoiseModel.Gaussian(100), o.withTile(256)).image());
+		final float[] small = pixels(Denoise.run(ArrayImgs.floats(s[1], 256, 256), -1,
+			new NoiseModel.Gaussian(100), o.withTile(64)).image());
+		assertTrue(rms(big, small) < 10, "tiles 64 vs 256 differ by RMS " + rms(big, small) +
+			" (noise sigma 100)");
+		// No step along seams: the difference image is no rougher across columns where 64-tiles meet.
+		double seam = 0, elsewhere = 0;
+		int nSeam = 0, nElse = 0;
+		for (int y = 0; y < 256; y++) {
+			for (int x = 0; x < 255; x++) {
+				final double d = Math.abs((small[y * 256 + x + 1] - big[y * 256 + x + 1]) - (small[y * 256 +
+					x] - big[y * 256 + x]));
+				if (x % 48 == 47 || x % 64 == 63) {
+					seam += d;
+					nSeam++;
+				}
+				else {
+					elsewhere += d;
+					nElse++;
+				}
+			}
+		}
+		assertTrue(seam / nSeam < 2 * elsewhere / nElse, "step at seams: " + seam / nSeam + " vs " +
+			elsewhere / nElse);
+	}
+
+	@Test
+	void theInputIsNeverModified() {
+		final float[][] s = noisyScene(64, 100, 7);
+		final float[] before = s[1].clone();
+		Denoise.run(ArrayImgs.floats(s[1], 64, 64), -1, new NoiseModel.Auto(), RestoreOptions.defaults(
+			model, "ddpm", 10));
+		assertArrayEquals(before, s[1]);
+	}
+
+	@Test
+	void samplesGiveAMeanAndAnUncertaintyMap() {
+		final float[][] s = noisyScene(64, 100, 9);
+		final Result r = Denoise.run(ArrayImgs.floats(s[1], 64, 64), -1, new NoiseModel.Gaussian(100),
+			RestoreOptions.defaults(model, "ddim:1", 20).withSamples(3, true));
+		assertNotNull(r.std());
+		final float[] sd = pixels(r.std());
+		double mean = 0;
+		for (final float v : sd) {
+			assertTrue(v >= 0 && Float.isFinite(v));
+			mean += v / sd.length;
+		}
+		// Posterior spread is below the noise level and above zero.
+		assertTrue(mean > 1 && mean < 100, "mean std " + mean);
+	}
+
+	@Test
+	void smallImagesAndStacksWork() {
+		final float[] plane = noisyScene(40, 50, 11)[1];
+		final float[] stack = new float[40 * 40 * 3];
+		for (int k = 0; k < 3; k++) System.arraycopy(plane, 0, stack, k * 1600, 1600);
+		final ArrayImg<FloatType, FloatArray> img = ArrayImgs.floats(stack, 40, 40, 3);
+		final Result r = Denoise.run(img, -1, new NoiseModel.Gaussian(50), RestoreOptions.defaults(model,
+			"ddpm", 10));
+		final Planes out = Planes.of(r.image());
+		assertEquals(3, out.count());
+		assertEquals(40, out.width());
+		// Identical planes, normalized together, come back identical.
+		assertArrayEquals(out.plane(0), out.plane(2), 1e-3f);
+	}
+
+	@Test
+	void allNanOrConstantImagesAreRefused() {
+		final float[] nan = new float[64 * 64];
+		Arrays.fill(nan, Float.NaN);
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> Denoise.run(ArrayImgs.floats(nan,
+			64, 64), -1, new NoiseModel.Gaussian(1), RestoreOptions.defaults(model, "ddpm", 10)))
+			.getMessage().contains("no finite"));
+		final float[] flat = new float[64 * 64];
+		Arrays.fill(flat, 7);
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> Denoise.run(ArrayImgs.floats(flat,
+			64, 64), -1, new NoiseModel.Gaussian(1), RestoreOptions.defaults(model, "ddpm", 10)))
+			.getMessage().contains("constant"));
+	}
+
+	static double[] toDouble(final float[] f) {
+		final double[] d = new double[f.length];
+		for (int i = 0; i < f.length; i++) d[i] = f[i];
+		return d;
+	}
+}
