@@ -23,6 +23,10 @@ public final class Main {
 		"  denoise --input IN.tif --output OUT.tif [--noise auto|gaussian:SIGMA|",
 		"          poisson-gaussian:GAIN,OFFSET,READ] [--samples K] [--std STD.tif] [--steps N]",
 		"          [--sampler NAME] [--seed S] [--device auto|cpu|gpu] [--tile N] [--model NAME|PATH]",
+		"  inpaint --input IN.tif --mask MASK.tif --output OUT.tif   (non-zero mask = missing; or NaN)",
+		"  super-resolve --input IN.tif --factor 2|4 --output OUT.tif [--noise SPEC]",
+		"          (both also take --samples, --std, --steps, --sampler ddpm|ddim:ETA, --seed, --device,",
+		"          --tile, --model)",
 		"  compare --model NAME [--count N] [--steps N] [--sampler NAME] [--grid FILE.png]",
 		"          samples beside training scenes: power spectrum and histogram distances",
 		"  benchmark [--models NAME,NAME] [--device auto|cpu|gpu] [--repeats N]",
@@ -49,6 +53,10 @@ public final class Main {
 					return new TrainVerb().run(args, out, err);
 				case "denoise":
 					return new DenoiseVerb().run(args, out, err);
+				case "inpaint":
+					return new InpaintVerb().run(args, out, err);
+				case "super-resolve":
+					return new SuperResolveVerb().run(args, out, err);
 				case "compare":
 					return new CompareVerb().run(args, out, err);
 				case "benchmark":

@@ -57,26 +57,15 @@ final class Posterior {
 		final double start = grid[0];
 		final double extra = Math.sqrt(Math.max(0, start * start - sigmaY * sigmaY));
 		final NDManager m = y.getManager();
-		NDArray mean = null, m2 = null;
+		final Moments moments = new Moments();
 		for (int k = 0; k < count; k++) {
 			final NoiseSource noise = NoiseSource.seeded(seed * 7919 + k);
 			final NDArray x = y.add(noise.normal(m, y.getShape(), -1).mul(extra));
 			final int done = k;
 			final NDArray s = sampler.sample(tiled, x, grid, noise, (i, n) -> progress.stepDone(done * n + i,
 				count * n));
-			if (mean == null) {
-				mean = s;
-				m2 = s.zerosLike();
-			}
-			else {
-				final NDArray delta = s.sub(mean);
-				final NDArray next = mean.add(delta.div(k + 1));
-				m2 = m2.add(delta.mul(s.sub(next)));
-				mean = next;
-			}
+			moments.add(s);
 		}
-		final NDList out = new NDList(mean);
-		if (std) out.add(m2.div(count - 1).sqrt());
-		return out;
+		return moments.result(std);
 	}
 }

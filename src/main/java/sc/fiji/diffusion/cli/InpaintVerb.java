@@ -1,0 +1,42 @@
+package sc.fiji.diffusion.cli;
+
+import ij.ImagePlus;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Paths;
+import java.util.Set;
+
+import net.imglib2.RandomAccessibleInterval;
+
+import sc.fiji.diffusion.ij.ImagePlusImgs;
+import sc.fiji.diffusion.restore.Inpaint;
+import sc.fiji.diffusion.restore.NoiseModel;
+import sc.fiji.diffusion.restore.RestoreOptions;
+import sc.fiji.diffusion.restore.Result;
+
+/** {@code inpaint --input IN --mask MASK --output OUT}: non-zero mask pixels (or NaN) are filled. */
+final class InpaintVerb extends RestoreVerb {
+
+	@Override
+	Set<String> extraKeys() {
+		return Set.of("mask", "noise");
+	}
+
+	@Override
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	Result restore(final RandomAccessibleInterval<?> input, final ImagePlus imp, final Options o,
+		final RestoreOptions r, final PrintStream err) throws IOException
+	{
+		RandomAccessibleInterval mask = null;
+		if (o.has("mask")) {
+			final ImagePlus m = ImageFiles.open(Paths.get(o.get("mask", "")));
+			if (m == null) throw new IOException("ImageJ cannot read the mask " + o.get("mask", "") + ".");
+			mask = ImagePlusImgs.wrap(m);
+			if (m.getStackSize() == 1) mask = net.imglib2.view.Views.hyperSlice(net.imglib2.view.Views
+				.hyperSlice(net.imglib2.view.Views.hyperSlice(mask, 4, 0), 3, 0), 2, 0);
+		}
+		return Inpaint.run((RandomAccessibleInterval) input, mask, channelAxis(imp), NoiseModel.parse(o
+			.get("noise", "none")), r);
+	}
+}

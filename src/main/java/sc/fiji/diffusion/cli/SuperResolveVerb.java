@@ -1,0 +1,36 @@
+package sc.fiji.diffusion.cli;
+
+import ij.ImagePlus;
+
+import java.io.PrintStream;
+import java.util.Set;
+
+import net.imglib2.RandomAccessibleInterval;
+
+import sc.fiji.diffusion.restore.NoiseModel;
+import sc.fiji.diffusion.restore.RestoreOptions;
+import sc.fiji.diffusion.restore.Result;
+import sc.fiji.diffusion.restore.SuperResolve;
+
+/** {@code super-resolve --input IN --factor F --output OUT [--noise SPEC]}. */
+final class SuperResolveVerb extends RestoreVerb {
+
+	@Override
+	Set<String> extraKeys() {
+		return Set.of("factor", "noise");
+	}
+
+	@Override
+	int factor(final Options o) throws UsageException {
+		return o.integer("factor", 2);
+	}
+
+	@Override
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	Result restore(final RandomAccessibleInterval<?> input, final ImagePlus imp, final Options o,
+		final RestoreOptions r, final PrintStream err) throws UsageException
+	{
+		return SuperResolve.run((RandomAccessibleInterval) input, factor(o), channelAxis(imp), NoiseModel
+			.parse(o.get("noise", "none")), r);
+	}
+}

@@ -1,0 +1,89 @@
+package sc.fiji.diffusion.restore;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+
+import sc.fiji.diffusion.engine.DdimSampler;
+import sc.fiji.diffusion.engine.Denoiser;
+import sc.fiji.diffusion.engine.NoiseSchedule;
+import sc.fiji.diffusion.engine.NoiseSource;
+import sc.fiji.diffusion.engine.Sampler;
+import sc.fiji.diffusion.engine.SamplingListener;
+
+/**
+ * Inverse problems by DDNM+ (Wang et al. 2023) in the sigma view. At every step the denoised estimate
+ * is pulled onto the measurements, {@code x0' = x0 - lambda A+(A x0 - y)}, with {@code lambda = 1}
+ * while {@code sigma >= s sigma_y} and {@code sigma / (s sigma_y)} below; then a DDIM step of the
+ * sampler's eta from x0'. When lambda < 1 the step's fresh noise shrinks by the measurement noise that
+ * x0' already carries, so it is not added twice. Noiseless measurements keep lambda = 1 throughout.
+ */
+final class ConsistentSampling {
+
+	private ConsistentSampling() {}
+
+	/** The DDIM eta of a sampler name; other samplers cannot host the consistency step. */
+	static double eta(final String sampler) {
+		final Sampler s = Sampler.byName(sampler);
+		if (s instanceof DdimSampler d) return d.eta();
+		throw new IllegalArgumentException("Inpainting and super-resolution run DDPM or DDIM steps: " +
+			"use sampler ddpm or ddim:ETA (ETA > 0 when the measurement is noisy), not '" + sampler + "'.");
+	}
+
+	/**
+	 * @param y measurements (model units), shaped as A's output
+	 * @param start state at grid[0], the full-size initial noise
+	 * @param sigmaY measurement noise in model units (0 when noiseless)
+	 */
+	static NDArray run(final Denoiser tiled, final Measurement a, final NDArray y, final NDArray start,
+		final double sigmaY, final double[] grid, final double eta, final NoiseSource noise,
+		final SamplingListener progress)
+	{
+		final NDManager m = start.getManager();
+		final long batch = start.getShape().get(0);
+		NDArray x = start;
+		final double threshold = a.noiseSpread() * sigmaY;
+		for (int i = 0; i < grid.length; i++) {
+			final double s = grid[i], next = i + 1 < grid.length ? grid[i + 1] : 0;
+			try (NDManager step = m.newSubManager()) {
+				step.tempAttachAll(x, y);
+				final NDArray sigma = step.full(new ai.djl.ndarray.types.Shape(batch), (float) s);
+				final NDArray x0 = tiled.denoise(x, sigma);
+				final double lambda = threshold > 0 && s < threshold ? s / threshold : 1;
+				final NDArray corrected = x0.sub(a.pseudoInverse(a.apply(x0).sub(y)).mul(lambda));
+				final double c = eta * next * Math.sqrt(Math.max(0, 1 - next * next / (s * s)));
+				final double keep = Math.sqrt(Math.max(0, next * next - c * c)) / s;
+				final double carried = (1 - keep) * lambda * threshold;
+				final double fresh = lambda < 1 ? Math.sqrt(Math.max(0, c * c - carried * carried)) : c;
+				NDArray out = corrected.add(x.sub(corrected).mul(keep));
+				if (fresh > 0) out = out.add(noise.normal(step, x.getShape(), i).mul(fresh));
+				out.attach(m);
+				if (x != start) x.close();
+				x = out;
+			}
+			progress.stepDone(i + 1, grid.length);
+		}
+		return x;
+	}
+
+	/** K runs from different noise: mean and (when asked) standard deviation. */
+	static NDList samples(final Denoiser tiled, final Measurement a, final NDArray y,
+		final long[] stateShape, final double sigmaY, final NoiseSchedule schedule, final String sampler,
+		final int steps, final int count, final boolean std, final long seed,
+		final SamplingListener progress)
+	{
+		final double eta = eta(sampler);
+		final double[] grid = Sampler.byName(sampler).grid(schedule, steps);
+		final NDManager m = y.getManager();
+		final Moments moments = new Moments();
+		for (int k = 0; k < count; k++) {
+			final NoiseSource noise = NoiseSource.seeded(seed * 7919 + k);
+			final NDArray start = noise.normal(m, new ai.djl.ndarray.types.Shape(stateShape), -1).mul(grid[0]);
+			final int done = k;
+			final NDArray s = run(tiled, a, y, start, sigmaY, grid, eta, noise, (i, n) -> progress.stepDone(
+				done * n + i, count * n));
+			moments.add(s);
+		}
+		return moments.result(std);
+	}
+}

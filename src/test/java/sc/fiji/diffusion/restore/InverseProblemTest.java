@@ -1,0 +1,122 @@
+package sc.fiji.diffusion.restore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+
+import java.io.IOException;
+import java.nio.file.Paths;
+
+import net.imglib2.img.array.ArrayImgs;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.data.SyntheticScenes;
+import sc.fiji.diffusion.model.ModelFolder;
+
+/** Inpainting and super-resolution with the shipped DDPM model, few steps (properties, not quality). */
+class InverseProblemTest {
+
+	static NetworkDenoiser model;
+
+	@BeforeAll
+	static void load() throws IOException {
+		model = ModelFolder.load(Paths.get("models", "ddpm-fluo"), Device.cpu());
+	}
+
+	@AfterAll
+	static void close() {
+		model.close();
+	}
+
+	static float[] scene(final int n) {
+		final float[] s = SyntheticScenes.scene(SyntheticScenes.Kind.NUCLEI, n, n, 4);
+		for (int i = 0; i < s.length; i++) s[i] = s[i] * 1000 + 100;
+		return s;
+	}
+
+	@Test
+	void knownPixelsComeBackUnchangedWithZeroSpread() {
+		final int n = 64;
+		final float[] img = scene(n);
+		final byte[] mask = new byte[n * n];
+		for (int y = 20; y < 30; y++) for (int x = 10; x < 50; x++) mask[y * n + x] = 1;
+		final Result r = Inpaint.run(ArrayImgs.floats(img.clone(), n, n), ArrayImgs.unsignedBytes(mask, n,
+			n), -1, new NoiseModel.Gaussian(0), RestoreOptions.defaults(model, "ddpm", 8).withSamples(2,
+				true));
+		final float[] out = Planes.of(r.image()).plane(0), sd = Planes.of(r.std()).plane(0);
+		double holeSpread = 0;
+		for (int i = 0; i < n * n; i++) {
+			if (mask[i] == 0) {
+				assertEquals(img[i], out[i], 0, "known pixel " + i);
+				assertEquals(0, sd[i], 0);
+			}
+			else {
+				assertTrue(Float.isFinite(out[i]));
+				holeSpread += sd[i];
+			}
+		}
+		assertTrue(holeSpread > 0, "two samples agree exactly inside the hole");
+	}
+
+	@Test
+	void nanPixelsAreInpaintedWithoutAMask() {
+		final int n = 64;
+		final float[] img = scene(n);
+		for (int i = 0; i < n * n; i += 7) img[i] = Float.NaN;
+		final float[] out = Planes.of(Inpaint.run(ArrayImgs.floats(img, n, n), null, -1,
+			new NoiseModel.Gaussian(0), RestoreOptions.defaults(model, "ddpm", 8)).image()).plane(0);
+		for (final float v : out) assertTrue(Float.isFinite(v));
+	}
+
+	@Test
+	void superResolvedImageBinsBackToTheNoiselessInput() {
+		final int n = 32, f = 2;
+		final float[] hi = scene(n * f);
+		final float[] lo = new float[n * n];
+		for (int y = 0; y < n; y++) {
+			for (int x = 0; x < n; x++) {
+				double s = 0;
+				for (int dy = 0; dy < f; dy++) for (int dx = 0; dx < f; dx++) s += hi[(y * f + dy) * n * f + x * f + dx];
+				lo[y * n + x] = (float) (s / (f * f));
+			}
+		}
+		final Result r = SuperResolve.run(ArrayImgs.floats(lo, n, n), f, -1, new NoiseModel.Gaussian(0),
+			RestoreOptions.defaults(model, "ddpm", 8));
+		final Planes out = Planes.of(r.image());
+		assertEquals(n * f, out.width());
+		final float[] o = out.plane(0);
+		for (int y = 0; y < n; y++) {
+			for (int x = 0; x < n; x++) {
+				double s = 0;
+				for (int dy = 0; dy < f; dy++) for (int dx = 0; dx < f; dx++) s += o[(y * f + dy) * n * f + x * f + dx];
+				// 1e-3 of the data range (1000)
+				assertEquals(lo[y * n + x], s / (f * f), 1.0, "block " + x + "," + y);
+			}
+		}
+	}
+
+	@Test
+	void badRequestsAreRefusedWithWhatToChange() {
+		final float[] img = scene(32);
+		final RestoreOptions o = RestoreOptions.defaults(model, "ddpm", 4);
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> SuperResolve.run(ArrayImgs.floats(
+			img, 32, 32), 3, -1, new NoiseModel.Gaussian(0), o)).getMessage().contains("2 or 4"));
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> Inpaint.run(ArrayImgs.floats(img,
+			32, 32), ArrayImgs.unsignedBytes(16, 16), -1, new NoiseModel.Gaussian(0), o)).getMessage()
+			.contains("mask"));
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> Inpaint.run(ArrayImgs.floats(img,
+			32, 32), ArrayImgs.unsignedBytes(32, 32), -1, new NoiseModel.Gaussian(0), o)).getMessage()
+			.contains("Nothing to inpaint"));
+		final byte[] m = new byte[32 * 32];
+		m[5] = 1;
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> Inpaint.run(ArrayImgs.floats(img,
+			32, 32), ArrayImgs.unsignedBytes(m, 32, 32), -1, new NoiseModel.Gaussian(0),
+			RestoreOptions.defaults(model, "langevin", 4))).getMessage().contains("ddpm or ddim"));
+	}
+}
