@@ -29,6 +29,8 @@ import sc.fiji.diffusion.restore.Result;
 abstract class RestoreVerb {
 
 	static final String DEFAULT_MODEL = "ddpm-fluo";
+	/** Sampler steps of inpainting, super-resolution and denoising with samples. */
+	static final int DEFAULT_STEPS = 50;
 	static final Set<String> COMMON = Set.of("input", "output", "samples", "std", "steps", "sampler",
 		"seed", "device", "tile", "model");
 
@@ -60,7 +62,7 @@ abstract class RestoreVerb {
 				"the input is never overwritten.");
 		}
 		final int samples = o.integer("samples", 0);
-		final int steps = o.integer("steps", 100);
+		final int steps = o.integer("steps", DEFAULT_STEPS);
 		if (steps < 1) throw new UsageException("--steps must be at least 1, got " + steps + ".");
 		if (samples < 0) throw new UsageException("--samples must not be negative.");
 		final String deviceName = o.get("device", "auto");

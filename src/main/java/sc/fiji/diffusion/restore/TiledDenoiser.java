@@ -82,16 +82,21 @@ public final class TiledDenoiser implements Denoiser {
 		final NDArray window = window(th, tw);
 		final NDArray out = padded.zerosLike();
 		for (int first = 0; first < tiles.size(); first += batch) {
-			final List<long[]> group = tiles.subList(first, Math.min(tiles.size(), first + batch));
-			final NDList cut = new NDList(), levels = new NDList();
-			for (final long[] t : group) {
-				cut.add(padded.get(index(t, th, tw)));
-				levels.add(sigma.get(t[0]).reshape(1));
-			}
-			final NDArray d = model.denoise(NDArrays.concat(cut, 0), NDArrays.concat(levels, 0));
-			for (int i = 0; i < group.size(); i++) {
-				final NDIndex at = index(group.get(i), th, tw);
-				out.set(at, out.get(at).add(d.get(i).expandDims(0).mul(window)));
+			// The network's activations of one batch of tiles die with this sub-manager: on a large
+			// image one evaluation is many batches, and keeping them all exhausts memory.
+			try (NDManager scope = x.getManager().newSubManager()) {
+				scope.tempAttachAll(padded, out, sigma, window);
+				final List<long[]> group = tiles.subList(first, Math.min(tiles.size(), first + batch));
+				final NDList cut = new NDList(), levels = new NDList();
+				for (final long[] t : group) {
+					cut.add(padded.get(index(t, th, tw)));
+					levels.add(sigma.get(t[0]).reshape(1));
+				}
+				final NDArray d = model.denoise(NDArrays.concat(cut, 0), NDArrays.concat(levels, 0));
+				for (int i = 0; i < group.size(); i++) {
+					final NDIndex at = index(group.get(i), th, tw);
+					out.set(at, out.get(at).add(d.get(i).expandDims(0).mul(window)));
+				}
 			}
 		}
 		final NDArray blended = out.div(weightSum(ph, pw, th, tw));

@@ -1,0 +1,90 @@
+package sc.fiji.diffusion.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.io.Opener;
+import ij.process.ShortProcessor;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import sc.fiji.diffusion.engine.data.SyntheticScenes;
+
+/** The restoration verbs on files, with the shipped DDPM model and few steps. */
+class RestoreVerbTest {
+
+	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+	private int run(final String... args) {
+		return Main.run(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+			new PrintStream(err, true, StandardCharsets.UTF_8));
+	}
+
+	/** A 16-bit calibrated image with camera-like noise. */
+	static Path input16(final Path dir, final int n) {
+		final float[] c = SyntheticScenes.scene(SyntheticScenes.Kind.PUNCTA, n, n, 2);
+		final short[] s = new short[c.length];
+		final java.util.Random r = new java.util.Random(3);
+		for (int i = 0; i < s.length; i++) s[i] = (short) Math.round(c[i] * 2000 + 300 + 40 * r
+			.nextGaussian());
+		final ImagePlus imp = new ImagePlus("in", new ShortProcessor(n, n, s, null));
+		imp.getCalibration().pixelWidth = 0.2;
+		imp.getCalibration().pixelHeight = 0.2;
+		imp.getCalibration().setUnit("um");
+		final Path p = dir.resolve("in.tif");
+		new FileSaver(imp).saveAsTiff(p.toString());
+		return p;
+	}
+
+	@Test
+	void denoiseReadsSixteenBitAndWritesThirtyTwoBitWithTheCalibration(@TempDir final Path dir) {
+		final Path in = input16(dir, 64), out = dir.resolve("out.tif");
+		assertEquals(0, run("denoise", "--input", in.toString(), "--output", out.toString(), "--device",
+			"cpu"), err.toString());
+		final ImagePlus r = new Opener().openImage(out.toString());
+		assertEquals(32, r.getBitDepth());
+		assertEquals(64, r.getWidth());
+		assertEquals(0.2, r.getCalibration().pixelWidth, 1e-9);
+		assertEquals("um", r.getCalibration().getUnit().replace("\u00B5", "u").replace("micron", "um"));
+		assertTrue(err.toString().contains("(estimated)"), err.toString());
+	}
+
+	@Test
+	void superResolutionDividesThePixelSizeByTheFactor(@TempDir final Path dir) {
+		final Path in = input16(dir, 32), out = dir.resolve("sr.tif");
+		assertEquals(0, run("super-resolve", "--input", in.toString(), "--factor", "2", "--output", out
+			.toString(), "--steps", "4", "--device", "cpu"), err.toString());
+		final ImagePlus r = new Opener().openImage(out.toString());
+		assertEquals(64, r.getWidth());
+		assertEquals(0.1, r.getCalibration().pixelWidth, 1e-9);
+	}
+
+	@Test
+	void theInputIsNeverTheOutput(@TempDir final Path dir) throws IOException {
+		final Path in = input16(dir, 32);
+		final byte[] before = Files.readAllBytes(in);
+		assertEquals(2, run("denoise", "--input", in.toString(), "--output", in.toString()));
+		assertTrue(err.toString().contains("never overwritten"), err.toString());
+		assertArrayEquals(before, Files.readAllBytes(in));
+	}
+
+	@Test
+	void factorThreeIsRefused(@TempDir final Path dir) {
+		final Path in = input16(dir, 32);
+		assertEquals(1, run("super-resolve", "--input", in.toString(), "--factor", "3", "--output", dir
+			.resolve("o.tif").toString(), "--device", "cpu"));
+		assertTrue(err.toString().contains("2 or 4"), err.toString());
+		assertTrue(!Files.exists(dir.resolve("o.tif")));
+	}
+}
