@@ -30,6 +30,8 @@ public final class Main {
 		"  compare --model NAME [--count N] [--steps N] [--sampler NAME] [--grid FILE.png]",
 		"          samples beside training scenes: power spectrum and histogram distances",
 		"  benchmark [--models NAME,NAME] [--device auto|cpu|gpu] [--repeats N]",
+		"  quality [--model NAME] [--count N] [--size N] [--noise SIGMA] [--steps N] [--device ...]",
+		"          restoration quality beside oracle-tuned classical methods; writes docs/quality.md",
 		"Models are looked up in ./models (and -Ddiffusion.models=DIR).");
 
 	private Main() {}
@@ -59,6 +61,8 @@ public final class Main {
 					return new SuperResolveVerb().run(args, out, err);
 				case "compare":
 					return new CompareVerb().run(args, out, err);
+				case "quality":
+					return new QualityVerb().run(args, out, err);
 				case "benchmark":
 					return new BenchmarkVerb().run(args, out, err);
 				case "help":

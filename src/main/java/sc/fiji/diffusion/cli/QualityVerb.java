@@ -1,0 +1,41 @@
+package sc.fiji.diffusion.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Set;
+
+import sc.fiji.diffusion.benchmark.QualityBenchmark;
+import sc.fiji.diffusion.engine.Devices;
+import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.model.ModelCatalog;
+import sc.fiji.diffusion.model.ModelFolder;
+
+/** The quality benchmark: ours beside oracle-tuned classical methods; writes docs/quality.md. */
+final class QualityVerb {
+
+	static final Set<String> KEYS = Set.of("model", "count", "size", "noise", "steps", "samples",
+		"seed", "device", "docs");
+
+	int run(final String[] args, final PrintStream out, final PrintStream err) throws UsageException,
+		IOException
+	{
+		final Options o = new Options(args, 1, KEYS);
+		final String deviceName = o.get("device", "auto");
+		Natives.configure(deviceName);
+		final String name = o.get("model", RestoreVerb.DEFAULT_MODEL);
+		final Path folder = ModelCatalog.standard().resolve(name);
+		final QualityBenchmark.Settings s = new QualityBenchmark.Settings(o.integer("count", 8), o.integer(
+			"size", 256), o.number("noise", 0.1), o.integer("steps", RestoreVerb.DEFAULT_STEPS), o.integer(
+				"samples", 4), o.longValue("seed", 9000));
+		if (s.count() < 1 || s.size() < 64 || s.size() % 4 != 0) {
+			throw new UsageException("--count must be at least 1 and --size a multiple of 4 of at least 64.");
+		}
+		final String command = "java -jar target/diffusion-ij-cli.jar " + String.join(" ", args);
+		try (NetworkDenoiser model = ModelFolder.load(folder, Devices.choose(deviceName))) {
+			out.print(QualityBenchmark.run(model, name, s, Paths.get(o.get("docs", "docs")), command, err));
+		}
+		return 0;
+	}
+}
