@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -19,13 +15,11 @@ import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.real.FloatType;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.data.SyntheticScenes;
-import sc.fiji.diffusion.model.ModelFolder;
 
 /** Denoising with the shipped DDPM model (one network evaluation per tile for the posterior mean). */
 class DenoiseTest {
@@ -33,13 +27,8 @@ class DenoiseTest {
 	static NetworkDenoiser model;
 
 	@BeforeAll
-	static void load() throws IOException {
-		model = ModelFolder.load(Paths.get("models", "ddpm-fluo"), Device.cpu());
-	}
-
-	@AfterAll
-	static void close() {
-		model.close();
+	static void load() {
+		model = ShippedModel.ddpm();
 	}
 
 	/** A scene in camera-like units (offset 100, range 1000) with Gaussian noise. */

@@ -4,20 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 
-import java.io.IOException;
-import java.nio.file.Paths;
 
 import net.imglib2.img.array.ArrayImgs;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.data.SyntheticScenes;
-import sc.fiji.diffusion.model.ModelFolder;
 
 /** Inpainting and super-resolution with the shipped DDPM model, few steps (properties, not quality). */
 class InverseProblemTest {
@@ -25,13 +20,8 @@ class InverseProblemTest {
 	static NetworkDenoiser model;
 
 	@BeforeAll
-	static void load() throws IOException {
-		model = ModelFolder.load(Paths.get("models", "ddpm-fluo"), Device.cpu());
-	}
-
-	@AfterAll
-	static void close() {
-		model.close();
+	static void load() {
+		model = ShippedModel.ddpm();
 	}
 
 	static float[] scene(final int n) {
@@ -99,6 +89,22 @@ class InverseProblemTest {
 				assertEquals(lo[y * n + x], s / (f * f), 1.0, "block " + x + "," + y);
 			}
 		}
+	}
+
+	@Test
+	void theSameSeedGivesTheSameResultAndAnotherSeedAnother() {
+		final int n = 48;
+		final float[] img = scene(n);
+		for (int i = 0; i < n * n; i += 3) img[i] = Float.NaN;
+		final RestoreOptions o = RestoreOptions.defaults(model, "ddpm", 6);
+		final float[] a = Planes.of(Inpaint.run(ArrayImgs.floats(img.clone(), n, n), null, -1,
+			new NoiseModel.Gaussian(0), o.withSeed(5)).image()).plane(0);
+		final float[] b = Planes.of(Inpaint.run(ArrayImgs.floats(img.clone(), n, n), null, -1,
+			new NoiseModel.Gaussian(0), o.withSeed(5)).image()).plane(0);
+		final float[] c = Planes.of(Inpaint.run(ArrayImgs.floats(img.clone(), n, n), null, -1,
+			new NoiseModel.Gaussian(0), o.withSeed(6)).image()).plane(0);
+		org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, 0f);
+		assertTrue(!java.util.Arrays.equals(a, c), "seeds 5 and 6 gave the same inpainting");
 	}
 
 	@Test
