@@ -36,8 +36,8 @@ final class ConsistentSampling {
 	 * @param sigmaY measurement noise in model units (0 when noiseless)
 	 */
 	static NDArray run(final Denoiser tiled, final Measurement a, final NDArray y, final NDArray start,
-		final double sigmaY, final double[] grid, final double eta, final NoiseSource noise,
-		final SamplingListener progress)
+		final double sigmaY, final double[] grid, final double eta, final int resample,
+		final NoiseSource noise, final SamplingListener progress)
 	{
 		final NDManager m = start.getManager();
 		final long batch = start.getShape().get(0);
@@ -45,21 +45,31 @@ final class ConsistentSampling {
 		final double threshold = a.noiseSpread() * sigmaY;
 		for (int i = 0; i < grid.length; i++) {
 			final double s = grid[i], next = i + 1 < grid.length ? grid[i + 1] : 0;
-			try (NDManager step = m.newSubManager()) {
-				step.tempAttachAll(x, y);
-				final NDArray sigma = step.full(new ai.djl.ndarray.types.Shape(batch), (float) s);
-				final NDArray x0 = tiled.denoise(x, sigma);
-				final double lambda = threshold > 0 && s < threshold ? s / threshold : 1;
-				final NDArray corrected = x0.sub(a.pseudoInverse(a.apply(x0).sub(y)).mul(lambda));
-				final double c = eta * next * Math.sqrt(Math.max(0, 1 - next * next / (s * s)));
-				final double keep = Math.sqrt(Math.max(0, next * next - c * c)) / s;
-				final double carried = (1 - keep) * lambda * threshold;
-				final double fresh = lambda < 1 ? Math.sqrt(Math.max(0, c * c - carried * carried)) : c;
-				NDArray out = corrected.add(x.sub(corrected).mul(keep));
-				if (fresh > 0) out = out.add(noise.normal(step, x.getShape(), i).mul(fresh));
-				out.attach(m);
-				if (x != start) x.close();
-				x = out;
+			// RePaint (Lugmayr et al. 2022): step down, noise back up, step down again; each round lets
+			// the filled region adjust to the known one. The last step (to sigma 0) is taken once.
+			final int rounds = next > 0 ? resample : 1;
+			for (int r = 0; r < rounds; r++) {
+				try (NDManager step = m.newSubManager()) {
+					step.tempAttachAll(x, y);
+					final NDArray sigma = step.full(new ai.djl.ndarray.types.Shape(batch), (float) s);
+					final NDArray x0 = tiled.denoise(x, sigma);
+					final double lambda = threshold > 0 && s < threshold ? s / threshold : 1;
+					final NDArray corrected = x0.sub(a.pseudoInverse(a.apply(x0).sub(y)).mul(lambda));
+					final double c = eta * next * Math.sqrt(Math.max(0, 1 - next * next / (s * s)));
+					final double keep = Math.sqrt(Math.max(0, next * next - c * c)) / s;
+					final double carried = (1 - keep) * lambda * threshold;
+					final double fresh = lambda < 1 ? Math.sqrt(Math.max(0, c * c - carried * carried)) : c;
+					final int draw = (i * resample + r) * 2;
+					NDArray out = corrected.add(x.sub(corrected).mul(keep));
+					if (fresh > 0) out = out.add(noise.normal(step, x.getShape(), draw).mul(fresh));
+					if (r + 1 < rounds) {
+						out = out.add(noise.normal(step, x.getShape(), draw + 1).mul(Math.sqrt(s * s - next *
+							next)));
+					}
+					out.attach(m);
+					if (x != start) x.close();
+					x = out;
+				}
 			}
 			progress.stepDone(i + 1, grid.length);
 		}
@@ -69,7 +79,7 @@ final class ConsistentSampling {
 	/** K runs from different noise: mean and (when asked) standard deviation. */
 	static NDList samples(final Denoiser tiled, final Measurement a, final NDArray y,
 		final long[] stateShape, final double sigmaY, final NoiseSchedule schedule, final String sampler,
-		final int steps, final int count, final boolean std, final long seed,
+		final int steps, final int resample, final int count, final boolean std, final long seed,
 		final SamplingListener progress)
 	{
 		final double eta = eta(sampler);
@@ -80,7 +90,7 @@ final class ConsistentSampling {
 			final NoiseSource noise = NoiseSource.seeded(seed * 7919 + k);
 			final NDArray start = noise.normal(m, new ai.djl.ndarray.types.Shape(stateShape), -1).mul(grid[0]);
 			final int done = k;
-			final NDArray s = run(tiled, a, y, start, sigmaY, grid, eta, noise, (i, n) -> progress.stepDone(
+			final NDArray s = run(tiled, a, y, start, sigmaY, grid, eta, resample, noise, (i, n) -> progress.stepDone(
 				done * n + i, count * n));
 			moments.add(s);
 		}

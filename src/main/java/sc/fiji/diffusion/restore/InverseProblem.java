@@ -67,7 +67,7 @@ final class InverseProblem {
 					final Measurement a = factor == 1 ? new Measurement.Mask(m.create(known, new Shape(
 						chunk.length, 1, h, w))) : new Measurement.Binning(factor);
 					final NDList r = ConsistentSampling.samples(tiled, a, y, new long[] { chunk.length, 1, H, W },
-						sigmaY, model.schedule(), o.sampler(), o.steps(), Math.max(1, o.samples()), o.std(), o
+						sigmaY, model.schedule(), o.sampler(), o.steps(), o.resample(), Math.max(1, o.samples()), o.std(), o
 							.seed(), progress.forChunk(chunk.length));
 					final float[] mv = HostReads.floats(r.get(0));
 					final float[] sv = o.std() ? HostReads.floats(r.get(1)) : null;

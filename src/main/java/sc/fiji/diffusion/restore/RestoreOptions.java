@@ -18,11 +18,13 @@ import sc.fiji.diffusion.engine.SamplingListener;
  * @param seed noise seed: same seed, same device, same result, at any tile size
  * @param tile tile side in pixels; at least the model's training patch
  * @param tileBatch tiles per network call
+ * @param resample RePaint rounds per step of inpainting and super-resolution (1 = none)
  * @param progress hears (done, total) work units and may throw CancellationException
  * @param log hears what was chosen or estimated (noise level, clamping)
  */
 public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, int samples,
-	boolean std, long seed, int tile, int tileBatch, SamplingListener progress, Consumer<String> log)
+	boolean std, long seed, int tile, int tileBatch, int resample, SamplingListener progress,
+	Consumer<String> log)
 {
 
 	public static final int DEFAULT_TILE = 256, DEFAULT_TILE_BATCH = 4;
@@ -38,6 +40,7 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 		final int patch = model.network().config().sizeMultiple();
 		if (tile < 1) throw new IllegalArgumentException("Tile size must be positive.");
 		if (tileBatch < 1) throw new IllegalArgumentException("Tiles per batch must be at least 1.");
+		if (resample < 1) throw new IllegalArgumentException("Resampling rounds must be at least 1.");
 		if (progress == null) progress = SamplingListener.NONE;
 		if (log == null) log = s -> {};
 		if (patch < 1) throw new IllegalStateException("Model without a size multiple.");
@@ -46,23 +49,30 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 	public static RestoreOptions defaults(final NetworkDenoiser model, final String sampler,
 		final int steps)
 	{
-		return new RestoreOptions(model, sampler, steps, 0, false, 0, DEFAULT_TILE, DEFAULT_TILE_BATCH,
+		return new RestoreOptions(model, sampler, steps, 0, false, 0, DEFAULT_TILE, DEFAULT_TILE_BATCH, 1,
 			null, null);
 	}
 
 	public RestoreOptions withSamples(final int k, final boolean withStd) {
-		return new RestoreOptions(model, sampler, steps, k, withStd, seed, tile, tileBatch, progress, log);
+		return new RestoreOptions(model, sampler, steps, k, withStd, seed, tile, tileBatch, resample, progress, log);
+	}
+
+	public RestoreOptions withResample(final int rounds) {
+		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, rounds,
+			progress, log);
 	}
 
 	public RestoreOptions withTile(final int t) {
-		return new RestoreOptions(model, sampler, steps, samples, std, seed, t, tileBatch, progress, log);
+		return new RestoreOptions(model, sampler, steps, samples, std, seed, t, tileBatch, resample,
+			progress, log);
 	}
 
 	public RestoreOptions withSeed(final long s) {
-		return new RestoreOptions(model, sampler, steps, samples, std, s, tile, tileBatch, progress, log);
+		return new RestoreOptions(model, sampler, steps, samples, std, s, tile, tileBatch, resample, progress, log);
 	}
 
 	public RestoreOptions withProgress(final SamplingListener p, final Consumer<String> l) {
-		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, p, l);
+		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, resample, p,
+			l);
 	}
 }
