@@ -40,7 +40,7 @@ import sc.fiji.diffusion.model.ModelFolder;
 final class TrainVerb {
 
 	static final Set<String> KEYS = Set.of("family", "output", "steps", "data", "resume", "checkpoint",
-		"name", "patch", "batch", "lr", "ema", "widths", "seed", "device", "every");
+		"name", "patch", "batch", "lr", "ema", "widths", "seed", "device", "every", "init");
 
 	/** Noise levels (data range 1) at which the card reports denoising PSNR. */
 	static final double[] VALIDATION_SIGMAS = { 0.05, 0.1, 0.2 };
@@ -62,6 +62,11 @@ final class TrainVerb {
 		if (o.has("resume")) {
 			trainer = Trainer.resume(Paths.get(o.get("resume", "")), data, device);
 			err.println("Resumed at step " + trainer.step() + " from " + o.get("resume", ""));
+		}
+		else if (o.has("init")) {
+			trainer = fromModel(Paths.get(o.get("init", "")), o, data, device);
+			err.println("Continuing from the weights of " + o.get("init", "") + " at step " + trainer
+				.step() + " (optimizer moments restart)");
 		}
 		else {
 			trainer = new Trainer(config(o), data, device);
@@ -119,6 +124,25 @@ final class TrainVerb {
 		card = card.with("metrics", metrics);
 		card.write(output.resolve(ModelFolder.CARD));
 		return card;
+	}
+
+	/** A trainer set up as a shipped model was trained, starting from its weights. */
+	static Trainer fromModel(final Path folder, final Options o, final PatchSource data,
+		final Device device) throws IOException, UsageException
+	{
+		final ModelCard card = ModelFolder.card(folder);
+		final Map<String, Object> tr = card.training();
+		final Trainer.Config c = new Trainer.Config(card.family(), card.schedule(), card.network(), card
+			.patch(), o.integer("batch", ((Number) tr.getOrDefault("batch", 12)).intValue()), o.number("lr",
+				((Number) tr.getOrDefault("learning_rate", 3e-4)).doubleValue()), o.number("ema", ((Number) tr
+					.getOrDefault("ema_decay", 0.999)).doubleValue()), o.longValue("seed", card.family() ==
+						Family.DDPM ? 11 : 12));
+		final Trainer t = new Trainer(c, data, device);
+		try (NetworkDenoiser m = ModelFolder.load(folder, Device.cpu())) {
+			t.startFrom(sc.fiji.diffusion.engine.Checkpoint.weights(m.network()), ((Number) tr.getOrDefault(
+				"steps", 0)).longValue(), ((Number) tr.getOrDefault("seconds", 0)).doubleValue());
+		}
+		return t;
 	}
 
 	static Trainer.Config config(final Options o) throws UsageException {

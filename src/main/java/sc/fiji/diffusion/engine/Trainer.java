@@ -266,6 +266,23 @@ public final class Trainer implements AutoCloseable {
 		new TensorFile(GSON.toJson(header), t).write(file);
 	}
 
+	/**
+	 * Continues from a model's (EMA) weights when the full checkpoint is gone, e.g. in a later session
+	 * on another machine: weights and their average start from the model, the optimizer's moments from
+	 * zero, and the step count and wall time from the model's training record.
+	 */
+	public void startFrom(final Map<String, TensorFile.Tensor> weights, final long atStep,
+		final double secondsSoFar)
+	{
+		Checkpoint.load(network, weights, "");
+		for (final Map.Entry<String, NDArray> e : ema.entrySet()) {
+			e.getValue().set(weights.get(e.getKey()).values());
+		}
+		step = atStep;
+		seconds = secondsSoFar;
+		adam.load(Map.of(), atStep, manager);
+	}
+
 	/** Continues a run from its checkpoint, with its own configuration. */
 	public static Trainer resume(final Path file, final PatchSource data, final Device device)
 		throws IOException

@@ -74,6 +74,25 @@ class TrainerTest {
 	}
 
 	@Test
+	void aRunCanContinueFromShippedWeightsAlone() {
+		final java.util.Map<String, TensorFile.Tensor> weights;
+		try (Trainer t = new Trainer(config(Family.DDPM), BLOBS, Device.cpu())) {
+			for (int i = 0; i < 5; i++) t.trainStep();
+			weights = t.emaWeights();
+		}
+		try (Trainer t = new Trainer(config(Family.DDPM), BLOBS, Device.cpu())) {
+			t.startFrom(weights, 5, 12.5);
+			assertEquals(5, t.step());
+			for (final String k : weights.keySet()) {
+				assertArrayEquals(weights.get(k).values(), t.emaWeights().get(k).values(), 0f, k);
+			}
+			final double loss = t.trainStep();
+			assertTrue(Double.isFinite(loss));
+			assertEquals(6, t.step());
+		}
+	}
+
+	@Test
 	void aCheckpointThatIsCutShortIsRefusedWithItsName(@TempDir final Path dir) throws IOException {
 		final Path checkpoint = dir.resolve("run.ckpt");
 		try (Trainer t = new Trainer(config(Family.NCSN), BLOBS, Device.cpu())) {
