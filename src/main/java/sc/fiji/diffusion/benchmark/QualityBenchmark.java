@@ -39,9 +39,36 @@ public final class QualityBenchmark {
 	 */
 	public record Settings(int count, int size, double noise, int steps, int figureSamples, long seed) {}
 
-	private record Row(String task, double[] ours, double[] classical, double[] oursSsim,
-		double[] classicalSsim, List<String> winners, double seconds)
-	{}
+	/** Per-image scores of one task. */
+	private static final class Row {
+
+		final String task;
+		final double[] ours, classical, oursSsim, classicalSsim;
+		final List<String> winners = new ArrayList<>();
+		double seconds;
+
+		Row(final String task, final int count) {
+			this.task = task;
+			ours = new double[count];
+			classical = new double[count];
+			oursSsim = new double[count];
+			classicalSsim = new double[count];
+		}
+
+		/** Scores image i; PSNR over {@code where} when given (inpainting's holes), else everywhere. */
+		void score(final int i, final float[] out, final Classical.Best best, final float[] truth,
+			final int n, final boolean[] where, final double secondsOurs, final PrintStream log)
+		{
+			ours[i] = where == null ? Metrics.psnr(out, truth, 1) : Metrics.psnr(out, truth, 1, where);
+			classical[i] = best.psnr();
+			oursSsim[i] = Metrics.ssim(out, truth, n, n, 1);
+			classicalSsim[i] = Metrics.ssim(best.image(), truth, n, n, 1);
+			winners.add(best.method());
+			seconds += secondsOurs / ours.length;
+			log.printf(Locale.ROOT, "%s %d: ours %.2f dB, %s %.2f dB%n", task, i, ours[i], best.method(),
+				classical[i]);
+		}
+	}
 
 	private QualityBenchmark() {}
 
@@ -67,9 +94,9 @@ public final class QualityBenchmark {
 		md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
 		for (final Row r : rows) {
 			md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %+.2f | %.3f | %.3f | %s | %.1f |%n",
-				r.task(), median(r.ours()), median(r.classical()), median(r.ours()) - median(r.classical()),
-				median(r.oursSsim()), median(r.classicalSsim()), String.join(", ", new java.util.TreeSet<>(r
-					.winners())), r.seconds()));
+				r.task, median(r.ours), median(r.classical), median(r.ours) - median(r.classical), median(
+				r.oursSsim), median(r.classicalSsim), String.join(", ", new java.util.TreeSet<>(r.winners)),
+				r.seconds));
 		}
 		md.append("\nFigures (input, best classical, ours, uncertainty = std of ").append(s.figureSamples())
 			.append(" posterior samples, truth):\n\n");
@@ -94,10 +121,7 @@ public final class QualityBenchmark {
 		final PrintStream log) throws IOException
 	{
 		final int n = s.size();
-		final double[] ours = new double[s.count()], cl = new double[s.count()], os = new double[s
-			.count()], cs = new double[s.count()];
-		final List<String> winners = new ArrayList<>();
-		double seconds = 0;
+		final Row row = new Row("denoise (sigma " + s.noise() + ")", s.count());
 		for (int i = 0; i < s.count(); i++) {
 			final float[] truth = truth(s, i);
 			final float[] noisy = new float[truth.length];
@@ -106,14 +130,9 @@ public final class QualityBenchmark {
 			final long t0 = System.nanoTime();
 			final float[] out = plane(Denoise.run(ArrayImgs.floats(noisy.clone(), n, n), -1,
 				new NoiseModel.Gaussian(s.noise()), RestoreOptions.defaults(model, "ddpm", s.steps())).image());
-			seconds += (System.nanoTime() - t0) / 1e9;
+			final double took = (System.nanoTime() - t0) / 1e9;
 			final Classical.Best best = Classical.bestDenoise(noisy, truth, n, n, s.noise());
-			ours[i] = Metrics.psnr(out, truth, 1);
-			cl[i] = best.psnr();
-			os[i] = Metrics.ssim(out, truth, n, n, 1);
-			cs[i] = Metrics.ssim(best.image(), truth, n, n, 1);
-			winners.add(best.method());
-			log.printf(Locale.ROOT, "denoise %d: ours %.2f dB, %s %.2f dB%n", i, ours[i], best.method(), cl[i]);
+			row.score(i, out, best, truth, n, null, took, log);
 			if (i == 0) {
 				final Result u = Denoise.run(ArrayImgs.floats(noisy.clone(), n, n), -1, new NoiseModel.Gaussian(
 					s.noise()), RestoreOptions.defaults(model, "ddim:1", s.steps()).withSamples(s
@@ -121,7 +140,7 @@ public final class QualityBenchmark {
 				figure(docs.resolve("quality-denoise.png"), noisy, best, out, plane(u.std()), truth, n, n);
 			}
 		}
-		return new Row("denoise (sigma " + s.noise() + ")", ours, cl, os, cs, winners, seconds / s.count());
+		return row;
 	}
 
 	/** Lines, blocks or scattered pixels, by image index. */
@@ -155,10 +174,7 @@ public final class QualityBenchmark {
 		final PrintStream log) throws IOException
 	{
 		final int n = s.size();
-		final double[] ours = new double[s.count()], cl = new double[s.count()], os = new double[s
-			.count()], cs = new double[s.count()];
-		final List<String> winners = new ArrayList<>();
-		double seconds = 0;
+		final Row row = new Row("inpaint (PSNR in holes)", s.count());
 		for (int i = 0; i < s.count(); i++) {
 			final float[] truth = truth(s, i);
 			final boolean[] hole = holes(i, n, s.seed() * 17 + i);
@@ -167,15 +183,9 @@ public final class QualityBenchmark {
 			final long t0 = System.nanoTime();
 			final float[] out = plane(Inpaint.run(ArrayImgs.floats(input.clone(), n, n), null, -1,
 				new NoiseModel.Gaussian(0), RestoreOptions.defaults(model, "ddpm", s.steps()).withSeed(i)).image());
-			seconds += (System.nanoTime() - t0) / 1e9;
+			final double took = (System.nanoTime() - t0) / 1e9;
 			final Classical.Best best = Classical.bestInpaint(input, hole, truth, n, n);
-			ours[i] = Metrics.psnr(out, truth, 1, hole);
-			cl[i] = best.psnr();
-			os[i] = Metrics.ssim(out, truth, n, n, 1);
-			cs[i] = Metrics.ssim(best.image(), truth, n, n, 1);
-			winners.add(best.method());
-			log.printf(Locale.ROOT, "inpaint %d: ours %.2f dB, %s %.2f dB (inside holes)%n", i, ours[i], best
-				.method(), cl[i]);
+			row.score(i, out, best, truth, n, hole, took, log);
 			if (i == 1) {
 				final Result u = Inpaint.run(ArrayImgs.floats(input.clone(), n, n), null, -1,
 					new NoiseModel.Gaussian(0), RestoreOptions.defaults(model, "ddpm", s.steps()).withSamples(s
@@ -183,7 +193,7 @@ public final class QualityBenchmark {
 				figure(docs.resolve("quality-inpaint.png"), input, best, out, plane(u.std()), truth, n, n);
 			}
 		}
-		return new Row("inpaint (PSNR in holes)", ours, cl, os, cs, winners, seconds / s.count());
+		return row;
 	}
 
 	static float[] bin(final float[] img, final int n, final int f) {
@@ -203,25 +213,16 @@ public final class QualityBenchmark {
 		final Path docs, final PrintStream log) throws IOException
 	{
 		final int n = s.size(), m = n / f;
-		final double[] ours = new double[s.count()], cl = new double[s.count()], os = new double[s
-			.count()], cs = new double[s.count()];
-		final List<String> winners = new ArrayList<>();
-		double seconds = 0;
+		final Row row = new Row("super-resolve x" + f, s.count());
 		for (int i = 0; i < s.count(); i++) {
 			final float[] truth = truth(s, i);
 			final float[] lo = bin(truth, n, f);
 			final long t0 = System.nanoTime();
 			final float[] out = plane(SuperResolve.run(ArrayImgs.floats(lo.clone(), m, m), f, -1,
 				new NoiseModel.Gaussian(0), RestoreOptions.defaults(model, "ddpm", s.steps()).withSeed(i)).image());
-			seconds += (System.nanoTime() - t0) / 1e9;
+			final double took = (System.nanoTime() - t0) / 1e9;
 			final Classical.Best best = Classical.bestUpsample(lo, truth, m, m, f);
-			ours[i] = Metrics.psnr(out, truth, 1);
-			cl[i] = best.psnr();
-			os[i] = Metrics.ssim(out, truth, n, n, 1);
-			cs[i] = Metrics.ssim(best.image(), truth, n, n, 1);
-			winners.add(best.method());
-			log.printf(Locale.ROOT, "super-resolve x%d %d: ours %.2f dB, %s %.2f dB%n", f, i, ours[i], best
-				.method(), cl[i]);
+			row.score(i, out, best, truth, n, null, took, log);
 			if (i == 0) {
 				final Result u = SuperResolve.run(ArrayImgs.floats(lo.clone(), m, m), f, -1,
 					new NoiseModel.Gaussian(0), RestoreOptions.defaults(model, "ddpm", s.steps()).withSamples(s
@@ -232,7 +233,7 @@ public final class QualityBenchmark {
 					truth, n, n);
 			}
 		}
-		return new Row("super-resolve x" + f, ours, cl, os, cs, winners, seconds / s.count());
+		return row;
 	}
 
 	private static String speed(final NetworkDenoiser model, final Settings s) {
