@@ -139,6 +139,25 @@ class DenoiseTest {
 	}
 
 	@Test
+	void eachChannelIsNormalizedOnItsOwn() {
+		// Channel 2 is channel 1 in other units (x10 + 500): each channel's own normalization maps both
+		// to the same model input, so the results must keep that relation exactly.
+		final float[] c1 = noisyScene(64, 50, 13)[1];
+		final float[] img = new float[64 * 64 * 2];
+		for (int i = 0; i < c1.length; i++) {
+			img[i] = c1[i];
+			img[c1.length + i] = c1[i] * 10 + 500;
+		}
+		final Result r = Denoise.run(ArrayImgs.floats(img, 64, 64, 2), 2, new NoiseModel.Auto(),
+			RestoreOptions.defaults(model, "ddpm", 10));
+		final Planes out = Planes.of(r.image());
+		for (int i = 0; i < c1.length; i++) {
+			assertEquals(out.plane(0)[i] * 10 + 500, out.plane(1)[i], 0.05, "pixel " + i);
+		}
+		assertEquals(2, r.report().size(), "one noise estimate per channel: " + r.report());
+	}
+
+	@Test
 	void allNanOrConstantImagesAreRefused() {
 		final float[] nan = new float[64 * 64];
 		Arrays.fill(nan, Float.NaN);
