@@ -75,7 +75,8 @@ abstract class RestoreVerb {
 		final long start = System.nanoTime();
 		final Result result;
 		try (NetworkDenoiser model = ModelFolder.load(folder, device)) {
-			final String sampler = o.get("sampler", SampleVerb.defaultSampler(model.family()));
+			// Ancestral steps for both families: annealed Langevin targets the prior, not the posterior.
+			final String sampler = o.get("sampler", "ddpm");
 			RestoreOptions r = RestoreOptions.defaults(model, sampler, steps).withSamples(samples,
 				std != null).withSeed(o.longValue("seed", 0)).withTile(o.integer("tile",
 					RestoreOptions.DEFAULT_TILE));

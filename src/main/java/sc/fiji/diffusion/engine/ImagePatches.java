@@ -56,11 +56,13 @@ public final class ImagePatches implements PatchSource {
 				"; one is " + im.width + " x " + im.height + ".");
 		}
 		final int x0 = random.nextInt(im.width - size + 1), y0 = random.nextInt(im.height - size + 1);
-		final boolean flip = random.nextBoolean(), transpose = random.nextBoolean();
+		// Two flips and a transpose: all eight symmetries of the square.
+		final boolean flip = random.nextBoolean(), flipY = random.nextBoolean(), transpose = random
+			.nextBoolean();
 		final float[] out = new float[size * size];
 		for (int y = 0; y < size; y++) {
 			for (int x = 0; x < size; x++) {
-				int sx = flip ? size - 1 - x : x, sy = y;
+				int sx = flip ? size - 1 - x : x, sy = flipY ? size - 1 - y : y;
 				if (transpose) {
 					final int t = sx;
 					sx = sy;

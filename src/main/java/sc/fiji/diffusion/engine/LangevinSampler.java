@@ -39,6 +39,10 @@ public final class LangevinSampler extends Sampler {
 	protected Plan plan(final double[] sigmas, final NDManager manager) {
 		final int levels = sigmas.length;
 		final double last = sigmas[levels - 1];
+		if (epsilon / (2 * last * last) > 0.5) {
+			throw new IllegalArgumentException("Langevin step size " + epsilon + " is too large for the " +
+				"smallest noise level " + last + ": use at most " + last * last + ".");
+		}
 		final int updates = levels * stepsPerLevel;
 		final double[] sigmaOf = new double[updates + 1], pull = new double[updates + 1],
 			spread = new double[updates + 1];

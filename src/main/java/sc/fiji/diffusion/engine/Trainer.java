@@ -280,7 +280,9 @@ public final class Trainer implements AutoCloseable {
 		}
 		step = atStep;
 		seconds = secondsSoFar;
-		adam.load(Map.of(), atStep, manager);
+		// Fresh moments with a fresh bias correction: moments at zero with late-training corrections
+		// would make the first steps several times too large.
+		adam.load(Map.of(), 0, manager);
 	}
 
 	/** Continues a run from its checkpoint, with its own configuration. */

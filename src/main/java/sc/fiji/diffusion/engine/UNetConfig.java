@@ -57,6 +57,11 @@ public record UNetConfig(int[] widths, int resBlocks, int groups, int embedDim) 
 	}
 
 	public static UNetConfig fromCard(final Map<?, ?> m) {
+		for (final String key : new String[] { "widths", "res_blocks", "groups", "embed_dim" }) {
+			if (m == null || m.get(key) == null) {
+				throw new IllegalArgumentException("the network description lacks '" + key + "'.");
+			}
+		}
 		final List<?> w = (List<?>) m.get("widths");
 		final int[] widths = w.stream().mapToInt(v -> ((Number) v).intValue()).toArray();
 		return new UNetConfig(widths, ((Number) m.get("res_blocks")).intValue(), ((Number) m.get(

@@ -12,11 +12,13 @@ import sc.fiji.diffusion.engine.Sampler;
 import sc.fiji.diffusion.engine.SamplingListener;
 
 /**
- * Inverse problems by DDNM+ (Wang et al. 2023) in the sigma view. At every step the denoised estimate
- * is pulled onto the measurements, {@code x0' = x0 - lambda A+(A x0 - y)}, with {@code lambda = 1}
- * while {@code sigma >= s sigma_y} and {@code sigma / (s sigma_y)} below; then a DDIM step of the
- * sampler's eta from x0'. When lambda < 1 the step's fresh noise shrinks by the measurement noise that
- * x0' already carries, so it is not added twice. Noiseless measurements keep lambda = 1 throughout.
+ * Inverse problems by DDNM+ (Wang et al. 2023) in the sigma view. At every step from sigma to sigma'
+ * the denoised estimate is pulled onto the measurements, {@code x0' = x0 - lambda A+(A x0 - y)}, with
+ * {@code lambda = 1} while {@code sigma' >= s sigma_y} and {@code sigma' / (s sigma_y)} below; then a
+ * DDIM step of the sampler's eta from x0' with the network's noise estimate, whose noise part is
+ * scaled by {@code gamma = sqrt(sigma'^2 - (lambda s sigma_y)^2) / sigma'} where the measurements
+ * carry noise, so that measurement noise is not counted twice. Noiseless measurements keep lambda = 1
+ * and gamma = 1 throughout.
  */
 final class ConsistentSampling {
 
@@ -53,15 +55,26 @@ final class ConsistentSampling {
 					step.tempAttachAll(x, y);
 					final NDArray sigma = step.full(new ai.djl.ndarray.types.Shape(batch), (float) s);
 					final NDArray x0 = tiled.denoise(x, sigma);
-					final double lambda = threshold > 0 && s < threshold ? s / threshold : 1;
+					// lambda from the level the step goes to: the measurement noise that x0' carries,
+					// lambda * threshold, must fit into that level's noise budget.
+					final double lambda = threshold > 0 && next < threshold ? next / threshold : 1;
 					final NDArray corrected = x0.sub(a.pseudoInverse(a.apply(x0).sub(y)).mul(lambda));
 					final double c = eta * next * Math.sqrt(Math.max(0, 1 - next * next / (s * s)));
-					final double keep = Math.sqrt(Math.max(0, next * next - c * c)) / s;
-					final double carried = (1 - keep) * lambda * threshold;
-					final double fresh = lambda < 1 ? Math.sqrt(Math.max(0, c * c - carried * carried)) : c;
+					// DDIM step from x0' with the network's own noise estimate, its noise part scaled by
+					// gamma so that carried measurement noise plus the rest make exactly sigma' (DDNM+).
+					final double carried = lambda * threshold;
+					final double gamma = next > 0 ? Math.sqrt(Math.max(0, next * next - carried * carried)) /
+						next : 0;
 					final int draw = (i * resample + r) * 2;
-					NDArray out = corrected.add(x.sub(corrected).mul(keep));
-					if (fresh > 0) out = out.add(noise.normal(step, x.getShape(), draw).mul(fresh));
+					NDArray part = x.sub(x0).mul(Math.sqrt(Math.max(0, next * next - c * c)) / s);
+					if (c > 0) part = part.add(noise.normal(step, x.getShape(), draw).mul(c));
+					// Only measured pixels carry measurement noise (all of them for binning); the part is
+					// the first operand so that nothing lands in the long-lived mask's manager.
+					final NDArray carriers = a.noiseCarriers(part);
+					NDArray out;
+					if (carried == 0) out = corrected.add(part);
+					else if (carriers == null) out = corrected.add(part.mul(gamma));
+					else out = corrected.add(part.add(part.mul(carriers).mul(gamma - 1)));
 					if (r + 1 < rounds) {
 						out = out.add(noise.normal(step, x.getShape(), draw + 1).mul(Math.sqrt(s * s - next *
 							next)));

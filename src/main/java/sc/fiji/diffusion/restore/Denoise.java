@@ -42,6 +42,15 @@ public final class Denoise {
 			final List<float[]> planes = new ArrayList<>();
 			for (final int p : channel) planes.add(in.plane(p));
 			Stacks.requireSomeFinite(planes);
+			final long missing = planes.stream().mapToLong(p -> {
+				long c = 0;
+				for (final float v : p) if (!Float.isFinite(v)) c++;
+				return c;
+			}).sum();
+			if (missing > 0) {
+				report.add(Stacks.label(channel, in, channelAxis) + missing + " missing (NaN) pixels stay " +
+					"NaN: inpaint them to fill them");
+			}
 			// The noise model decides the space the prior works in.
 			final NoiseModel.PoissonGaussian pg = noise instanceof NoiseModel.PoissonGaussian g ? g : null;
 			final double sigmaIn;
@@ -85,7 +94,7 @@ public final class Denoise {
 					}
 					else {
 						r = Posterior.samples(tiled, y, sigmaY, model.schedule(), sampler, o.steps(), o.samples(), o
-							.std(), o.seed(), progress.forChunk(chunk.length));
+							.std(), Stacks.seedOf(o.seed(), channel[chunk[0]]), progress.forChunk(chunk.length));
 					}
 					final float[] meanValues = HostReads.floats(r.get(0));
 					final float[] stdValues = o.std() ? HostReads.floats(r.get(1)) : null;
@@ -93,7 +102,14 @@ public final class Denoise {
 					for (int k = 0; k < chunk.length; k++) {
 						final float[] out = new float[n];
 						final float[] sd = stdValues == null ? null : new float[n];
+						final float[] measured = planes.get(chunk[k]);
 						for (int i = 0; i < n; i++) {
+							if (!Float.isFinite(measured[i])) {
+								// Denoising does not invent missing pixels: that is inpainting's job.
+								out[i] = Float.NaN;
+								if (sd != null) sd[i] = Float.NaN;
+								continue;
+							}
 							final double zm = norm.fromModel(meanValues[k * n + i]);
 							if (pg != null) {
 								out[i] = (float) pg.inverse(zm);

@@ -46,6 +46,10 @@ final class InverseProblem {
 			report.add(Stacks.label(channel, in, channelAxis) + "measurement noise sigma " + String.format(
 				Locale.ROOT, "%.4g", sigmaIn) + (noise instanceof NoiseModel.Auto ? " (estimated)" : ""));
 			final double sigmaY = sigmaIn * norm.scale();
+			if (sigmaY > model.schedule().sigmaMax()) {
+				throw new IllegalArgumentException("The noise level is beyond what the model was trained " +
+					"for: check the noise model (" + noise + ").");
+			}
 			for (final int[] chunk : Stacks.chunks(channel, W, H)) {
 				try (NDManager m = model.manager().newSubManager()) {
 					final TiledDenoiser tiled = Stacks.tiled(model, m, o);
@@ -67,8 +71,8 @@ final class InverseProblem {
 					final Measurement a = factor == 1 ? new Measurement.Mask(m.create(known, new Shape(
 						chunk.length, 1, h, w))) : new Measurement.Binning(factor);
 					final NDList r = ConsistentSampling.samples(tiled, a, y, new long[] { chunk.length, 1, H, W },
-						sigmaY, model.schedule(), o.sampler(), o.steps(), o.resample(), Math.max(1, o.samples()), o.std(), o
-							.seed(), progress.forChunk(chunk.length));
+						sigmaY, model.schedule(), o.sampler(), o.steps(), o.resample(), Math.max(1, o.samples()), o.std(),
+						Stacks.seedOf(o.seed(), channel[chunk[0]]), progress.forChunk(chunk.length));
 					final float[] mv = HostReads.floats(r.get(0));
 					final float[] sv = o.std() ? HostReads.floats(r.get(1)) : null;
 					final int n = W * H;

@@ -30,7 +30,13 @@ public final class NoiseEstimate {
 		if (n == 0) throw new IllegalArgumentException("The image has no finite 3 x 3 neighbourhood.");
 		final float[] a = Arrays.copyOf(r, n);
 		Arrays.sort(a);
-		final double median = n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2.0;
+		double median = n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2.0;
+		if (median == 0) {
+			// Mostly flat or clipped (e.g. a saturated-zero background): judge by where there is signal.
+			int first = 0;
+			while (first < n && a[first] == 0) first++;
+			if (first < n) median = a[first + (n - first) / 2];
+		}
 		// median |N(0, 1)| = 0.6745; the operator's gain for white noise is sqrt(36) = 6.
 		return median / 0.6745 / 6;
 	}

@@ -69,12 +69,13 @@ public sealed interface NoiseModel {
 		/** Closed-form approximation of the exact unbiased inverse, back to ADU. */
 		public double inverse(final double d) {
 			final double s = readInElectrons();
-			// Below its smallest meaningful value the expansion turns back up; clamp there.
-			final double z = Math.max(d, 0.8);
+			// Below its minimum (z = 0.838) the expansion turns back up; clamp there.
+			final double z = Math.max(d, 0.838);
 			final double r = Math.sqrt(1.5);
 			final double y = 0.25 * z * z + 0.25 * r / z - 1.375 / (z * z) + 0.625 * r / (z * z * z) - 0.125 -
 				s * s;
-			return y * gain + offset;
+			// A mean photon count is never negative.
+			return Math.max(0, y) * gain + offset;
 		}
 
 		/** Slope of the inverse, for carrying a standard deviation back through it. */

@@ -12,8 +12,8 @@ import sc.fiji.diffusion.engine.SamplingListener;
 
 /**
  * Posterior estimates for an image with Gaussian noise of known level sigma_y (in model units). With
- * the identity measurement, the reverse process started from y is already posterior sampling: start
- * at the first grid level sigma_t >= sigma_y from {@code y + sqrt(sigma_t^2 - sigma_y^2) n}. The
+ * the identity measurement, the reverse process started from y at sigma_y is already posterior
+ * sampling (below the model's smallest level, from {@code y + sqrt(sigma_min^2 - sigma_y^2) n}). The
  * posterior mean is one evaluation, {@code D(y, sigma_y)} (Tweedie).
  */
 final class Posterior {
@@ -36,13 +36,16 @@ final class Posterior {
 	}
 
 	/**
-	 * The grid part a restoration runs: from the last level at or above sigma_y down. The first element
-	 * is where the start state sits.
+	 * The levels a restoration runs: {@code steps} levels from sigma_y itself down to the model's
+	 * smallest, spaced as the sampler spaces its own grid. Starting at sigma_y, y is already a state of
+	 * the reverse process and needs no extra noise; starting higher would throw information away.
 	 */
-	static double[] gridFrom(final double[] grid, final double sigmaY) {
-		int start = 0;
-		for (int i = 0; i < grid.length; i++) if (grid[i] >= sigmaY) start = i;
-		return java.util.Arrays.copyOfRange(grid, start, grid.length);
+	static double[] gridFrom(final Sampler sampler, final NoiseSchedule schedule, final double sigmaY,
+		final int steps)
+	{
+		final double top = servedSigma(sigmaY, schedule);
+		if (!(top > schedule.sigmaMin())) return new double[] { schedule.sigmaMin() };
+		return sampler.grid(new sc.fiji.diffusion.engine.VeSchedule(schedule.sigmaMin(), top), steps);
 	}
 
 	/**
@@ -53,7 +56,7 @@ final class Posterior {
 		final NoiseSchedule schedule, final Sampler sampler, final int steps, final int count,
 		final boolean std, final long seed, final SamplingListener progress)
 	{
-		final double[] grid = gridFrom(sampler.grid(schedule, steps), sigmaY);
+		final double[] grid = gridFrom(sampler, schedule, sigmaY, steps);
 		final double start = grid[0];
 		final double extra = Math.sqrt(Math.max(0, start * start - sigmaY * sigmaY));
 		final NDManager m = y.getManager();

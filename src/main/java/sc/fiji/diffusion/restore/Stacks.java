@@ -55,6 +55,10 @@ final class Stacks {
 		final RestoreOptions o)
 	{
 		final int multiple = model.network().config().sizeMultiple();
+		if (o.tile() < model.patch()) {
+			throw new IllegalArgumentException("Tile size " + o.tile() + " is smaller than the model's " +
+				"training patch " + model.patch() + ": use tiles of at least " + model.patch() + " pixels.");
+		}
 		final int tile = o.tile() / multiple * multiple;
 		return new TiledDenoiser(model, m, tile, Math.max(multiple, tile / 8 / multiple * multiple), o
 			.tileBatch(), multiple, model.patch());
@@ -68,9 +72,18 @@ final class Stacks {
 		final float[] flat = new float[chunk.length * n];
 		for (int k = 0; k < chunk.length; k++) {
 			final float[] p = planes.get(chunk[k]);
-			for (int i = 0; i < n; i++) flat[k * n + i] = norm.toModel(p[i]);
+			// Missing pixels enter as the low percentile; callers put NaN back in the output.
+			for (int i = 0; i < n; i++) flat[k * n + i] = Float.isFinite(p[i]) ? norm.toModel(p[i]) : -1;
 		}
 		return m.create(flat, new Shape(chunk.length, 1, height, width));
+	}
+
+	/**
+	 * Seed of one chunk: the user's seed mixed with the chunk's first plane, so that channels and
+	 * chunks of a stack never share a noise pattern.
+	 */
+	static long seedOf(final long seed, final int firstPlane) {
+		return seed * 1_000_003L + firstPlane;
 	}
 
 	/** Median over planes of each plane's estimated Gaussian noise level. */

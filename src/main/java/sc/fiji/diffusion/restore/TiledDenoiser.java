@@ -127,6 +127,11 @@ public final class TiledDenoiser implements Denoiser {
 	private static NDArray mirrorPad(NDArray x, final int axis, final int size) {
 		while (x.getShape().get(axis) < size) {
 			final long have = x.getShape().get(axis);
+			if (have == 1) {
+				// Nothing to mirror in a single row or column: repeat it.
+				x = x.repeat(axis, size);
+				continue;
+			}
 			final long add = Math.min(size - have, Math.max(1, have - 1));
 			final String range = (have - 1 - add) + ":" + (have - 1);
 			final String idx = axis == 2 ? ":, :, " + range + ", :" : ":, :, :, " + range;

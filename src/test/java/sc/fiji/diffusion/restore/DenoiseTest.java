@@ -158,6 +158,30 @@ class DenoiseTest {
 	}
 
 	@Test
+	void missingPixelsStayMissingAndTheRestIsRestored() {
+		final float[][] s = noisyScene(64, 50, 17);
+		final float[] img = s[1].clone();
+		for (int i = 0; i < img.length; i += 97) img[i] = Float.NaN;
+		final Result r = Denoise.run(ArrayImgs.floats(img, 64, 64), -1, new NoiseModel.Gaussian(50),
+			RestoreOptions.defaults(model, "ddpm", 10));
+		final float[] out = pixels(r.image());
+		for (int i = 0; i < out.length; i++) {
+			if (i % 97 == 0) assertTrue(Float.isNaN(out[i]), "pixel " + i + " was invented");
+			else assertTrue(Float.isFinite(out[i]), "pixel " + i + " is " + out[i]);
+		}
+		assertTrue(String.join(" ", r.report()).contains("missing (NaN)"), r.report().toString());
+	}
+
+	@Test
+	void aSingleRowImageIsRestored() {
+		final float[] row = Arrays.copyOf(noisyScene(64, 50, 19)[1], 64);
+		final float[] out = pixels(Denoise.run(ArrayImgs.floats(row, 64, 1), -1, new NoiseModel.Gaussian(
+			50), RestoreOptions.defaults(model, "ddpm", 10)).image());
+		assertEquals(64, out.length);
+		for (final float v : out) assertTrue(Float.isFinite(v));
+	}
+
+	@Test
 	void allNanOrConstantImagesAreRefused() {
 		final float[] nan = new float[64 * 64];
 		Arrays.fill(nan, Float.NaN);
