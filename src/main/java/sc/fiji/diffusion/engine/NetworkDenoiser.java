@@ -122,7 +122,13 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 		if (family == Family.DDPM) {
 			final NDArray in = x.div(s.square().add(one).sqrt());
 			final NDArray eps = run(in, timestep(sigma), training);
-			return x.sub(s.mul(eps));
+			final NDArray d = x.sub(s.mul(eps));
+			if (training) return d;
+			// x0 = x - sigma eps amplifies the network's error by sigma (up to ~150): at high noise the
+			// estimate is thresholded to the data range, as DDPM's sampler clips it. Below sigma 1, where
+			// images (normalized by percentiles) may exceed the range in their brightest spots, never.
+			final NDArray high = s.gt(one).toType(d.getDataType(), false);
+			return d.add(d.clip(-1, 1).sub(d).mul(high));
 		}
 		final NDArray var = s.square().add(sigmaDataSquared);
 		final NDArray cIn = var.pow(minusHalf);
