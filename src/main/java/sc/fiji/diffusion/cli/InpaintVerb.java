@@ -20,13 +20,13 @@ final class InpaintVerb extends RestoreVerb {
 
 	@Override
 	Set<String> extraKeys() {
-		return Set.of("mask", "noise");
+		return Set.of("mask", "noise", "resample");
 	}
 
 	@Override
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	Result restore(final RandomAccessibleInterval<?> input, final ImagePlus imp, final Options o,
-		final RestoreOptions r, final PrintStream err) throws IOException
+		final RestoreOptions r, final PrintStream err) throws IOException, UsageException
 	{
 		RandomAccessibleInterval mask = null;
 		if (o.has("mask")) {
@@ -37,6 +37,6 @@ final class InpaintVerb extends RestoreVerb {
 				.hyperSlice(net.imglib2.view.Views.hyperSlice(mask, 4, 0), 3, 0), 2, 0);
 		}
 		return Inpaint.run((RandomAccessibleInterval) input, mask, channelAxis(imp), NoiseModel.parse(o
-			.get("noise", "none")), r);
+			.get("noise", "none")), r.withResample(o.integer("resample", 1)));
 	}
 }

@@ -26,7 +26,7 @@ public final class Main {
 		"  inpaint --input IN.tif --mask MASK.tif --output OUT.tif   (non-zero mask = missing; or NaN)",
 		"  super-resolve --input IN.tif --factor 2|4 --output OUT.tif [--noise SPEC]",
 		"          (both also take --samples, --std, --steps, --sampler ddpm|ddim:ETA, --seed, --device,",
-		"          --tile, --model)",
+		"          --tile, --model, and --resample R: RePaint rounds per step, default 1)",
 		"  compare --model NAME [--count N] [--steps N] [--sampler NAME] [--grid FILE.png]",
 		"          samples beside training scenes: power spectrum and histogram distances",
 		"  benchmark [--models NAME,NAME] [--device auto|cpu|gpu] [--repeats N]",

@@ -17,7 +17,7 @@ final class SuperResolveVerb extends RestoreVerb {
 
 	@Override
 	Set<String> extraKeys() {
-		return Set.of("factor", "noise");
+		return Set.of("factor", "noise", "resample");
 	}
 
 	@Override
@@ -31,6 +31,6 @@ final class SuperResolveVerb extends RestoreVerb {
 		final RestoreOptions r, final PrintStream err) throws UsageException
 	{
 		return SuperResolve.run((RandomAccessibleInterval) input, factor(o), channelAxis(imp), NoiseModel
-			.parse(o.get("noise", "none")), r);
+			.parse(o.get("noise", "none")), r.withResample(o.integer("resample", 1)));
 	}
 }

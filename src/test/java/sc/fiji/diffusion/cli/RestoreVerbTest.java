@@ -80,6 +80,19 @@ class RestoreVerbTest {
 	}
 
 	@Test
+	void resamplingRoundsAreAnOptionOfTheInverseProblems(@TempDir final Path dir) {
+		final Path in = input16(dir, 32);
+		assertEquals(0, run("super-resolve", "--input", in.toString(), "--factor", "2", "--output", dir
+			.resolve("a.tif").toString(), "--steps", "3", "--resample", "2", "--device", "cpu"), err
+				.toString());
+		assertEquals(1, run("super-resolve", "--input", in.toString(), "--factor", "2", "--output", dir
+			.resolve("b.tif").toString(), "--steps", "3", "--resample", "0", "--device", "cpu"));
+		assertTrue(err.toString().contains("at least 1"), err.toString());
+		assertEquals(2, run("denoise", "--input", in.toString(), "--output", dir.resolve("c.tif")
+			.toString(), "--resample", "2"));
+	}
+
+	@Test
 	void factorThreeIsRefused(@TempDir final Path dir) {
 		final Path in = input16(dir, 32);
 		assertEquals(1, run("super-resolve", "--input", in.toString(), "--factor", "3", "--output", dir
