@@ -8,6 +8,27 @@ public final class Percentiles {
 	private Percentiles() {}
 
 	/**
+	 * Percentiles over many planes from at most {@code maxValues} of their values, evenly strided:
+	 * exact enough for normalization and display, in bounded time and memory.
+	 */
+	public static double[] ofStrided(final java.util.List<float[]> planes, final int maxValues,
+		final double... percents)
+	{
+		long total = 0;
+		for (final float[] p : planes) total += p.length;
+		final long stride = Math.max(1, (total + maxValues - 1) / maxValues);
+		final float[] sample = new float[(int) Math.min(total, (long) maxValues + planes.size())];
+		int n = 0;
+		long k = 0;
+		for (final float[] p : planes) {
+			for (final float v : p) {
+				if (k++ % stride == 0 && n < sample.length) sample[n++] = v;
+			}
+		}
+		return of(Arrays.copyOf(sample, n), percents);
+	}
+
+	/**
 	 * @param percents in [0, 100]
 	 * @return one value per percent, linearly interpolated between order statistics
 	 * @throws IllegalArgumentException when no value is finite

@@ -99,16 +99,8 @@ public final class ImagePlusImgs {
 	private static double[] displayRange(final Planes p) {
 		final List<float[]> all = new ArrayList<>();
 		for (int i = 0; i < p.count(); i++) all.add(p.plane(i));
-		final float[] sample = new float[Math.min(1 << 20, p.count() * p.width() * p.height())];
-		final int stride = Math.max(1, p.count() * p.width() * p.height() / sample.length);
-		int n = 0;
-		long k = 0;
-		for (final float[] plane : all) {
-			for (final float v : plane) if (k++ % stride == 0 && n < sample.length) sample[n++] = v;
-		}
 		try {
-			final double[] q = sc.fiji.diffusion.engine.Percentiles.of(java.util.Arrays.copyOf(sample, n),
-				0.1, 99.9);
+			final double[] q = sc.fiji.diffusion.engine.Percentiles.ofStrided(all, 1 << 20, 0.1, 99.9);
 			return q[1] > q[0] ? q : new double[] { q[0], q[0] + 1 };
 		}
 		catch (final IllegalArgumentException e) {

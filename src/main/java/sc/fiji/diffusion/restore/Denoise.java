@@ -42,11 +42,7 @@ public final class Denoise {
 			final List<float[]> planes = new ArrayList<>();
 			for (final int p : channel) planes.add(in.plane(p));
 			Stacks.requireSomeFinite(planes);
-			final long missing = planes.stream().mapToLong(p -> {
-				long c = 0;
-				for (final float v : p) if (!Float.isFinite(v)) c++;
-				return c;
-			}).sum();
+			final long missing = Stacks.missing(planes);
 			if (missing > 0) {
 				report.add(Stacks.label(channel, in, channelAxis) + missing + " missing (NaN) pixels stay " +
 					"NaN: inpaint them to fill them");

@@ -44,9 +44,7 @@ public final class Inpaint {
 				}
 			}
 		}
-		long missing = 0;
-		for (final float[] p : holed) for (final float v : p) if (!Float.isFinite(v)) missing++;
-		if (missing == 0) {
+		if (Stacks.missing(Arrays.asList(holed)) == 0) {
 			throw new IllegalArgumentException("Nothing to inpaint: the mask is empty and the image has no " +
 				"NaN pixels. Mark missing pixels with non-zero mask values.");
 		}

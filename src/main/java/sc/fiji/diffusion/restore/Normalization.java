@@ -16,18 +16,7 @@ public record Normalization(double low, double high) {
 	private static final int MAX_VALUES = 1 << 22;
 
 	public static Normalization of(final List<float[]> planes) {
-		long total = 0;
-		for (final float[] p : planes) total += p.length;
-		final int stride = (int) Math.max(1, (total + MAX_VALUES - 1) / MAX_VALUES);
-		final float[] sample = new float[(int) Math.min(total, (long) MAX_VALUES + planes.size())];
-		int n = 0;
-		long k = 0;
-		for (final float[] p : planes) {
-			for (final float v : p) {
-				if (k++ % stride == 0 && n < sample.length) sample[n++] = v;
-			}
-		}
-		final double[] q = Percentiles.of(java.util.Arrays.copyOf(sample, n), LOW_PERCENT, HIGH_PERCENT);
+		final double[] q = Percentiles.ofStrided(planes, MAX_VALUES, LOW_PERCENT, HIGH_PERCENT);
 		if (!(q[1] > q[0])) {
 			throw new IllegalArgumentException("The image is constant (or nearly) where it is known: " +
 				"there is nothing to restore.");

@@ -94,6 +94,13 @@ final class Stacks {
 		return s[s.length / 2];
 	}
 
+	/** Number of missing (non-finite) pixels in the planes. */
+	static long missing(final List<float[]> planes) {
+		long c = 0;
+		for (final float[] p : planes) for (final float v : p) if (!Float.isFinite(v)) c++;
+		return c;
+	}
+
 	static void requireSomeFinite(final List<float[]> planes) {
 		for (final float[] p : planes) for (final float v : p) if (Float.isFinite(v)) return;
 		throw new IllegalArgumentException("The image holds no finite pixel value (all NaN?).");

@@ -19,12 +19,10 @@ public final class SuperResolve {
 			throw new IllegalArgumentException("Super-resolution factor must be 2 or 4, got " + factor + ".");
 		}
 		final Planes in = Planes.of(image);
-		for (int p = 0; p < in.count(); p++) {
-			for (final float v : in.plane(p)) {
-				if (!Float.isFinite(v)) {
-					throw new IllegalArgumentException("The image has NaN pixels: inpaint them first.");
-				}
-			}
+		final java.util.List<float[]> planes = new java.util.ArrayList<>();
+		for (int p = 0; p < in.count(); p++) planes.add(in.plane(p));
+		if (Stacks.missing(planes) > 0) {
+			throw new IllegalArgumentException("The image has NaN pixels: inpaint them first.");
 		}
 		return InverseProblem.run(in, factor, channelAxis, noise, o);
 	}
