@@ -38,21 +38,30 @@ class LayersTest {
 	void theEngineImportsNoImageJImgLib2OrSciJava() throws IOException {
 		final List<String> bad = offenders("engine", "ij.", "net.imglib2", "org.scijava", "net.imagej",
 			"sc.fiji.diffusion.restore", "sc.fiji.diffusion.model", "sc.fiji.diffusion.cli",
-			"sc.fiji.diffusion.ij");
+			"sc.fiji.diffusion.ij", "sc.fiji.diffusion.commands");
 		assertTrue(bad.isEmpty(), String.join("\n", bad));
 	}
 
 	@Test
 	void modelsKnowOnlyTheEngine() throws IOException {
 		final List<String> bad = offenders("model", "ij.", "net.imglib2", "org.scijava",
-			"sc.fiji.diffusion.restore", "sc.fiji.diffusion.cli", "sc.fiji.diffusion.ij");
+			"sc.fiji.diffusion.restore", "sc.fiji.diffusion.cli", "sc.fiji.diffusion.ij",
+			"sc.fiji.diffusion.commands");
 		assertTrue(bad.isEmpty(), String.join("\n", bad));
 	}
 
 	@Test
 	void restorationWorksOnImgLib2NotOnImageJ1OrCommands() throws IOException {
 		final List<String> bad = offenders("restore", "ij.", "org.scijava", "sc.fiji.diffusion.cli",
-			"sc.fiji.diffusion.ij");
+			"sc.fiji.diffusion.ij", "sc.fiji.diffusion.commands");
+		assertTrue(bad.isEmpty(), String.join("\n", bad));
+	}
+
+	@Test
+	void theImageJ1HelpersAndTheCommandLineUseNoCommand() throws IOException {
+		final List<String> bad = offenders("ij", "sc.fiji.diffusion.commands", "sc.fiji.diffusion.cli",
+			"org.scijava");
+		bad.addAll(offenders("cli", "sc.fiji.diffusion.commands", "org.scijava"));
 		assertTrue(bad.isEmpty(), String.join("\n", bad));
 	}
 }

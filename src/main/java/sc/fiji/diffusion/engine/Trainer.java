@@ -49,6 +49,24 @@ public final class Trainer implements AutoCloseable {
 			}
 		}
 
+		/**
+		 * The shipped models' recipe: DDPM on the linear VP schedule (1000 steps, beta 1e-4..0.02),
+		 * NCSN on the geometric VE schedule (sigma 0.01..50), a U-Net of the given widths.
+		 */
+		public static Config standard(final Family family, final int[] widths, final int patch,
+			final int batch, final double learningRate, final double emaDecay, final long seed)
+		{
+			final NoiseSchedule schedule = family == Family.DDPM ? VpSchedule.linear(1000, 1e-4, 0.02)
+				: new VeSchedule(0.01, 50);
+			return new Config(family, schedule, new UNetConfig(widths, 1, 8, 128), patch, batch,
+				learningRate, emaDecay, seed);
+		}
+
+		/** Default seeds of the two families' shipped models. */
+		public static long defaultSeed(final Family family) {
+			return family == Family.DDPM ? 11 : 12;
+		}
+
 		Map<String, Object> describe() {
 			final Map<String, Object> m = new LinkedHashMap<>();
 			m.put("family", family.key());

@@ -1,0 +1,134 @@
+package sc.fiji.diffusion.commands;
+
+import ai.djl.engine.EngineException;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.WindowManager;
+
+import java.awt.GraphicsEnvironment;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+
+import org.scijava.app.StatusService;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.task.Task;
+import org.scijava.task.TaskService;
+
+/**
+ * What every Diffusion-IJ command does around its work: checks the macro options (an unknown key is
+ * an error listing the accepted ones, also in Fiji, which would ignore it), sets the plugin's class
+ * loader for DJL, reports progress and honours cancel, and turns a failure into a message in the log
+ * and, when there is a display, in a dialog, instead of a stack trace or a garbage image.
+ */
+public abstract class DiffusionCommand extends ContextCommand {
+
+	@Parameter
+	protected LogService log;
+
+	@Parameter
+	protected StatusService statusService;
+
+	@Parameter(required = false)
+	protected TaskService taskService;
+
+	@Parameter
+	protected DiffusionModelService models;
+
+	/** The work of the command; messages of IllegalArgumentException and IOException reach the user. */
+	protected abstract void work(Progress progress) throws IOException;
+
+	/** The menu label, the last element of the plugin's menu path. */
+	public static String label(final Class<?> command) {
+		final Plugin p = command.getAnnotation(Plugin.class);
+		final String path = p == null ? command.getSimpleName() : p.menuPath();
+		return path.substring(path.lastIndexOf('>') + 1).trim();
+	}
+
+	@Override
+	public final void run() {
+		final String label = label(getClass());
+		final ClassLoader old = Djl.usePluginClassLoader();
+		try {
+			final String options = Macro.getOptions();
+			if (options != null) checkOptions(options);
+			final Task task = taskService == null ? null : taskService.createTask(label);
+			try (Progress progress = new Progress(label, statusService, task)) {
+				work(progress);
+			}
+		}
+		catch (final CancellationException e) {
+			info(e.getMessage() == null ? label + " cancelled." : e.getMessage());
+			cancel(e.getMessage());
+		}
+		catch (final IllegalArgumentException | IllegalStateException | IOException | EngineException e) {
+			fail(label, e.getMessage() == null ? e.toString() : e.getMessage());
+			if (!(e instanceof IllegalArgumentException)) log.debug(e);
+		}
+		finally {
+			Thread.currentThread().setContextClassLoader(old);
+		}
+	}
+
+	/**
+	 * Keys against this command's inputs, and an image named by title must be open (Fiji would fall
+	 * back to the active image without a word).
+	 */
+	private void checkOptions(final String options) {
+		MacroOptions.check(getClass(), label(getClass()), options);
+		final Map<String, String> given = MacroOptions.parse(options);
+		final String title = given.get("image");
+		if (title != null && WindowManager.getImage(title) == null && !isImageId(title)) {
+			throw new IllegalArgumentException("No image titled \"" + title + "\" is open: open it first or " +
+				"give the title of an open image (image=[title with spaces]).");
+		}
+	}
+
+	private static boolean isImageId(final String s) {
+		try {
+			return WindowManager.getImage(Integer.parseInt(s.trim())) != null;
+		}
+		catch (final NumberFormatException e) {
+			return false;
+		}
+	}
+
+	/** An input image, or a message that says what to do. */
+	protected static ImagePlus requireImage(final ImagePlus imp, final String key) {
+		if (imp == null) {
+			throw new IllegalArgumentException("No image: open an image first (File > Open), or name one " +
+				"with " + key + "=[title] in the macro.");
+		}
+		return imp;
+	}
+
+	protected void status(final String message) {
+		statusService.showStatus(message);
+		IJ.showStatus(message);
+	}
+
+	protected void info(final String message) {
+		log.info(message);
+		IJ.log(message);
+	}
+
+	private void fail(final String label, final String message) {
+		log.error(label + ": " + message);
+		report(label, message);
+		cancel(message);
+	}
+
+	/**
+	 * A message in ImageJ's log and, when ImageJ has a window, in a dialog (which also stops a running
+	 * macro). Without a window (headless, {@code -batch}) a dialog would wait for nobody.
+	 */
+	static void report(final String label, final String message) {
+		IJ.log(label + ": " + message);
+		if (!GraphicsEnvironment.isHeadless() && IJ.getInstance() != null) IJ.error(label, message);
+	}
+}

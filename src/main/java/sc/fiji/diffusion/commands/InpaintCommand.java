@@ -1,0 +1,72 @@
+package sc.fiji.diffusion.commands;
+
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.gui.Roi;
+import ij.process.ImageProcessor;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.view.Views;
+
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import sc.fiji.diffusion.ij.ImagePlusImgs;
+import sc.fiji.diffusion.restore.Inpaint;
+import sc.fiji.diffusion.restore.NoiseModel;
+import sc.fiji.diffusion.restore.RestoreOptions;
+import sc.fiji.diffusion.restore.Result;
+
+/**
+ * Plugins > Diffusion > Inpaint (Diffusion). Missing pixels: non-zero pixels of the mask image (a
+ * title, so that a macro records and replays it), else the image's selection, else its NaN pixels.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Diffusion>Inpaint (Diffusion)", headless = true)
+public class InpaintCommand extends RestoreCommand {
+
+	@Parameter(label = "Mask", required = false, persist = false, description = "Title of an open " +
+		"mask image (non-zero = missing), of the image's size or of one plane. Empty: the image's " +
+		"selection; without one, its NaN pixels.")
+	private String mask = "";
+
+	public InpaintCommand() {
+		noise = "none";
+	}
+
+	@Override
+	protected String suffix() {
+		return "inpainted";
+	}
+
+	@Override
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	protected Result restore(final RandomAccessibleInterval img, final int channelAxis,
+		final RestoreOptions options)
+	{
+		return Inpaint.run(img, missing(), channelAxis, NoiseModel.parse(noise), options);
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private RandomAccessibleInterval missing() {
+		if (mask != null && !mask.isBlank()) {
+			final ImagePlus m = WindowManager.getImage(mask.trim());
+			if (m == null) {
+				throw new IllegalArgumentException("No mask image titled \"" + mask + "\" is open: open the " +
+					"mask, or leave mask empty to use the image's selection or its NaN pixels.");
+			}
+			RandomAccessibleInterval view = ImagePlusImgs.wrap(m);
+			if (m.getStackSize() == 1) view = Views.hyperSlice(Views.hyperSlice(Views.hyperSlice(view, 4, 0),
+				3, 0), 2, 0);
+			return view;
+		}
+		final Roi roi = image.getRoi();
+		if (roi == null || !roi.isArea()) return null;
+		final ImageProcessor inside = image.createRoiMask();
+		final byte[] pixels = (byte[]) inside.getPixels();
+		info("Inpainting the selection of " + image.getTitle() + " (" + roi.getStatistics().pixelCount +
+			" pixels per plane)");
+		return ArrayImgs.unsignedBytes(pixels, image.getWidth(), image.getHeight());
+	}
+}

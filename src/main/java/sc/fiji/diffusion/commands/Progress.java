@@ -1,0 +1,83 @@
+package sc.fiji.diffusion.commands;
+
+import ij.IJ;
+
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+
+import org.scijava.app.StatusService;
+import org.scijava.task.Task;
+
+import sc.fiji.diffusion.engine.SamplingListener;
+
+/**
+ * Reports the work of one command (steps done, time left) to SciJava's status and task services and
+ * to ImageJ's progress bar, and stops it when the task is cancelled, Esc is pressed in ImageJ or the
+ * thread is interrupted: the next finished step throws {@link CancellationException}.
+ */
+final class Progress implements SamplingListener, AutoCloseable {
+
+	private final String what;
+	private final StatusService status;
+	private final Task task;
+	private final long start = System.nanoTime();
+	private long lastShown;
+
+	Progress(final String what, final StatusService status, final Task task) {
+		this.what = what;
+		this.status = status;
+		this.task = task;
+		if (task != null) task.start();
+		IJ.resetEscape();
+		show(what + ": starting");
+	}
+
+	@Override
+	public void stepDone(final int done, final int total) {
+		if (task != null) {
+			task.setProgressMaximum(total);
+			task.setProgressValue(done);
+		}
+		if (status != null) status.showProgress(done, total);
+		IJ.showProgress(done, total);
+		final long now = System.nanoTime();
+		if (now - lastShown > 250_000_000L || done >= total) {
+			lastShown = now;
+			final double seconds = (now - start) / 1e9;
+			final String left = done > 0 && done < total ? String.format(Locale.ROOT, ", about %s left",
+				duration(seconds * (total - done) / done)) : "";
+			show(String.format(Locale.ROOT, "%s: %d%%%s", what, 100L * done / Math.max(1, total), left));
+		}
+		checkCancelled();
+	}
+
+	/** Throws {@link CancellationException} when the user asked to stop. */
+	void checkCancelled() {
+		if (task != null && task.isCanceled() || IJ.escapePressed() || Thread.currentThread()
+			.isInterrupted())
+		{
+			throw new CancellationException(what + " cancelled.");
+		}
+	}
+
+	private void show(final String message) {
+		if (status != null) status.showStatus(message);
+		IJ.showStatus(message);
+		if (task != null) task.setStatusMessage(message);
+	}
+
+	static String duration(final double seconds) {
+		if (seconds < 90) return Math.round(seconds) + " s";
+		if (seconds < 5400) return Math.round(seconds / 60) + " min";
+		return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
+	}
+
+	@Override
+	public void close() {
+		if (task != null) task.finish();
+		if (status != null) status.clearStatus();
+		IJ.showProgress(1.0);
+		show(what + String.format(Locale.ROOT, ": done in %s", duration((System.nanoTime() - start) /
+			1e9)));
+	}
+}

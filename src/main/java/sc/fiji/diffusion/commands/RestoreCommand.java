@@ -1,0 +1,133 @@
+package sc.fiji.diffusion.commands;
+
+import ai.djl.Device;
+import ai.djl.engine.EngineException;
+
+import ij.ImagePlus;
+
+import java.io.IOException;
+import java.util.Locale;
+
+import net.imglib2.RandomAccessibleInterval;
+
+import org.scijava.ItemIO;
+import org.scijava.plugin.Parameter;
+
+import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.ij.ImagePlusImgs;
+import sc.fiji.diffusion.restore.RestoreOptions;
+import sc.fiji.diffusion.restore.Result;
+
+/**
+ * What the three restoration commands share: the macro keys model, steps, samples, sampler,
+ * uncertainty, tile, device and seed; the model from {@link DiffusionModelService}; progress and
+ * cancel; a retry with smaller tiles when the GPU runs out of memory; the outputs as new images named
+ * after the input. The work itself is one call of the restore layer.
+ */
+public abstract class RestoreCommand extends DiffusionCommand {
+
+	@Parameter(label = "Image", persist = false)
+	protected ImagePlus image;
+
+	@Parameter(label = "Noise", persist = false, description = "Noise of the input: auto (denoising; " +
+		"estimated, reported in the log), none, gaussian:SIGMA in the image's units, or " +
+		"poisson-gaussian:GAIN,OFFSET,READ in camera ADU.")
+	protected String noise = "auto";
+
+	@Parameter(label = "Model", persist = false, description = "Name of an installed model (see Diffusion Model Info) " +
+		"or the path of a model folder.")
+	protected String model = "ddpm-fluo";
+
+	@Parameter(label = "Steps", persist = false, min = "1", description = "Sampler steps (posterior samples, " +
+		"inpainting, super-resolution); the posterior mean of denoising takes one evaluation.")
+	protected int steps = 50;
+
+	@Parameter(label = "Samples", persist = false, min = "0", description = "Posterior samples whose mean is the " +
+		"result (0: denoising returns the posterior mean, the others one sample).")
+	protected int samples = 0;
+
+	@Parameter(label = "Sampler", persist = false, description = "ddpm (ancestral) or ddim:ETA; for denoising " +
+		"samples also ddim, dpm++, pc, langevin.")
+	protected String sampler = "ddpm";
+
+	@Parameter(label = "Uncertainty", persist = false, description = "Also return the standard deviation of the " +
+		"samples (needs samples >= 2).")
+	protected boolean uncertainty = false;
+
+	@Parameter(label = "Tile", persist = false, min = "64", description = "Tile side in pixels; smaller tiles need " +
+		"less memory, the result does not change.")
+	protected int tile = RestoreOptions.DEFAULT_TILE;
+
+	@Parameter(label = "Device", persist = false, choices = { Djl.AUTO, Djl.CPU, Djl.GPU })
+	protected String device = Djl.AUTO;
+
+	@Parameter(label = "Seed", persist = false, description = "Same seed, same device: same result.")
+	protected long seed = 0;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Restored")
+	protected ImagePlus restored;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Standard deviation", required = false)
+	protected ImagePlus deviation;
+
+	/** Title suffix of the outputs, such as "denoised". */
+	protected abstract String suffix();
+
+	/** Pixel size divisor of the output (the super-resolution factor). */
+	protected int factor() {
+		return 1;
+	}
+
+	/** One call of the restore layer. */
+	@SuppressWarnings("rawtypes")
+	protected abstract Result restore(RandomAccessibleInterval image, int channelAxis,
+		RestoreOptions options);
+
+	@Override
+	protected final void work(final Progress progress) throws IOException {
+		final ImagePlus imp = requireImage(image, "image");
+		final RandomAccessibleInterval<?> view = ImagePlusImgs.wrap(imp);
+		final Device d = Djl.device(device, this::status);
+		final NetworkDenoiser net = models.get(model, d);
+		RestoreOptions o = RestoreOptions.defaults(net, sampler, steps).withSamples(samples, uncertainty)
+			.withSeed(seed).withTile(tile).withProgress(progress, this::info);
+		final int channelAxis = imp.getNChannels() > 1 ? ImagePlusImgs.CHANNEL_AXIS : -1;
+		Result result = null;
+		while (result == null) {
+			try {
+				result = restore(view, channelAxis, o);
+			}
+			catch (final EngineException e) {
+				if (!outOfMemory(e)) throw e;
+				final int smaller = o.tileBatch() > 1 ? o.tile() : o.tile() / 2;
+				if (smaller < net.patch()) {
+					throw new IllegalArgumentException("The " + d + " ran out of memory even with one tile of " +
+						o.tile() + " pixels per call: use device CPU, or close other programs that use the GPU.");
+				}
+				o = new RestoreOptions(net, o.sampler(), o.steps(), o.samples(), o.std(), o.seed(), smaller, o
+					.tileBatch() > 1 ? 1 : o.tileBatch(), o.resample(), o.progress(), o.log());
+				info("Out of memory on " + d + ": retrying with tile " + o.tile() + ", " + o.tileBatch() +
+					" tile(s) per call");
+			}
+		}
+		final String base = baseTitle(imp) + "-" + suffix();
+		restored = ImagePlusImgs.toImagePlus(result.image(), imp, base, factor());
+		deviation = result.std() == null ? null : ImagePlusImgs.toImagePlus(result.std(), imp, base +
+			"-std", factor());
+	}
+
+	static boolean outOfMemory(final Throwable e) {
+		for (Throwable t = e; t != null; t = t.getCause()) {
+			final String m = t.getMessage();
+			if (m != null && m.toLowerCase(Locale.ROOT).contains("out of memory")) return true;
+		}
+		return false;
+	}
+
+	/** The title without its file extension. */
+	static String baseTitle(final ImagePlus imp) {
+		final String t = imp.getTitle();
+		final int dot = t.lastIndexOf('.');
+		return dot > 0 && t.length() - dot <= 5 ? t.substring(0, dot) : t;
+	}
+}

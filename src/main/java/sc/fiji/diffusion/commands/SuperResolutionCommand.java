@@ -1,0 +1,47 @@
+package sc.fiji.diffusion.commands;
+
+
+import net.imglib2.RandomAccessibleInterval;
+
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import sc.fiji.diffusion.restore.NoiseModel;
+import sc.fiji.diffusion.restore.RestoreOptions;
+import sc.fiji.diffusion.restore.Result;
+import sc.fiji.diffusion.restore.SuperResolve;
+
+/**
+ * Plugins > Diffusion > Super-Resolution (Diffusion): an image f times larger whose f x f block means
+ * are the input (camera binning); pixel size divided by f.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Diffusion>Super-Resolution (Diffusion)",
+	headless = true)
+public class SuperResolutionCommand extends RestoreCommand {
+
+	@Parameter(label = "Factor", persist = false, min = "2", max = "4", description = "2 or 4")
+	private int factor = 2;
+
+	public SuperResolutionCommand() {
+		noise = "none";
+	}
+
+	@Override
+	protected String suffix() {
+		return "x" + factor;
+	}
+
+	@Override
+	protected int factor() {
+		return factor;
+	}
+
+	@Override
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	protected Result restore(final RandomAccessibleInterval img, final int channelAxis,
+		final RestoreOptions options)
+	{
+		return SuperResolve.run(img, factor, channelAxis, NoiseModel.parse(noise), options);
+	}
+}

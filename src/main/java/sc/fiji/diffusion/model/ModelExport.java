@@ -1,0 +1,53 @@
+package sc.fiji.diffusion.model;
+
+import ai.djl.Device;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.PatchSource;
+import sc.fiji.diffusion.engine.Trainer;
+import sc.fiji.diffusion.engine.Validation;
+
+/** A trained model as a model folder: EMA weights and a card with training record and metrics. */
+public final class ModelExport {
+
+	/** Noise levels (data range 1) at which the card reports denoising PSNR. */
+	public static final double[] VALIDATION_SIGMAS = { 0.05, 0.1, 0.2 };
+	static final long VALIDATION_SEED = 0x5EED_F00DL;
+
+	private ModelExport() {}
+
+	/** Writes the EMA weights as a model folder, with training record and validation PSNR. */
+	public static ModelCard export(final Trainer trainer, final String name, final Path output,
+		final PatchSource data) throws IOException
+	{
+		final Trainer.Config c = trainer.config();
+		ModelCard card = ModelCard.create(name, c.family(), c.schedule(), c.network(), c.patch());
+		final Map<String, Object> training = new LinkedHashMap<>();
+		training.put("data", data.toString());
+		training.put("steps", trainer.step());
+		training.put("seconds", Math.round(trainer.seconds()));
+		training.put("batch", c.batch());
+		training.put("learning_rate", c.learningRate());
+		training.put("ema_decay", c.emaDecay());
+		card = card.with("training", training);
+		card = ModelFolder.save(output, card, trainer.emaWeights());
+		// Metrics of the shipped (EMA) weights, loaded back as a user would.
+		final Map<String, Object> metrics = new LinkedHashMap<>();
+		try (NetworkDenoiser model = ModelFolder.load(output, Device.cpu())) {
+			for (final double s : VALIDATION_SIGMAS) {
+				final double psnr = Validation.denoisingPsnr(model, data, c.patch(), 64, s, VALIDATION_SEED);
+				metrics.put("denoise_psnr_sigma_" + s, Math.round(psnr * 100) / 100.0);
+			}
+		}
+		metrics.put("validation", "64 held-out patches of " + data + ", Gaussian noise sigma (data " +
+			"range 1), posterior mean D(y, sigma), PSNR in dB");
+		card = card.with("metrics", metrics);
+		card.write(output.resolve(ModelFolder.CARD));
+		return card;
+	}
+}
