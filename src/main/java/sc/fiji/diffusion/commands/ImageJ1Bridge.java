@@ -16,6 +16,7 @@ import org.scijava.Context;
 import org.scijava.command.Command;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
+import org.scijava.module.ModuleItem;
 import org.scijava.plugin.Parameter;
 
 /**
@@ -59,8 +60,9 @@ public class ImageJ1Bridge implements PlugIn {
 				if (options != null) ij.macro.Interpreter.abort();
 				return;
 			}
-			for (final Object out : module.getOutputs().values()) {
-				if (out instanceof ImagePlus imp) imp.show();
+			// In the declared order, as Fiji shows them: the main result last, so that it is active.
+			for (final ModuleItem<?> item : module.getInfo().outputs()) {
+				if (module.getOutput(item.getName()) instanceof ImagePlus imp) imp.show();
 			}
 		}
 		catch (final IllegalArgumentException e) {

@@ -64,11 +64,12 @@ public abstract class RestoreCommand extends DiffusionCommand {
 	@Parameter(label = "Seed", persist = false, description = "Same seed, same device: same result.")
 	protected long seed = 0;
 
-	@Parameter(type = ItemIO.OUTPUT, label = "Restored")
-	protected ImagePlus restored;
-
+	// Shown in this order: the restored image ends up the active one.
 	@Parameter(type = ItemIO.OUTPUT, label = "Standard deviation", required = false)
 	protected ImagePlus deviation;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Restored")
+	protected ImagePlus restored;
 
 	/** Title suffix of the outputs, such as "denoised". */
 	protected abstract String suffix();
@@ -110,6 +111,7 @@ public abstract class RestoreCommand extends DiffusionCommand {
 					" tile(s) per call");
 			}
 		}
+		for (final String line : result.report()) info(line);
 		final String base = baseTitle(imp) + "-" + suffix();
 		restored = ImagePlusImgs.toImagePlus(result.image(), imp, base, factor());
 		deviation = result.std() == null ? null : ImagePlusImgs.toImagePlus(result.std(), imp, base +

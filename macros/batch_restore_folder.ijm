@@ -1,0 +1,41 @@
+// Denoise every TIFF of a folder into another folder, as 32-bit TIFFs named like the inputs.
+// Files already in the output folder are skipped, so a stopped batch continues where it stopped;
+// each result is written under a temporary name and then renamed, never half-written.
+// Headless: ImageJ -batch batch_restore_folder.ijm "input=/data/raw output=/data/denoised"
+arg = getArgument();
+input = value(arg, "input");
+output = value(arg, "output");
+if (input == "") input = getDirectory("Folder of images to restore");
+if (output == "") output = getDirectory("Folder for the results");
+if (!endsWith(input, File.separator)) input = input + File.separator;
+if (!endsWith(output, File.separator)) output = output + File.separator;
+setBatchMode(true);
+list = getFileList(input);
+done = 0;
+for (i = 0; i < list.length; i++) {
+	name = list[i];
+	if (!(endsWith(toLowerCase(name), ".tif") || endsWith(toLowerCase(name), ".tiff"))) continue;
+	if (File.exists(output + name)) continue;
+	open(input + name);
+	source = getImageID();
+	run("Denoise (Diffusion)", "image=[" + getTitle() + "] noise=auto device=Auto");
+	saveAs("Tiff", output + name + ".part.tif");
+	File.rename(output + name + ".part.tif", output + name);
+	close();
+	selectImage(source);
+	close();
+	done++;
+	showProgress(i + 1, list.length);
+}
+print("Restored " + done + " image(s) into " + output);
+
+function value(options, key) {
+	// key=value or key=[value with spaces] from the macro's argument
+	p = indexOf(" " + options, " " + key + "=");
+	if (p < 0) return "";
+	rest = substring(options, p + lengthOf(key) + 1);
+	if (startsWith(rest, "[")) return substring(rest, 1, indexOf(rest, "]"));
+	end = indexOf(rest, " ");
+	if (end < 0) return rest;
+	return substring(rest, 0, end);
+}
