@@ -1,9 +1,13 @@
 package sc.fiji.diffusion.commands;
 
+import ij.IJ;
 import ij.ImagePlus;
 import ij.WindowManager;
 import ij.gui.Roi;
 import ij.process.ImageProcessor;
+
+import java.nio.file.Files;
+import java.nio.file.Paths;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.array.ArrayImgs;
@@ -27,7 +31,7 @@ import sc.fiji.diffusion.restore.Result;
 public class InpaintCommand extends RestoreCommand {
 
 	@Parameter(label = "Mask", required = false, persist = false, description = "Title of an open " +
-		"mask image (non-zero = missing), of the image's size or of one plane. Empty: the image's " +
+		"mask image or path of a mask file (non-zero = missing), of the image's size or of one plane. Empty: the image's " +
 		"selection; without one, its NaN pixels.")
 	private String mask = "";
 
@@ -51,10 +55,12 @@ public class InpaintCommand extends RestoreCommand {
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private RandomAccessibleInterval missing() {
 		if (mask != null && !mask.isBlank()) {
-			final ImagePlus m = WindowManager.getImage(mask.trim());
+			ImagePlus m = WindowManager.getImage(mask.trim());
+			if (m == null && Files.isRegularFile(Paths.get(mask.trim()))) m = IJ.openImage(mask.trim());
 			if (m == null) {
-				throw new IllegalArgumentException("No mask image titled \"" + mask + "\" is open: open the " +
-					"mask, or leave mask empty to use the image's selection or its NaN pixels.");
+				throw new IllegalArgumentException("No mask image titled \"" + mask + "\" is open, and no " +
+					"such file: open the mask or give its path, or leave mask empty to use the image's " +
+					"selection or its NaN pixels.");
 			}
 			RandomAccessibleInterval view = ImagePlusImgs.wrap(m);
 			if (m.getStackSize() == 1) view = Views.hyperSlice(Views.hyperSlice(Views.hyperSlice(view, 4, 0),

@@ -26,7 +26,8 @@ import sc.fiji.diffusion.restore.Result;
  */
 public abstract class RestoreCommand extends DiffusionCommand {
 
-	@Parameter(label = "Image", persist = false)
+	/** Optional for SciJava, so that a missing image gets this command's message, not a generic one. */
+	@Parameter(label = "Image", persist = false, required = false)
 	protected ImagePlus image;
 
 	@Parameter(label = "Noise", persist = false, description = "Noise of the input: auto (denoising; " +

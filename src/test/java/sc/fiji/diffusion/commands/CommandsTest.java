@@ -1,0 +1,246 @@
+package sc.fiji.diffusion.commands;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.gui.Roi;
+import ij.io.FileSaver;
+import ij.process.ColorProcessor;
+import ij.process.FloatProcessor;
+import ij.process.ShortProcessor;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Context;
+import org.scijava.command.Command;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+import org.scijava.task.Task;
+import org.scijava.task.TaskService;
+
+/** The commands headless, through SciJava's CommandService, as a script or a headless Fiji runs them. */
+class CommandsTest {
+
+	static Context context;
+
+	@TempDir
+	Path work;
+
+	@BeforeAll
+	static void start() {
+		context = new Context();
+	}
+
+	@AfterAll
+	static void stop() {
+		context.dispose();
+	}
+
+	static CommandModule run(final Class<? extends Command> c, final Object... keyValues)
+		throws Exception
+	{
+		final Map<String, Object> in = new HashMap<>();
+		for (int i = 0; i < keyValues.length; i += 2) in.put((String) keyValues[i], keyValues[i + 1]);
+		if (MacroOptions.keys(c).contains("device")) in.putIfAbsent("device", "CPU");
+		return context.service(CommandService.class).run(c, true, in).get();
+	}
+
+	static ImagePlus noisy(final int w, final int h, final int slices, final long seed) {
+		final Random r = new Random(seed);
+		final ImageStack stack = new ImageStack(w, h);
+		for (int z = 0; z < slices; z++) {
+			final ShortProcessor sp = new ShortProcessor(w, h);
+			for (int y = 0; y < h; y++) {
+				for (int x = 0; x < w; x++) {
+					final double blob = 900 * Math.exp(-((x - w / 2.0) * (x - w / 2.0) + (y - h / 3.0) * (y - h /
+						3.0)) / 60.0);
+					sp.set(x, y, (int) Math.round(200 + blob + 20 * r.nextGaussian()));
+				}
+			}
+			stack.addSlice(sp);
+		}
+		final ImagePlus imp = new ImagePlus("sample image.tif", stack);
+		imp.getCalibration().pixelWidth = 0.2;
+		imp.getCalibration().pixelHeight = 0.2;
+		imp.getCalibration().setUnit("micron");
+		return imp;
+	}
+
+	static String reason(final CommandModule m) {
+		assertTrue(m.isCanceled(), "the command should have stopped with a message");
+		return m.getCancelReason();
+	}
+
+	@Test
+	void denoiseGivesANewCalibratedImageAndLeavesTheInputAlone() throws Exception {
+		final ImagePlus imp = noisy(72, 64, 2, 1);
+		final short[] before = ((short[]) imp.getStack().getPixels(1)).clone();
+		final CommandModule m = run(DenoiseCommand.class, "image", imp, "noise", "gaussian:20");
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		final ImagePlus out = (ImagePlus) m.getOutput("restored");
+		assertEquals("sample image-denoised", out.getTitle());
+		assertEquals(32, out.getBitDepth());
+		assertEquals(2, out.getStackSize());
+		assertEquals(0.2, out.getCalibration().pixelWidth, 1e-12);
+		assertEquals("micron", out.getCalibration().getUnit());
+		assertNull(m.getOutput("deviation"));
+		assertArrayEquals(before, (short[]) imp.getStack().getPixels(1));
+		assertTrue(out.getDisplayRangeMax() > out.getDisplayRangeMin());
+	}
+
+	@Test
+	void inpaintFillsTheSelectionAndKeepsEveryOtherPixel() throws Exception {
+		final ImagePlus imp = noisy(64, 64, 1, 2);
+		imp.setRoi(new Roi(20, 24, 16, 8));
+		final CommandModule m = run(InpaintCommand.class, "image", imp, "steps", 4, "samples", 2,
+			"uncertainty", true);
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		final float[] out = (float[]) ((ImagePlus) m.getOutput("restored")).getProcessor().getPixels();
+		final float[] sd = (float[]) ((ImagePlus) m.getOutput("deviation")).getProcessor().getPixels();
+		final short[] in = (short[]) imp.getProcessor().getPixels();
+		for (int y = 0; y < 64; y++) {
+			for (int x = 0; x < 64; x++) {
+				final int i = y * 64 + x;
+				final boolean hole = x >= 20 && x < 36 && y >= 24 && y < 32;
+				assertTrue(Float.isFinite(out[i]));
+				if (!hole) {
+					assertEquals(in[i], out[i], 1e-2, "known pixel " + x + "," + y);
+					assertEquals(0, sd[i], 0, "std of a known pixel");
+				}
+			}
+		}
+		assertTrue(sd[28 * 64 + 28] > 0, "a filled pixel has an uncertainty");
+	}
+
+	@Test
+	void superResolutionHalvesThePixelSize() throws Exception {
+		final ImagePlus imp = noisy(64, 64, 1, 3);
+		final CommandModule m = run(SuperResolutionCommand.class, "image", imp, "factor", 2, "steps", 3);
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		final ImagePlus out = (ImagePlus) m.getOutput("restored");
+		assertEquals(128, out.getWidth());
+		assertEquals(0.1, out.getCalibration().pixelWidth, 1e-12);
+		assertEquals("sample image-x2", out.getTitle());
+	}
+
+	@Test
+	void badInputStopsWithAMessageThatSaysWhatToDo() throws Exception {
+		final ImagePlus gray = noisy(64, 64, 1, 4);
+		assertTrue(reason(run(DenoiseCommand.class)).contains("open an image"));
+		assertTrue(reason(run(DenoiseCommand.class, "image", new ImagePlus("rgb", new ColorProcessor(64,
+			64)))).contains("RGB"));
+		assertTrue(reason(run(SuperResolutionCommand.class, "image", gray, "factor", 3)).contains(
+			"2 or 4"));
+		assertTrue(reason(run(DenoiseCommand.class, "image", gray, "noise", "gaussian:-1")).contains(
+			"must be zero or positive"));
+		assertTrue(reason(run(InpaintCommand.class, "image", gray, "mask", "no such window")).contains(
+			"No mask image"));
+		assertTrue(reason(run(InpaintCommand.class, "image", gray)).contains("Nothing to inpaint"));
+		final String model = reason(run(DenoiseCommand.class, "image", gray, "model", "nonexistent"));
+		assertTrue(model.contains("Installed: ") && model.contains("ddpm-fluo"), model);
+		assertTrue(reason(run(DenoiseCommand.class, "image", gray, "device", "GPU")).contains("No GPU"));
+		assertTrue(reason(run(DenoiseCommand.class, "image", gray, "samples", 1, "uncertainty", true))
+			.contains("at least 2 samples"));
+	}
+
+	@Test
+	void aMaskOfAnotherSizeIsRefused() throws Exception {
+		final ImagePlus gray = noisy(64, 64, 1, 5);
+		final Path mask = work.resolve("small mask.tif");
+		new FileSaver(new ImagePlus("small mask", new FloatProcessor(32, 32))).saveAsTiff(mask.toString());
+		final String r = reason(run(InpaintCommand.class, "image", gray, "mask", mask.toString()));
+		assertTrue(r.contains("mask of the image's size"), r);
+	}
+
+	@Test
+	void aCorruptedModelIsRefused() throws Exception {
+		final Path copy = Files.createDirectories(work.resolve("broken"));
+		for (final String f : new String[] { "model.json", "weights.bin" }) {
+			Files.copy(Paths.get("models", "ddpm-fluo", f), copy.resolve(f));
+		}
+		final byte[] w = Files.readAllBytes(copy.resolve("weights.bin"));
+		w[w.length / 2] ^= 1;
+		Files.write(copy.resolve("weights.bin"), w);
+		final String r = reason(run(DenoiseCommand.class, "image", noisy(64, 64, 1, 6), "model", copy
+			.toString()));
+		assertTrue(r.contains("corrupted"), r);
+	}
+
+	@Test
+	void modelInfoShowsTheCardAndTheServiceKeepsModelsLoaded() throws Exception {
+		run(SampleCommand.class, "count", 2, "size", 32, "steps", 2);
+		final DiffusionModelService models = context.service(DiffusionModelService.class);
+		assertTrue(models.loadedModels().stream().anyMatch(s -> s.startsWith("ddpm-fluo")));
+		final CommandModule m = run(ModelInfoCommand.class, "model", "ddpm-fluo");
+		final String card = (String) m.getOutput("card");
+		assertTrue(card.contains("\"family\": \"ddpm\"") && card.contains("denoise_psnr_sigma_0.1"), card);
+		run(ModelInfoCommand.class, "release", true);
+		assertTrue(models.loadedModels().isEmpty());
+	}
+
+	@Test
+	void sampleGivesAStackOfTheRequestedSize() throws Exception {
+		final CommandModule m = run(SampleCommand.class, "count", 3, "size", 32, "steps", 2);
+		final ImagePlus out = (ImagePlus) m.getOutput("samples");
+		assertNotNull(out, m.getCancelReason());
+		assertEquals(3, out.getStackSize());
+		assertEquals(32, out.getWidth());
+	}
+
+	@Test
+	void trainingWritesAModelAndContinuesFromItsCheckpoint() throws Exception {
+		final Path out = work.resolve("tiny-model");
+		CommandModule m = run(TrainCommand.class, "output", out.toString(), "steps", 2, "patch", 16,
+			"batch", 2);
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		assertTrue(Files.isRegularFile(out.resolve("model.json")));
+		assertTrue(Files.isRegularFile(Paths.get(out + ".ckpt")));
+		m = run(TrainCommand.class, "output", out.toString(), "steps", 3, "patch", 16, "batch", 2);
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		assertTrue(((String) m.getOutput("card")).contains("\"steps\": 3"));
+	}
+
+	@Test
+	void aCancelledTaskStopsAtTheNextStep() {
+		final Task task = context.service(TaskService.class).createTask("test");
+		try (Progress p = new Progress("test", null, task)) {
+			p.stepDone(1, 10);
+			task.cancel("user");
+			assertThrows(CancellationException.class, () -> p.stepDone(2, 10));
+		}
+	}
+
+	@Test
+	void macroOptionsFollowImageJsRule() {
+		final Map<String, String> o = MacroOptions.parse("image=[my image.tif] steps=5 uncertainty " +
+			"seed=-2 noise=gaussian:0.5 Model=[a b]");
+		assertEquals("my image.tif", o.get("image"));
+		assertEquals("5", o.get("steps"));
+		assertEquals("true", o.get("uncertainty"));
+		assertEquals("-2", o.get("seed"));
+		assertEquals("gaussian:0.5", o.get("noise"));
+		assertEquals("a b", o.get("model"));
+		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+			MacroOptions.check(SuperResolutionCommand.class, "Super-Resolution (Diffusion)",
+				"image=a factor=2 sr_steps=4"));
+		assertTrue(e.getMessage().contains("sr_steps") && e.getMessage().contains("factor"), e
+			.getMessage());
+	}
+}
