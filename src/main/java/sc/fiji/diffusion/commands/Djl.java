@@ -27,7 +27,7 @@ final class Djl {
 
 	private Djl() {}
 
-	/** Sets the context class loader to the plugin's; restore the returned one when done. */
+	/** Sets the context class loader to the plugin's (for DJL and SciJava); restore the returned one. */
 	static ClassLoader usePluginClassLoader() {
 		final Thread t = Thread.currentThread();
 		final ClassLoader old = t.getContextClassLoader();

@@ -87,7 +87,17 @@ public class ImageJ1Bridge implements PlugIn {
 		catch (final ClassNotFoundException e) {
 			// plain ImageJ 1.x
 		}
-		if (own == null) own = new Context();
+		if (own == null) {
+			// SciJava finds its plugins through the context class loader: in ImageJ 1.x, the loader of
+			// the plugins folder, not the application's.
+			final ClassLoader old = Djl.usePluginClassLoader();
+			try {
+				own = new Context();
+			}
+			finally {
+				Thread.currentThread().setContextClassLoader(old);
+			}
+		}
 		return own;
 	}
 
@@ -151,6 +161,7 @@ public class ImageJ1Bridge implements PlugIn {
 		}
 		final Map<String, Field> fields = MacroOptions.inputs(command);
 		final GenericDialog gd = new GenericDialog(label);
+		final StringBuilder help = new StringBuilder("<html><h3>" + label + "</h3><ul>");
 		for (final Map.Entry<String, Field> e : fields.entrySet()) {
 			final Field f = e.getValue();
 			final Parameter p = f.getAnnotation(Parameter.class);
@@ -165,10 +176,12 @@ public class ImageJ1Bridge implements PlugIn {
 			else if (f.getType() == boolean.class) gd.addCheckbox(name, (Boolean) v);
 			else if (p.choices().length > 0) gd.addChoice(name, p.choices(), String.valueOf(v));
 			else if (v instanceof Number n) gd.addNumericField(name, n.doubleValue(), 0);
-			else gd.addStringField(name, v == null ? "" : v.toString(), 24);
-			if (!p.description().isEmpty()) gd.addToSameRow();
-			if (!p.description().isEmpty()) gd.addMessage(shorten(p.description()));
+			else gd.addStringField(name, v == null ? "" : v.toString(), 16);
+			if (!p.description().isEmpty()) help.append("<li><b>").append(e.getKey()).append("</b>: ")
+				.append(p.description()).append("</li>");
 		}
+		gd.addHelp(help.append("</ul><p>Macro: run(\"").append(label).append(
+			"\", \"key=value ...\") with the keys in bold.</p></html>").toString());
 		gd.showDialog();
 		if (gd.wasCanceled()) return null;
 		final Map<String, Object> inputs = new LinkedHashMap<>();
@@ -185,12 +198,6 @@ public class ImageJ1Bridge implements PlugIn {
 			inputs.put(f.getName(), v);
 		}
 		return inputs;
-	}
-
-	/** The first sentence of a description. */
-	private static String shorten(final String description) {
-		final int dot = description.indexOf(". ");
-		return dot > 0 ? description.substring(0, dot + 1) : description;
 	}
 
 	private static Object value(final Field f, final Object instance) {

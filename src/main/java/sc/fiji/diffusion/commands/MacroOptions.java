@@ -69,10 +69,13 @@ final class MacroOptions {
 		return keys;
 	}
 
-	/** Input fields by macro key, superclass fields included. */
+	/** Input fields by macro key, superclass fields included (first). */
 	static Map<String, Field> inputs(final Class<?> command) {
 		final Map<String, Field> out = new LinkedHashMap<>();
-		for (Class<?> c = command; c != null && c != Object.class; c = c.getSuperclass()) {
+		final java.util.Deque<Class<?>> lineage = new java.util.ArrayDeque<>();
+		for (Class<?> c = command; c != null && c != Object.class; c = c.getSuperclass()) lineage.push(c);
+		// Superclass fields first: the image, then what all commands share, then the command's own.
+		for (final Class<?> c : lineage) {
 			for (final Field f : c.getDeclaredFields()) {
 				final Parameter p = f.getAnnotation(Parameter.class);
 				if (p == null || p.type() == ItemIO.OUTPUT || p.visibility() == ItemVisibility.MESSAGE) continue;

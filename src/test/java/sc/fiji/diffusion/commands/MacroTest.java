@@ -62,4 +62,34 @@ class MacroTest {
 			"seed, steps, tile, uncertainty"), r.output());
 		assertTrue(!r.output().contains("still running"), r.output());
 	}
+
+	@Test
+	void inpaintWithAMaskNamedByTitleKeepsTheKnownPixels() throws Exception {
+		final String macro = String.join("\n", //
+			"newImage('cell one', '16-bit ramp', 64, 64, 1);", //
+			"run('Add Specified Noise...', 'standard=500');", //
+			"newImage('holes mask', '8-bit black', 64, 64, 1);", //
+			"makeRectangle(10, 20, 30, 6); run('Set...', 'value=255'); run('Select None');", //
+			"run('Inpaint (Diffusion)', 'image=[cell one] mask=[holes mask] steps=3 samples=2 uncertainty device=CPU');", //
+			"print('title=' + getTitle() + ' images=' + nImages);", //
+			"imageCalculator('Difference create 32-bit', 'cell one-inpainted', 'cell one');", //
+			"makeRectangle(0, 0, 64, 20); getStatistics(a, m, mn, mx); print('known=' + mx);", //
+			"selectImage('cell one-inpainted-std'); makeRectangle(0, 0, 64, 20);", //
+			"getStatistics(a, m, mn, mx); print('knownstd=' + mx);", //
+			"makeRectangle(10, 20, 30, 6); getStatistics(a, m); print('holestd=' + m);");
+		final ImageJMacro.Run r = ImageJMacro.run(work, macro, null);
+		assertTrue(r.output().contains("title=cell one-inpainted images=4"), r.output());
+		assertEquals(0, number(r.output(), "known"), 1e-2, r.output());
+		assertEquals(0, number(r.output(), "knownstd"), r.output());
+		assertTrue(number(r.output(), "holestd") > 0, r.output());
+	}
+
+	@Test
+	void withoutAnImageTheMacroStopsWithAMessage() throws Exception {
+		final ImageJMacro.Run r = ImageJMacro.run(work, String.join("\n", //
+			"run('Super-Resolution (Diffusion)', 'factor=2 device=CPU');", //
+			"print('still running');"), null);
+		assertTrue(r.output().contains("No image: open an image first"), r.output());
+		assertTrue(!r.output().contains("still running"), r.output());
+	}
 }
