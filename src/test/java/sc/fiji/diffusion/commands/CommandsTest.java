@@ -243,4 +243,36 @@ class CommandsTest {
 		assertTrue(e.getMessage().contains("sr_steps") && e.getMessage().contains("factor"), e
 			.getMessage());
 	}
+
+	/** Runs out of "GPU memory" while more than one 64-pixel tile goes into a call. */
+	public static class ShortOfMemory extends DenoiseCommand {
+
+		static final java.util.List<String> tried = new java.util.ArrayList<>();
+
+		@Override
+		@SuppressWarnings("rawtypes")
+		protected sc.fiji.diffusion.restore.Result restore(final net.imglib2.RandomAccessibleInterval img,
+			final int channelAxis, final sc.fiji.diffusion.restore.RestoreOptions o)
+		{
+			tried.add(o.tile() + "x" + o.tileBatch());
+			if (o.tileBatch() > 1 || o.tile() > 64) {
+				throw new ai.djl.engine.EngineException("CUDA out of memory. Tried to allocate 2.00 GiB");
+			}
+			return super.restore(img, channelAxis, o);
+		}
+	}
+
+	@Test
+	void outOfMemoryRetriesWithSmallerTilesThenSaysSo() throws Exception {
+		final org.scijava.command.CommandInfo info = new org.scijava.command.CommandInfo(
+			ShortOfMemory.class);
+		CommandModule m = (CommandModule) context.service(org.scijava.module.ModuleService.class).run(info,
+			true, "image", noisy(64, 64, 1, 7), "device", "CPU", "tile", 256).get();
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		assertEquals(java.util.List.of("256x4", "256x1", "128x1", "64x1"), ShortOfMemory.tried);
+		ShortOfMemory.tried.clear();
+		m = (CommandModule) context.service(org.scijava.module.ModuleService.class).run(info, true,
+			"image", noisy(64, 64, 1, 7), "device", "CPU", "tile", 32).get();
+		assertTrue(reason(m).contains("ran out of memory"), m.getCancelReason());
+	}
 }
