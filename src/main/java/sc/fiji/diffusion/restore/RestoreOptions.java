@@ -16,7 +16,9 @@ import sc.fiji.diffusion.engine.SamplingListener;
  *          samples whose mean is returned
  * @param std also return the samples' standard deviation (needs samples >= 2)
  * @param seed noise seed: same seed, same device, same result, at any tile size
- * @param tile tile side in pixels; at least the model's training patch
+ * @param tile tile side in pixels, at least the model's training patch: one network call takes
+ *          (tile / patch)^2 x tileBatch windows of the patch size; memory only, the result does not
+ *          change
  * @param tileBatch tiles per network call
  * @param resample RePaint rounds per step of inpainting and super-resolution (1 = none)
  * @param progress hears (done, total) work units and may throw CancellationException

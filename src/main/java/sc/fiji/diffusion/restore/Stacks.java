@@ -59,9 +59,13 @@ final class Stacks {
 			throw new IllegalArgumentException("Tile size " + o.tile() + " is smaller than the model's " +
 				"training patch " + model.patch() + ": use tiles of at least " + model.patch() + " pixels.");
 		}
-		final int tile = o.tile() / multiple * multiple;
-		return new TiledDenoiser(model, m, tile, Math.max(multiple, tile / 8 / multiple * multiple), o
-			.tileBatch(), multiple, model.patch());
+		// The network always sees windows of its training patch, a quarter of them shared with each
+		// neighbour: GroupNorm statistics are then those it was trained with, and the result does not
+		// depend on the tile size, which only sets how many windows go into one call (memory).
+		final int window = (model.patch() + multiple - 1) / multiple * multiple;
+		final int perTile = Math.max(1, (o.tile() / window) * (o.tile() / window));
+		return new TiledDenoiser(model, m, window, Math.max(multiple, window / 4 / multiple * multiple),
+			(int) Math.min(4096, (long) perTile * o.tileBatch()), multiple, model.patch());
 	}
 
 	/** Normalized planes of one chunk as one (S, 1, H, W) device array: the copy to the device. */

@@ -125,4 +125,39 @@ class InverseProblemTest {
 			32, 32), ArrayImgs.unsignedBytes(m, 32, 32), -1, new NoiseModel.Gaussian(0),
 			RestoreOptions.defaults(model, "langevin", 4))).getMessage().contains("ddpm or ddim"));
 	}
+
+	@Test
+	void superResolutionDoesNotDependOnTheTileSize() {
+		final int n = 128;
+		final float[] img = scene(n);
+		final RestoreOptions o = RestoreOptions.defaults(model, "ddpm", 10).withSeed(5);
+		final float[] big = Planes.of(SuperResolve.run(ArrayImgs.floats(img.clone(), n, n), 2, -1,
+			new NoiseModel.Gaussian(0), o.withTile(256)).image()).plane(0);
+		final float[] small = Planes.of(SuperResolve.run(ArrayImgs.floats(img.clone(), n, n), 2, -1,
+			new NoiseModel.Gaussian(0), o.withTile(64)).image()).plane(0);
+		double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+		for (final float v : img) {
+			lo = Math.min(lo, v);
+			hi = Math.max(hi, v);
+		}
+		final double d = DenoiseTest.rms(big, small);
+		assertTrue(d < 1e-3 * (hi - lo), "tiles 64 vs 256: RMS difference " + d + ", range " + (hi - lo));
+	}
+
+	@Test
+	void noisyInpaintingDoesNotDependOnTheTileSize() {
+		final int n = 128;
+		final float[] img = scene(n);
+		final java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+		for (int i = 0; i < img.length; i++) img[i] += (float) (30 * r.nextGaussian());
+		final byte[] mask = new byte[n * n];
+		for (int y = 40; y < 60; y++) for (int x = 20; x < 100; x++) mask[y * n + x] = 1;
+		final RestoreOptions o = RestoreOptions.defaults(model, "ddpm", 10).withSeed(5);
+		final float[] big = Planes.of(Inpaint.run(ArrayImgs.floats(img.clone(), n, n), ArrayImgs
+			.unsignedBytes(mask, n, n), -1, new NoiseModel.Gaussian(30), o.withTile(256)).image()).plane(0);
+		final float[] small = Planes.of(Inpaint.run(ArrayImgs.floats(img.clone(), n, n), ArrayImgs
+			.unsignedBytes(mask, n, n), -1, new NoiseModel.Gaussian(30), o.withTile(64)).image()).plane(0);
+		final double d = DenoiseTest.rms(big, small);
+		assertTrue(d < 3, "tiles 64 vs 256: RMS difference " + d + " (noise sigma 30)");
+	}
 }
