@@ -153,4 +153,11 @@ public final class Metrics {
 		if (a.length != b.length) throw new IllegalArgumentException("The images differ in size: " +
 			a.length + " and " + b.length + " pixels.");
 	}
+
+	/** The median of the values (mean of the middle two for an even count). */
+	public static double median(final double[] v) {
+		final double[] s = v.clone();
+		java.util.Arrays.sort(s);
+		return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+	}
 }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -35,9 +34,11 @@ public final class QualityBenchmark {
 	 * @param size scene side in pixels
 	 * @param noise Gaussian noise sigma of the denoising task (data range 1)
 	 * @param steps sampler steps of inpainting and super-resolution
-	 * @param figureSamples posterior samples behind each figure's uncertainty panel
+	 * @param samples posterior samples: their mean is our inpainting and super-resolution result
+	 *          (an estimate of the posterior mean, the MMSE estimate), their standard deviation the
+	 *          figures' uncertainty panels
 	 */
-	public record Settings(int count, int size, double noise, int steps, int figureSamples, long seed) {}
+	public record Settings(int count, int size, double noise, int steps, int samples, long seed) {}
 
 	/** Per-image scores of one task. */
 	private static final class Row {
@@ -87,8 +88,9 @@ public final class QualityBenchmark {
 			"task (seeds %d..%d, all five kinds), data range 1. Classical methods are tuned per image " +
 			"against the truth (an oracle). Denoising: Gaussian noise sigma %.2f, our posterior mean. " +
 			"Inpainting (lines, blocks, scattered pixels; PSNR inside the holes) and super-resolution " +
-			"(block-mean binning, noiseless): one posterior sample, %d steps.%n%n", modelName, s.count(), s
-				.size(), s.size(), s.seed(), s.seed() + s.count() - 1, s.noise(), s.steps()));
+			"(block-mean binning, noiseless): the mean of %d posterior samples of %d steps.%n%n", modelName, s
+				.count(), s.size(), s.size(), s.seed(), s.seed() + s.count() - 1, s.noise(), s.samples(), s
+					.steps()));
 		md.append("| task | ours: median PSNR (dB) | best classical: median PSNR (dB) | difference (dB) " +
 			"| ours: median SSIM | classical: median SSIM | classical winners | ours: s per image |\n");
 		md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
@@ -98,7 +100,7 @@ public final class QualityBenchmark {
 				r.oursSsim), median(r.classicalSsim), String.join(", ", new java.util.TreeSet<>(r.winners)),
 				r.seconds));
 		}
-		md.append("\nFigures (input, best classical, ours, uncertainty = std of ").append(s.figureSamples())
+		md.append("\nFigures (input, best classical, ours, uncertainty = std of ").append(s.samples())
 			.append(" posterior samples, truth):\n\n");
 		for (final String t : new String[] { "denoise", "inpaint", "super-resolve-2", "super-resolve-4" }) {
 			md.append("![").append(t).append("](quality-").append(t).append(".png)\n\n");
@@ -136,7 +138,7 @@ public final class QualityBenchmark {
 			if (i == 0) {
 				final Result u = Denoise.run(ArrayImgs.floats(noisy.clone(), n, n), -1, new NoiseModel.Gaussian(
 					s.noise()), RestoreOptions.defaults(model, "ddim:1", s.steps()).withSamples(s
-						.figureSamples(), true));
+						.samples(), true));
 				figure(docs.resolve("quality-denoise.png"), noisy, best, out, plane(u.std()), truth, n, n);
 			}
 		}
@@ -181,16 +183,15 @@ public final class QualityBenchmark {
 			final float[] input = truth.clone();
 			for (int k = 0; k < input.length; k++) if (hole[k]) input[k] = Float.NaN;
 			final long t0 = System.nanoTime();
-			final float[] out = plane(Inpaint.run(ArrayImgs.floats(input.clone(), n, n), null, -1,
-				new NoiseModel.Gaussian(0), RestoreOptions.defaults(model, "ddpm", s.steps()).withSeed(i)).image());
+			final Result ours = Inpaint.run(ArrayImgs.floats(input.clone(), n, n), null, -1,
+				new NoiseModel.Gaussian(0), RestoreOptions.defaults(model, "ddpm", s.steps()).withSeed(i)
+					.withSamples(s.samples(), s.samples() > 1));
+			final float[] out = plane(ours.image());
 			final double took = (System.nanoTime() - t0) / 1e9;
 			final Classical.Best best = Classical.bestInpaint(input, hole, truth, n, n);
 			row.score(i, out, best, truth, n, hole, took, log);
-			if (i == 1) {
-				final Result u = Inpaint.run(ArrayImgs.floats(input.clone(), n, n), null, -1,
-					new NoiseModel.Gaussian(0), RestoreOptions.defaults(model, "ddpm", s.steps()).withSamples(s
-						.figureSamples(), true));
-				figure(docs.resolve("quality-inpaint.png"), input, best, out, plane(u.std()), truth, n, n);
+			if (i == 1 && ours.std() != null) {
+				figure(docs.resolve("quality-inpaint.png"), input, best, out, plane(ours.std()), truth, n, n);
 			}
 		}
 		return row;
@@ -218,18 +219,17 @@ public final class QualityBenchmark {
 			final float[] truth = truth(s, i);
 			final float[] lo = bin(truth, n, f);
 			final long t0 = System.nanoTime();
-			final float[] out = plane(SuperResolve.run(ArrayImgs.floats(lo.clone(), m, m), f, -1,
-				new NoiseModel.Gaussian(0), RestoreOptions.defaults(model, "ddpm", s.steps()).withSeed(i)).image());
+			final Result ours = SuperResolve.run(ArrayImgs.floats(lo.clone(), m, m), f, -1,
+				new NoiseModel.Gaussian(0), RestoreOptions.defaults(model, "ddpm", s.steps()).withSeed(i)
+					.withSamples(s.samples(), s.samples() > 1));
+			final float[] out = plane(ours.image());
 			final double took = (System.nanoTime() - t0) / 1e9;
 			final Classical.Best best = Classical.bestUpsample(lo, truth, m, m, f);
 			row.score(i, out, best, truth, n, null, took, log);
-			if (i == 0) {
-				final Result u = SuperResolve.run(ArrayImgs.floats(lo.clone(), m, m), f, -1,
-					new NoiseModel.Gaussian(0), RestoreOptions.defaults(model, "ddpm", s.steps()).withSamples(s
-						.figureSamples(), true));
+			if (i == 0 && ours.std() != null) {
 				final float[] shown = new float[n * n];
 				for (int y = 0; y < n; y++) for (int x = 0; x < n; x++) shown[y * n + x] = lo[(y / f) * m + x / f];
-				figure(docs.resolve("quality-super-resolve-" + f + ".png"), shown, best, out, plane(u.std()),
+				figure(docs.resolve("quality-super-resolve-" + f + ".png"), shown, best, out, plane(ours.std()),
 					truth, n, n);
 			}
 		}
@@ -280,8 +280,6 @@ public final class QualityBenchmark {
 	}
 
 	static double median(final double[] v) {
-		final double[] s = v.clone();
-		Arrays.sort(s);
-		return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+		return Metrics.median(v);
 	}
 }

@@ -11,11 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import sc.fiji.diffusion.benchmark.Metrics;
 import sc.fiji.diffusion.engine.Autograd;
 import sc.fiji.diffusion.engine.Devices;
 import sc.fiji.diffusion.engine.HostReads;
@@ -85,7 +85,7 @@ final class BenchmarkVerb {
 					if (r >= 0) t[r] = (System.nanoTime() - start) / 1e9;
 				}
 			}
-			return median(t);
+			return Metrics.median(t);
 		}
 	}
 
@@ -102,14 +102,8 @@ final class BenchmarkVerb {
 				t.trainStep();
 				if (r >= 0) s[r] = (System.nanoTime() - start) / 1e9;
 			}
-			return median(s);
+			return Metrics.median(s);
 		}
-	}
-
-	static double median(final double[] v) {
-		final double[] s = v.clone();
-		Arrays.sort(s);
-		return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 	}
 
 	/** VmHWM of this process (Linux); -1 where /proc is not there. */

@@ -142,13 +142,16 @@ public final class TiledDenoiser implements Denoiser {
 
 	/** Separable squared-sine window, never zero, so every pixel has weight. */
 	private NDArray window(final int th, final int tw) {
-		return windows.computeIfAbsent(th + "x" + tw, k -> {
-			final float[] w = new float[th * tw];
-			for (int y = 0; y < th; y++) {
-				for (int x = 0; x < tw; x++) w[y * tw + x] = (float) (ramp(y, th) * ramp(x, tw));
-			}
-			return cache.create(w, new Shape(1, 1, th, tw));
-		});
+		return windows.computeIfAbsent(th + "x" + tw, k -> cache.create(windowValues(th, tw), new Shape(1,
+			1, th, tw)));
+	}
+
+	private static float[] windowValues(final int th, final int tw) {
+		final float[] w = new float[th * tw];
+		for (int y = 0; y < th; y++) {
+			for (int x = 0; x < tw; x++) w[y * tw + x] = (float) (ramp(y, th) * ramp(x, tw));
+		}
+		return w;
 	}
 
 	private static double ramp(final int i, final int n) {
@@ -159,12 +162,12 @@ public final class TiledDenoiser implements Denoiser {
 	/** Sum of the windows over the padded image: computed on the host once per geometry. */
 	private NDArray weightSum(final int ph, final int pw, final int th, final int tw) {
 		return weightSums.computeIfAbsent(ph + "x" + pw + "/" + th + "x" + tw, k -> {
+			final float[] host = windowValues(th, tw);
 			final float[] sum = new float[ph * pw];
 			for (final int y0 : origins(ph, th)) {
 				for (final int x0 : origins(pw, tw)) {
 					for (int y = 0; y < th; y++) {
-						for (int x = 0; x < tw; x++) sum[(y0 + y) * pw + x0 + x] += (float) (ramp(y, th) * ramp(x,
-							tw));
+						for (int x = 0; x < tw; x++) sum[(y0 + y) * pw + x0 + x] += host[y * tw + x];
 					}
 				}
 			}
