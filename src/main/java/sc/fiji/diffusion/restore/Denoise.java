@@ -86,7 +86,8 @@ public final class Denoise {
 					final NDArray y = Stacks.toDevice(m, work, chunk, in.width(), in.height(), norm);
 					final NDList r;
 					if (o.samples() == 0) {
-						r = new NDList(Posterior.mean(tiled, y, sigmaY, model.schedule()));
+						r = new NDList(Posterior.mean(tiled.reportingBatches(progress.forChunk(chunk.length)), y,
+							sigmaY, model.schedule()));
 					}
 					else {
 						r = Posterior.samples(tiled, y, sigmaY, model.schedule(), sampler, o.steps(), o.samples(), o

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import sc.fiji.diffusion.engine.Denoiser;
+import sc.fiji.diffusion.engine.SamplingListener;
 
 /**
  * A denoiser over images of any size: each evaluation cuts the full-size state into overlapping
@@ -28,6 +29,7 @@ public final class TiledDenoiser implements Denoiser {
 	private final NDManager cache;
 	private final int tile, overlap, batch, multiple, minTile;
 	private final Map<String, NDArray> weightSums = new HashMap<>(), windows = new HashMap<>();
+	private SamplingListener batches = SamplingListener.NONE;
 
 	/**
 	 * @param model the network, taking (N, 1, h, w) with h and w multiples of {@code multiple}
@@ -66,6 +68,15 @@ public final class TiledDenoiser implements Denoiser {
 		return tile;
 	}
 
+	/**
+	 * Hears (batches done, batches) of each evaluation: progress, and a chance to cancel, inside one
+	 * evaluation of a large image (the posterior mean is one evaluation).
+	 */
+	public TiledDenoiser reportingBatches(final SamplingListener listener) {
+		batches = listener == null ? SamplingListener.NONE : listener;
+		return this;
+	}
+
 	@Override
 	public NDArray denoise(final NDArray x, final NDArray sigma) {
 		final Shape s = x.getShape();
@@ -98,6 +109,7 @@ public final class TiledDenoiser implements Denoiser {
 					out.set(at, out.get(at).add(d.get(i).expandDims(0).mul(window)));
 				}
 			}
+			batches.stepDone((first + batch - 1) / batch + 1, (tiles.size() + batch - 1) / batch);
 		}
 		final NDArray blended = out.div(weightSum(ph, pw, th, tw));
 		return ph == h && pw == w ? blended : blended.get(new NDIndex(":, :, :{}, :{}", h, w));

@@ -200,4 +200,23 @@ class DenoiseTest {
 		for (int i = 0; i < f.length; i++) d[i] = f[i];
 		return d;
 	}
+
+	@Test
+	void thePosteriorMeanReportsProgressPerBatchOfTilesAndCanBeCancelled() {
+		final float[][] s = noisyScene(256, 100, 8);
+		final java.util.List<int[]> heard = new java.util.ArrayList<>();
+		final RestoreOptions o = RestoreOptions.defaults(model, "ddpm", 50).withTile(64).withProgress((
+			done, total) -> heard.add(new int[] { done, total }), null);
+		Denoise.run(ArrayImgs.floats(s[1].clone(), 256, 256), -1, new NoiseModel.Gaussian(100), o);
+		assertTrue(heard.size() > 2, "progress heard " + heard.size() + " times");
+		for (int i = 1; i < heard.size(); i++) assertTrue(heard.get(i)[0] >= heard.get(i - 1)[0]);
+		final int[] last = heard.get(heard.size() - 1);
+		assertEquals(last[1], last[0], "the last report is complete");
+		final RestoreOptions stop = o.withProgress((done, total) -> {
+			throw new java.util.concurrent.CancellationException("stop");
+		}, null);
+		org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CancellationException.class,
+			() -> Denoise.run(ArrayImgs.floats(s[1].clone(), 256, 256), -1, new NoiseModel.Gaussian(100),
+				stop));
+	}
 }
