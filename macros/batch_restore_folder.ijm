@@ -9,6 +9,7 @@ if (input == "") input = getDirectory("Folder of images to restore");
 if (output == "") output = getDirectory("Folder for the results");
 if (!endsWith(input, File.separator)) input = input + File.separator;
 if (!endsWith(output, File.separator)) output = output + File.separator;
+if (input == output) exit("Choose an output folder other than the input folder: inputs are never overwritten.");
 setBatchMode(true);
 list = getFileList(input);
 done = 0;
@@ -19,8 +20,9 @@ for (i = 0; i < list.length; i++) {
 	open(input + name);
 	source = getImageID();
 	run("Denoise (Diffusion)", "image=[" + getTitle() + "] noise=auto device=Auto");
+	if (getImageID() == source) exit("Denoising " + name + " gave no result: see the Log window.");
 	saveAs("Tiff", output + name + ".part.tif");
-	File.rename(output + name + ".part.tif", output + name);
+	if (!File.rename(output + name + ".part.tif", output + name)) exit("Could not rename the result of " + name + " in " + output);
 	close();
 	selectImage(source);
 	close();

@@ -100,6 +100,17 @@ public final class QualityBenchmark {
 				r.oursSsim), median(r.classicalSsim), String.join(", ", new java.util.TreeSet<>(r.winners)),
 				r.seconds));
 		}
+		md.append("\nPer image, PSNR ours / best classical (dB); scene kinds in order, hole shapes for " +
+			"inpainting: lines, blocks, scattered, lines, blocks:\n\n| task |");
+		for (int i = 0; i < s.count(); i++) md.append(" image ").append(i).append(" |");
+		md.append("\n| --- |").append(" --- |".repeat(s.count())).append('\n');
+		for (final Row r : rows) {
+			md.append("| ").append(r.task).append(" |");
+			for (int i = 0; i < s.count(); i++) {
+				md.append(String.format(Locale.ROOT, " %.2f / %.2f |", r.ours[i], r.classical[i]));
+			}
+			md.append('\n');
+		}
 		md.append("\nFigures (input, best classical, ours, uncertainty = std of ").append(s.samples())
 			.append(" posterior samples, truth):\n\n");
 		for (final String t : new String[] { "denoise", "inpaint", "super-resolve-2", "super-resolve-4" }) {

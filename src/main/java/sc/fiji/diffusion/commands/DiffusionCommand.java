@@ -54,25 +54,40 @@ public abstract class DiffusionCommand extends ContextCommand {
 	public final void run() {
 		final String label = label(getClass());
 		final ClassLoader old = Djl.usePluginClassLoader();
+		final String options = Macro.getOptions();
 		try {
-			final String options = Macro.getOptions();
 			if (options != null) checkOptions(options);
 			final Task task = taskService == null ? null : taskService.createTask(label);
 			try (Progress progress = new Progress(label, statusService, task)) {
 				work(progress);
+				progress.succeeded();
 			}
 		}
 		catch (final CancellationException e) {
 			info(e.getMessage() == null ? label + " cancelled." : e.getMessage());
 			cancel(e.getMessage());
+			if (options != null) abortMacro();
 		}
 		catch (final IllegalArgumentException | IllegalStateException | IOException | EngineException e) {
-			fail(label, e.getMessage() == null ? e.toString() : e.getMessage());
+			fail(label, e.getMessage() == null ? e.toString() : e.getMessage(), options != null);
 			if (!(e instanceof IllegalArgumentException)) log.debug(e);
+		}
+		catch (final RuntimeException | OutOfMemoryError e) {
+			log.error(e);
+			fail(label, "internal error (" + e + "); the details are in the console. Please report it " +
+				"with the macro or the steps that led to it.", options != null);
 		}
 		finally {
 			Thread.currentThread().setContextClassLoader(old);
 		}
+	}
+
+	/**
+	 * Stops the running ImageJ macro: a batch must not go on with the input as if it were a result
+	 * (in Fiji this command runs on a SciJava thread while the macro waits for it).
+	 */
+	static void abortMacro() {
+		ij.macro.Interpreter.abort();
 	}
 
 	/**
@@ -82,6 +97,12 @@ public abstract class DiffusionCommand extends ContextCommand {
 	private void checkOptions(final String options) {
 		MacroOptions.check(getClass(), label(getClass()), options);
 		final Map<String, String> given = MacroOptions.parse(options);
+		final Map<String, java.lang.reflect.Field> fields = MacroOptions.inputs(getClass());
+		for (final Map.Entry<String, String> e : given.entrySet()) {
+			final Class<?> type = fields.get(e.getKey()).getType();
+			// Fiji would silently keep the default for a value it cannot convert.
+			if (type != ImagePlus.class) MacroOptions.typed(e.getKey(), e.getValue(), type);
+		}
 		final String title = given.get("image");
 		if (title != null && WindowManager.getImage(title) == null && !isImageId(title)) {
 			throw new IllegalArgumentException("No image titled \"" + title + "\" is open: open it first or " +
@@ -117,10 +138,11 @@ public abstract class DiffusionCommand extends ContextCommand {
 		IJ.log(message);
 	}
 
-	private void fail(final String label, final String message) {
+	private void fail(final String label, final String message, final boolean inMacro) {
 		log.error(label + ": " + message);
 		report(label, message);
 		cancel(message);
+		if (inMacro) abortMacro();
 	}
 
 	/**

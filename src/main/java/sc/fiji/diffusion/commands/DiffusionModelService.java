@@ -31,7 +31,44 @@ public class DiffusionModelService extends AbstractService implements SciJavaSer
 
 	private record Key(Path folder, Device device) {}
 
-	private final Map<Key, NetworkDenoiser> loaded = new LinkedHashMap<>();
+	/** A loaded model, the commands using it now, and whether it closes when the last one ends. */
+	private static final class Entry {
+
+		final NetworkDenoiser model;
+		int users;
+		boolean retired;
+
+		Entry(final NetworkDenoiser model) {
+			this.model = model;
+		}
+	}
+
+	/** A command's use of a loaded model; closing it ends the use (the model stays loaded). */
+	public final class Lease implements AutoCloseable {
+
+		private final Entry entry;
+		private boolean closed;
+
+		private Lease(final Entry entry) {
+			this.entry = entry;
+		}
+
+		public NetworkDenoiser model() {
+			return entry.model;
+		}
+
+		@Override
+		public void close() {
+			synchronized (DiffusionModelService.this) {
+				if (closed) return;
+				closed = true;
+				entry.users--;
+				if (entry.retired && entry.users == 0) entry.model.close();
+			}
+		}
+	}
+
+	private final Map<Key, Entry> loaded = new LinkedHashMap<>();
 
 	/**
 	 * Where models are found: the folders of {@link ModelCatalog#standard()}, then {@code models/}
@@ -56,19 +93,21 @@ public class DiffusionModelService extends AbstractService implements SciJavaSer
 		return ModelFolder.card(catalog().resolve(nameOrPath));
 	}
 
-	/** A loaded model, from the cache when the same folder is already on the device. */
-	public synchronized NetworkDenoiser get(final String nameOrPath, final Device device)
-		throws IOException
-	{
+	/**
+	 * A loaded model, from the cache when the same folder is already on the device; close the lease
+	 * when done. A model released or forgotten meanwhile closes when its last lease does.
+	 */
+	public synchronized Lease lease(final String nameOrPath, final Device device) throws IOException {
 		final Path folder = catalog().resolve(nameOrPath).toAbsolutePath().normalize();
 		final Key key = new Key(folder, device);
-		NetworkDenoiser model = loaded.get(key);
-		if (model == null) {
-			model = ModelFolder.load(folder, device);
-			loaded.put(key, model);
+		Entry e = loaded.get(key);
+		if (e == null) {
+			e = new Entry(ModelFolder.load(folder, device));
+			loaded.put(key, e);
 			log().info("Loaded model " + folder + " on " + device);
 		}
-		return model;
+		e.users++;
+		return new Lease(e);
 	}
 
 	/** Names of the models loaded now. */
@@ -76,10 +115,25 @@ public class DiffusionModelService extends AbstractService implements SciJavaSer
 		return loaded.keySet().stream().map(k -> k.folder().getFileName() + " on " + k.device()).toList();
 	}
 
-	/** Closes every loaded model and frees its device memory. */
+	/** Drops a folder's loaded copies (its weights were rewritten); each closes when idle. */
+	public synchronized void forget(final Path folder) {
+		final Path f = folder.toAbsolutePath().normalize();
+		loaded.entrySet().removeIf(en -> {
+			if (!en.getKey().folder().equals(f)) return false;
+			retire(en.getValue());
+			return true;
+		});
+	}
+
+	/** Unloads every model: idle ones now, those in use when their command ends. */
 	public synchronized void release() {
-		for (final NetworkDenoiser m : loaded.values()) m.close();
+		for (final Entry e : loaded.values()) retire(e);
 		loaded.clear();
+	}
+
+	private static void retire(final Entry e) {
+		e.retired = true;
+		if (e.users == 0) e.model.close();
 	}
 
 	@Override

@@ -57,7 +57,7 @@ public class ImageJ1Bridge implements PlugIn {
 			final CommandModule module = context().service(CommandService.class).run(command, true,
 				inputs).get();
 			if (module.isCanceled()) {
-				if (options != null) ij.macro.Interpreter.abort();
+				if (options != null) DiffusionCommand.abortMacro();
 				return;
 			}
 			// In the declared order, as Fiji shows them: the main result last, so that it is active.
@@ -67,38 +67,41 @@ public class ImageJ1Bridge implements PlugIn {
 		}
 		catch (final IllegalArgumentException e) {
 			DiffusionCommand.report(label, e.getMessage());
-			if (options != null) ij.macro.Interpreter.abort();
+			if (options != null) DiffusionCommand.abortMacro();
 		}
 		catch (final InterruptedException e) {
 			Thread.currentThread().interrupt();
+			if (options != null) DiffusionCommand.abortMacro();
 		}
 		catch (final ExecutionException e) {
 			IJ.handleException(e.getCause());
+			if (options != null) DiffusionCommand.abortMacro();
 		}
 	}
 
 	/** Fiji's context when imagej-legacy is there, else one of our own for the session. */
 	static synchronized Context context() {
+		if (own != null) return own;
+		// SciJava finds its plugins through the context class loader: in ImageJ 1.x, the loader of
+		// the plugins folder, not the application's.
+		final ClassLoader old = Djl.usePluginClassLoader();
 		try {
-			Class.forName("net.imagej.legacy.LegacyService");
-			final Object fiji = IJ.runPlugIn("org.scijava.Context", "");
-			if (fiji instanceof Context c) return c;
-		}
-		catch (final ClassNotFoundException e) {
-			// plain ImageJ 1.x
-		}
-		if (own == null) {
-			// SciJava finds its plugins through the context class loader: in ImageJ 1.x, the loader of
-			// the plugins folder, not the application's.
-			final ClassLoader old = Djl.usePluginClassLoader();
+			Object fiji = null;
 			try {
-				own = new Context();
+				Class.forName("net.imagej.legacy.LegacyService");
+				fiji = IJ.runPlugIn("org.scijava.Context", "");
 			}
-			finally {
-				Thread.currentThread().setContextClassLoader(old);
+			catch (final ClassNotFoundException e) {
+				// plain ImageJ 1.x
 			}
+			// Kept for the session: Fiji's own context, or one made here (also when an inactive
+			// imagej-legacy would hand out a new one per call).
+			own = fiji instanceof Context c ? c : new Context();
+			return own;
 		}
-		return own;
+		finally {
+			Thread.currentThread().setContextClassLoader(old);
+		}
 	}
 
 	/** Typed inputs from macro options; the image is the active one when not named. */
@@ -119,30 +122,14 @@ public class ImageJ1Bridge implements PlugIn {
 	}
 
 	private static Object convert(final String key, final String value, final Class<?> type) {
-		try {
-			if (type == ImagePlus.class) {
-				ImagePlus imp = WindowManager.getImage(value);
-				if (imp == null && value.matches("-?\\d+")) imp = WindowManager.getImage(Integer.parseInt(value));
-				if (imp == null) {
-					throw new IllegalArgumentException("No image titled \"" + value + "\" is open: open it " +
-						"first or give the title of an open image (" + key + "=[title with spaces]).");
-				}
-				return imp;
-			}
-			if (type == int.class) return (int) Double.parseDouble(value);
-			if (type == long.class) return (long) Double.parseDouble(value);
-			if (type == double.class) return Double.parseDouble(value);
-			if (type == boolean.class) {
-				if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-					throw new IllegalArgumentException(key + " must be true or false, got " + value + ".");
-				}
-				return Boolean.parseBoolean(value);
-			}
-			return value;
+		if (type != ImagePlus.class) return MacroOptions.typed(key, value, type);
+		ImagePlus imp = WindowManager.getImage(value);
+		if (imp == null && value.matches("-?\\d+")) imp = WindowManager.getImage(Integer.parseInt(value));
+		if (imp == null) {
+			throw new IllegalArgumentException("No image titled \"" + value + "\" is open: open it first " +
+				"or give the title of an open image (" + key + "=[title with spaces]).");
 		}
-		catch (final NumberFormatException e) {
-			throw new IllegalArgumentException(key + " must be a number, got \"" + value + "\".");
-		}
+		return imp;
 	}
 
 	/**
@@ -173,7 +160,9 @@ public class ImageJ1Bridge implements PlugIn {
 				}
 				gd.addImageChoice(name, WindowManager.getCurrentImage().getTitle());
 			}
-			else if (f.getType() == boolean.class) gd.addCheckbox(name, (Boolean) v);
+			// A choice, not a checkbox: ImageJ records checkboxes as a bare key, which Fiji does not read.
+			else if (f.getType() == boolean.class) gd.addChoice(name, new String[] { "false", "true" }, String
+				.valueOf(v));
 			else if (p.choices().length > 0) gd.addChoice(name, p.choices(), String.valueOf(v));
 			else if (v instanceof Number n) gd.addNumericField(name, n.doubleValue(), 0);
 			else gd.addStringField(name, v == null ? "" : v.toString(), 16);
@@ -189,7 +178,7 @@ public class ImageJ1Bridge implements PlugIn {
 			final Parameter p = f.getAnnotation(Parameter.class);
 			final Object v;
 			if (f.getType() == ImagePlus.class) v = gd.getNextImage();
-			else if (f.getType() == boolean.class) v = gd.getNextBoolean();
+			else if (f.getType() == boolean.class) v = Boolean.parseBoolean(gd.getNextChoice());
 			else if (p.choices().length > 0) v = gd.getNextChoice();
 			else if (f.getType() == int.class) v = (int) gd.getNextNumber();
 			else if (f.getType() == long.class) v = (long) gd.getNextNumber();

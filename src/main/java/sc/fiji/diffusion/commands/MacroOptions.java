@@ -16,13 +16,18 @@ import org.scijava.service.Service;
  * ImageJ macro options as Fiji's imagej-legacy writes and reads them for a SciJava command: one
  * {@code key=value} per input, the key the field name in lower case, values with spaces in square
  * brackets, booleans {@code key=true}/{@code key=false} (a bare {@code key}, as ImageJ 1.x dialogs
- * record checkboxes, is read as true). Fiji ignores unknown keys; these commands do not.
+ * record checkboxes, is refused with what to write, since Fiji would not read it). Fiji ignores
+ * unknown keys; these commands do not.
  */
 final class MacroOptions {
 
 	private MacroOptions() {}
 
-	/** Key to value, in the order written; the last of repeated keys wins. */
+	/**
+	 * Key to value, in the order written; the last of repeated keys wins. Keys are kept as written
+	 * (Fiji matches them case-sensitively); a bare key (no '=') maps to null. Values in square
+	 * brackets may contain spaces and nested brackets, as ImageJ's Macro.getValue reads them.
+	 */
 	static Map<String, String> parse(final String options) {
 		final Map<String, String> out = new LinkedHashMap<>();
 		if (options == null) return out;
@@ -33,32 +38,57 @@ final class MacroOptions {
 			if (i >= s.length()) break;
 			int j = i;
 			while (j < s.length() && s.charAt(j) != '=' && !Character.isWhitespace(s.charAt(j))) j++;
-			final String key = s.substring(i, j).toLowerCase(java.util.Locale.ROOT);
+			final String key = s.substring(i, j);
 			if (j >= s.length() || s.charAt(j) != '=') {
-				out.put(key, "true");
+				out.put(key, null);
 				i = j;
 				continue;
 			}
 			j++;
-			final String value;
 			if (j < s.length() && s.charAt(j) == '[') {
-				final int close = s.indexOf(']', j + 1);
-				if (close < 0) {
+				int depth = 0, k = j;
+				for (; k < s.length(); k++) {
+					if (s.charAt(k) == '[') depth++;
+					else if (s.charAt(k) == ']' && --depth == 0) break;
+				}
+				if (k >= s.length()) {
 					throw new IllegalArgumentException("The value of '" + key + "' opens a [ but never closes " +
 						"it: write " + key + "=[value with spaces].");
 				}
-				value = s.substring(j + 1, close);
-				i = close + 1;
+				out.put(key, s.substring(j + 1, k));
+				i = k + 1;
 			}
 			else {
 				int k = j;
 				while (k < s.length() && !Character.isWhitespace(s.charAt(k))) k++;
-				value = s.substring(j, k);
+				out.put(key, s.substring(j, k));
 				i = k;
 			}
-			out.put(key, value);
 		}
 		return out;
+	}
+
+	/**
+	 * A macro value as the field's type, with a message that names the key when it does not fit.
+	 * Images are looked up by the caller.
+	 */
+	static Object typed(final String key, final String value, final Class<?> type) {
+		try {
+			if (type == int.class) return Integer.parseInt(value.trim());
+			if (type == long.class) return Long.parseLong(value.trim());
+			if (type == double.class) return Double.parseDouble(value.trim());
+		}
+		catch (final NumberFormatException e) {
+			throw new IllegalArgumentException(key + " must be " + (type == double.class ? "a number" :
+				"a whole number") + ", got \"" + value + "\".");
+		}
+		if (type == boolean.class) {
+			if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+				throw new IllegalArgumentException(key + " must be true or false, got \"" + value + "\".");
+			}
+			return Boolean.parseBoolean(value);
+		}
+		return value;
 	}
 
 	/** The macro keys of a command: its input fields (services and messages excluded), lower case. */
@@ -92,12 +122,19 @@ final class MacroOptions {
 	 */
 	static void check(final Class<?> command, final String label, final String options) {
 		final Set<String> accepted = keys(command);
-		final Set<String> unknown = new TreeSet<>(parse(options).keySet());
+		final Map<String, String> given = parse(options);
+		final Set<String> unknown = new TreeSet<>(given.keySet());
 		unknown.removeAll(accepted);
 		if (!unknown.isEmpty()) {
 			throw new IllegalArgumentException("Unknown key" + (unknown.size() > 1 ? "s " : " ") + String.join(
-				", ", unknown) + " in the macro options of \"" + label + "\". Accepted keys: " + String.join(
-					", ", accepted) + ".");
+				", ", unknown) + " in the macro options of \"" + label + "\" (keys are lower case). " +
+				"Accepted keys: " + String.join(", ", accepted) + ".");
+		}
+		for (final Map.Entry<String, String> e : given.entrySet()) {
+			if (e.getValue() == null) {
+				throw new IllegalArgumentException("Write " + e.getKey() + "=true (or =false) in the macro " +
+					"options of \"" + label + "\": Fiji reads only key=value.");
+			}
 		}
 	}
 }

@@ -22,6 +22,7 @@ final class Progress implements SamplingListener, AutoCloseable {
 	private final Task task;
 	private final long start = System.nanoTime();
 	private long lastShown;
+	private boolean succeeded;
 
 	Progress(final String what, final StatusService status, final Task task) {
 		this.what = what;
@@ -72,12 +73,17 @@ final class Progress implements SamplingListener, AutoCloseable {
 		return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
 	}
 
+	/** The work finished: {@link #close()} says "done" instead of "stopped". */
+	void succeeded() {
+		succeeded = true;
+	}
+
 	@Override
 	public void close() {
 		if (task != null) task.finish();
 		if (status != null) status.clearStatus();
 		IJ.showProgress(1.0);
-		show(what + String.format(Locale.ROOT, ": done in %s", duration((System.nanoTime() - start) /
-			1e9)));
+		show(what + String.format(Locale.ROOT, succeeded ? ": done in %s" : ": stopped after %s",
+			duration((System.nanoTime() - start) / 1e9)));
 	}
 }

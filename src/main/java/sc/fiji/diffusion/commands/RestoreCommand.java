@@ -90,27 +90,31 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		final ImagePlus imp = requireImage(image, "image");
 		final RandomAccessibleInterval<?> view = ImagePlusImgs.wrap(imp);
 		final Device d = Djl.device(device, this::status);
-		final NetworkDenoiser net = models.get(model, d);
-		RestoreOptions o = RestoreOptions.defaults(net, sampler, steps).withSamples(samples, uncertainty)
-			.withSeed(seed).withTile(tile).withProgress(progress, this::info);
-		final int channelAxis = imp.getNChannels() > 1 ? ImagePlusImgs.CHANNEL_AXIS : -1;
-		Result result = null;
-		while (result == null) {
-			try {
-				result = restore(view, channelAxis, o);
-			}
-			catch (final EngineException e) {
-				if (!outOfMemory(e)) throw e;
-				final int smaller = o.tileBatch() > 1 ? o.tile() : o.tile() / 2;
-				if (smaller < net.patch()) {
-					throw new IllegalArgumentException("The " + d + " ran out of memory even with one tile of " +
-						o.tile() + " pixels per call: use device CPU, or close other programs that use the GPU.");
+		final Result result;
+		try (DiffusionModelService.Lease lease = models.lease(model, d)) {
+			final NetworkDenoiser net = lease.model();
+			RestoreOptions o = RestoreOptions.defaults(net, sampler, steps).withSamples(samples, uncertainty)
+				.withSeed(seed).withTile(tile).withProgress(progress, this::info);
+			final int channelAxis = imp.getNChannels() > 1 ? ImagePlusImgs.CHANNEL_AXIS : -1;
+			Result done = null;
+			while (done == null) {
+				try {
+					done = restore(view, channelAxis, o);
 				}
-				o = new RestoreOptions(net, o.sampler(), o.steps(), o.samples(), o.std(), o.seed(), smaller, o
-					.tileBatch() > 1 ? 1 : o.tileBatch(), o.resample(), o.progress(), o.log());
-				info("Out of memory on " + d + ": retrying with tile " + o.tile() + ", " + o.tileBatch() +
-					" tile(s) per call");
+				catch (final EngineException e) {
+					if (!outOfMemory(e)) throw e;
+					final int smaller = o.tileBatch() > 1 ? o.tile() : o.tile() / 2;
+					if (smaller < net.patch()) {
+						throw new IllegalArgumentException("The " + d + " ran out of memory even with one tile of " +
+							o.tile() + " pixels per call: use device CPU, or close other programs that use the GPU.");
+					}
+					o = new RestoreOptions(net, o.sampler(), o.steps(), o.samples(), o.std(), o.seed(), smaller, o
+						.tileBatch() > 1 ? 1 : o.tileBatch(), o.resample(), o.progress(), o.log());
+					info("Out of memory on " + d + ": retrying with tile " + o.tile() + ", " + o.tileBatch() +
+						" tile(s) per call");
+				}
 			}
+			result = done;
 		}
 		for (final String line : result.report()) info(line);
 		final String base = baseTitle(imp) + "-" + suffix();

@@ -14,7 +14,6 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import sc.fiji.diffusion.engine.Generation;
-import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.Sampler;
 
 /**
@@ -53,9 +52,11 @@ public class SampleCommand extends DiffusionCommand {
 	@Override
 	protected void work(final Progress progress) throws IOException {
 		final Device d = Djl.device(device, this::status);
-		final NetworkDenoiser net = models.get(model, d);
-		final float[][] images = Generation.sample(net, Sampler.byName(sampler), count, size, steps,
-			Math.min(count, 4), seed, progress);
+		final float[][] images;
+		try (DiffusionModelService.Lease lease = models.lease(model, d)) {
+			images = Generation.sample(lease.model(), Sampler.byName(sampler), count, size, steps, Math.min(
+				count, 4), seed, progress);
+		}
 		final ImageStack stack = new ImageStack(size, size);
 		for (final float[] image : images) stack.addSlice(new FloatProcessor(size, size, image));
 		samples = new ImagePlus(model.replaceAll(".*[/\\\\]", "") + "-samples", stack);

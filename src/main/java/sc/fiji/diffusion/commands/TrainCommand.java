@@ -66,14 +66,20 @@ public class TrainCommand extends DiffusionCommand {
 			throw new IllegalArgumentException("Give an output folder for the model (output=[path]).");
 		}
 		final Path out = Paths.get(output);
-		final Path checkpoint = Paths.get(output + ".ckpt");
+		final Path checkpoint = out.resolveSibling(out.getFileName() + ".ckpt");
 		final Family f = Family.parse(family.toLowerCase(Locale.ROOT));
 		final PatchSource source = TrainingImages.source(data);
 		final Device d = Djl.device(device, this::status);
 		final Trainer trainer;
 		if (Files.isRegularFile(checkpoint)) {
 			trainer = Trainer.resume(checkpoint, source, d);
-			info("Continuing from " + checkpoint + " at step " + trainer.step());
+			if (trainer.config().family() != f) {
+				trainer.close();
+				throw new IllegalArgumentException(checkpoint + " holds a " + trainer.config().family().key() +
+					" model, not " + family + ": choose another output, or the same family to continue.");
+			}
+			info("Continuing from " + checkpoint + " at step " + trainer.step() + " with its own patch (" +
+				trainer.config().patch() + "), batch (" + trainer.config().batch() + ") and seed");
 		}
 		else {
 			trainer = new Trainer(Trainer.Config.standard(f, new int[] { 32, 64, 128 }, patch, batch, 3e-4,
@@ -94,6 +100,7 @@ public class TrainCommand extends DiffusionCommand {
 			if (trainer.step() > start) trainer.save(checkpoint);
 			status("Writing " + out + " and measuring its validation PSNR");
 			final ModelCard c = ModelExport.export(trainer, out.getFileName().toString(), out, source);
+			models.forget(out);
 			card = c.toJson();
 			info("Wrote model " + out + " (step " + trainer.step() + "): " + c.metrics());
 		}

@@ -229,19 +229,45 @@ class CommandsTest {
 
 	@Test
 	void macroOptionsFollowImageJsRule() {
-		final Map<String, String> o = MacroOptions.parse("image=[my image.tif] steps=5 uncertainty " +
-			"seed=-2 noise=gaussian:0.5 Model=[a b]");
-		assertEquals("my image.tif", o.get("image"));
+		final Map<String, String> o = MacroOptions.parse("image=[C1-[cell 1].tif] steps=5 seed=-2 " +
+			"noise=gaussian:0.5 model=[a b] uncertainty=true");
+		assertEquals("C1-[cell 1].tif", o.get("image"));
 		assertEquals("5", o.get("steps"));
-		assertEquals("true", o.get("uncertainty"));
 		assertEquals("-2", o.get("seed"));
 		assertEquals("gaussian:0.5", o.get("noise"));
 		assertEquals("a b", o.get("model"));
-		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-			MacroOptions.check(SuperResolutionCommand.class, "Super-Resolution (Diffusion)",
-				"image=a factor=2 sr_steps=4"));
+		assertEquals("true", o.get("uncertainty"));
+		MacroOptions.check(SuperResolutionCommand.class, "SR", "image=[C1-[cell 1].tif] factor=2");
+		final String label = "Super-Resolution (Diffusion)";
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MacroOptions
+			.check(SuperResolutionCommand.class, label, "image=a factor=2 sr_steps=4"));
 		assertTrue(e.getMessage().contains("sr_steps") && e.getMessage().contains("factor"), e
 			.getMessage());
+		// Fiji reads neither a bare boolean nor a key in another case: refused with what to write.
+		e = assertThrows(IllegalArgumentException.class, () -> MacroOptions.check(
+			SuperResolutionCommand.class, label, "image=a uncertainty"));
+		assertTrue(e.getMessage().contains("uncertainty=true"), e.getMessage());
+		e = assertThrows(IllegalArgumentException.class, () -> MacroOptions.check(
+			SuperResolutionCommand.class, label, "image=a Steps=4"));
+		assertTrue(e.getMessage().contains("Steps") && e.getMessage().contains("lower case"), e
+			.getMessage());
+		e = assertThrows(IllegalArgumentException.class, () -> MacroOptions.typed("steps", "fifty",
+			int.class));
+		assertTrue(e.getMessage().contains("steps must be a whole number"), e.getMessage());
+		assertEquals(Long.MAX_VALUE, MacroOptions.typed("seed", "9223372036854775807", long.class));
+	}
+
+	@Test
+	void aModelReleasedWhileInUseClosesWhenItsCommandEnds() throws Exception {
+		final DiffusionModelService models = context.service(DiffusionModelService.class);
+		try (DiffusionModelService.Lease lease = models.lease("ddpm-fluo", ai.djl.Device.cpu())) {
+			models.release();
+			assertTrue(models.loadedModels().isEmpty());
+			// Still usable by the command that holds it.
+			final float[][] x = sc.fiji.diffusion.engine.Generation.sample(lease.model(),
+				sc.fiji.diffusion.engine.Sampler.byName("ddim"), 1, 32, 2, 1, 0, null);
+			assertEquals(32 * 32, x[0].length);
+		}
 	}
 
 	/** Runs out of "GPU memory" while more than one 64-pixel tile goes into a call. */

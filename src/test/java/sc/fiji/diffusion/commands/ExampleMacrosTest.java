@@ -56,6 +56,7 @@ class ExampleMacrosTest {
 	void restoreTheActiveImage() throws Exception {
 		final Path in = cell(work.resolve("cell.tif"), 1);
 		final ImageJMacro.Run r = ImageJMacro.run(work, macro("restore_active_image.ijm"), in.toString());
+		assertEquals(0, r.exit(), r.output());
 		assertTrue(r.output().contains("Restored: cell-denoised"), r.output());
 		assertTrue(r.output().contains("noise gaussian sigma"), r.output());
 	}
@@ -69,6 +70,7 @@ class ExampleMacrosTest {
 		Files.writeString(in.resolve("notes.txt"), "not an image");
 		final String arg = "input=[" + in + "] output=[" + out + "]";
 		final ImageJMacro.Run r = ImageJMacro.run(work, macro("batch_restore_folder.ijm"), arg);
+		assertEquals(0, r.exit(), r.output());
 		assertTrue(r.output().contains("Restored 2 image(s)"), r.output());
 		final List<String> written;
 		try (Stream<Path> s = Files.list(out)) {
@@ -80,6 +82,7 @@ class ExampleMacrosTest {
 		assertEquals(64, a.getWidth());
 		assertEquals(0.1, a.getCalibration().pixelWidth, 1e-9);
 		final ImageJMacro.Run again = ImageJMacro.run(work, macro("batch_restore_folder.ijm"), arg);
+		assertEquals(0, again.exit(), again.output());
 		assertTrue(again.output().contains("Restored 0 image(s)"), again.output());
 	}
 
@@ -91,6 +94,7 @@ class ExampleMacrosTest {
 		new FileSaver(new ImagePlus("holes", holes)).saveAsTiff(work.resolve("holes.tif").toString());
 		final ImageJMacro.Run r = ImageJMacro.run(work, macro("inpaint_with_mask.ijm"), "image=" + in +
 			" mask=" + work.resolve("holes.tif"));
+		assertEquals(0, r.exit(), r.output());
 		assertTrue(r.output().contains("Inpainted: cell-inpainted"), r.output());
 	}
 
@@ -99,6 +103,7 @@ class ExampleMacrosTest {
 		final Path in = cell(work.resolve("cell.tif"), 5);
 		final ImageJMacro.Run r = ImageJMacro.run(work, macro("super_resolution_with_uncertainty.ijm"), in
 			.toString());
+		assertEquals(0, r.exit(), r.output());
 		assertTrue(r.output().contains("Super-resolved: cell-x2, 128 x 128, pixel 0.05 micron"), r
 			.output());
 	}

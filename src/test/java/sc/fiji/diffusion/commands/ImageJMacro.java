@@ -53,14 +53,23 @@ final class ImageJMacro {
 		if (argument != null) cmd.add(argument);
 		final Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
 			.start();
-		final byte[] out;
-		try (var in = p.getInputStream()) {
-			out = in.readAllBytes();
-		}
+		// Read on another thread, so that a macro stuck in a dialog fails the test instead of hanging it.
+		final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+		final Thread reader = new Thread(() -> {
+			try (var in = p.getInputStream()) {
+				in.transferTo(out);
+			}
+			catch (final IOException e) {
+				// the process ended
+			}
+		});
+		reader.start();
 		if (!p.waitFor(10, TimeUnit.MINUTES)) {
+			p.descendants().forEach(ProcessHandle::destroyForcibly);
 			p.destroyForcibly();
-			throw new IllegalStateException("The macro did not finish in 10 minutes.");
+			throw new IllegalStateException("The macro did not finish in 10 minutes:\n" + out);
 		}
-		return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+		reader.join(10_000);
+		return new Run(p.exitValue(), out.toString(StandardCharsets.UTF_8));
 	}
 }

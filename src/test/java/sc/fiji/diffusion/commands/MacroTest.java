@@ -70,7 +70,7 @@ class MacroTest {
 			"run('Add Specified Noise...', 'standard=500');", //
 			"newImage('holes mask', '8-bit black', 64, 64, 1);", //
 			"makeRectangle(10, 20, 30, 6); run('Set...', 'value=255'); run('Select None');", //
-			"run('Inpaint (Diffusion)', 'image=[cell one] mask=[holes mask] steps=3 samples=2 uncertainty device=CPU');", //
+			"run('Inpaint (Diffusion)', 'image=[cell one] mask=[holes mask] steps=3 samples=2 uncertainty=true device=CPU');", //
 			"print('title=' + getTitle() + ' images=' + nImages);", //
 			"imageCalculator('Difference create 32-bit', 'cell one-inpainted', 'cell one');", //
 			"makeRectangle(0, 0, 64, 20); getStatistics(a, m, mn, mx); print('known=' + mx);", //
