@@ -301,4 +301,28 @@ class CommandsTest {
 			"image", noisy(64, 64, 1, 7), "device", "CPU", "tile", 32).get();
 		assertTrue(reason(m).contains("ran out of memory"), m.getCancelReason());
 	}
+
+	@Test
+	void inAMacroTheKeysLeftOutKeepTheirDefaultsWithoutADialog() throws Exception {
+		final org.scijava.module.Module[] module = new org.scijava.module.Module[1];
+		// Macro options answer only on ImageJ's "Run$_" threads (Fiji's legacy layer extends that).
+		final org.scijava.command.CommandInfo info = context.service(CommandService.class).getCommand(
+			DenoiseCommand.class);
+		module[0] = info.createModule();
+		final Thread t = new Thread(() -> {
+			ij.Macro.setOptions("image=x steps=3");
+			module[0].resolveInput("steps");
+			new MacroDefaultsPreprocessor().process(module[0]);
+			ij.Macro.setOptions(null);
+		}, "Run$_test");
+		t.start();
+		t.join();
+		for (final org.scijava.module.ModuleItem<?> item : module[0].getInfo().inputs()) {
+			assertTrue(module[0].isInputResolved(item.getName()), item.getName() + " left for a dialog");
+		}
+		// Outside a macro nothing is touched: the dialog asks.
+		final org.scijava.module.Module plain = info.createModule();
+		new MacroDefaultsPreprocessor().process(plain);
+		assertFalse(plain.isInputResolved("steps"));
+	}
 }
