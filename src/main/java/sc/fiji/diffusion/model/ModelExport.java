@@ -3,9 +3,12 @@ package sc.fiji.diffusion.model;
 import ai.djl.Device;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.PatchSource;
@@ -21,8 +24,52 @@ public final class ModelExport {
 
 	private ModelExport() {}
 
-	/** Writes the EMA weights as a model folder, with training record and validation PSNR. */
+	/**
+	 * Writes the EMA weights as a model folder, with training record and validation PSNR: into a
+	 * temporary folder beside the output, moved into place when complete (an older folder of that
+	 * name is replaced only then).
+	 */
 	public static ModelCard export(final Trainer trainer, final String name, final Path output,
+		final PatchSource data) throws IOException
+	{
+		final Path target = output.toAbsolutePath().normalize();
+		Files.createDirectories(target.getParent());
+		final Path temp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() +
+			"-");
+		try {
+			if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+				// Temporary folders are private; a model folder is readable by everyone, as mkdir makes it.
+				Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString(
+					"rwxr-xr-x"));
+			}
+			final ModelCard card = write(trainer, name, temp, data);
+			if (Files.exists(target)) {
+				final Path old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() +
+					"-old-");
+				Files.delete(old);
+				Files.move(target, old);
+				Files.move(temp, target);
+				deleteFolder(old);
+			}
+			else {
+				Files.move(temp, target);
+			}
+			return card;
+		}
+		finally {
+			if (Files.exists(temp)) deleteFolder(temp);
+		}
+	}
+
+	private static void deleteFolder(final Path dir) throws IOException {
+		try (Stream<Path> files = Files.walk(dir)) {
+			for (final Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+				Files.deleteIfExists(p);
+			}
+		}
+	}
+
+	private static ModelCard write(final Trainer trainer, final String name, final Path output,
 		final PatchSource data) throws IOException
 	{
 		final Trainer.Config c = trainer.config();

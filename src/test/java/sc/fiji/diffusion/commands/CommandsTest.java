@@ -215,6 +215,11 @@ class CommandsTest {
 		m = run(TrainCommand.class, "output", out.toString(), "steps", 3, "patch", 16, "batch", 2);
 		assertFalse(m.isCanceled(), m.getCancelReason());
 		assertTrue(((String) m.getOutput("card")).contains("\"steps\": 3"));
+		// Written under a temporary name and moved: nothing else is left beside the model.
+		try (java.util.stream.Stream<Path> left = Files.list(work)) {
+			assertEquals(java.util.Set.of("tiny-model", "tiny-model.ckpt"), left.map(p -> p.getFileName()
+				.toString()).collect(java.util.stream.Collectors.toSet()));
+		}
 	}
 
 	@Test
