@@ -47,12 +47,31 @@ final class Djl {
 
 	private static synchronized void start(final Consumer<String> status) {
 		if (started) return;
-		final Path cache = Utils.getEngineCacheDir("pytorch");
+		status.accept("Starting PyTorch (the first start on a GPU machine downloads several GB)");
+		try (AutoCloseable watch = watchDownload(Utils.getEngineCacheDir("pytorch"), status, 2000)) {
+			Engine.getEngine("PyTorch");
+			started = true;
+		}
+		catch (final RuntimeException e) {
+			throw e;
+		}
+		catch (final Exception e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	/**
+	 * Reports every {@code millis} how much a download folder has grown, until closed: DJL shows no
+	 * progress of its own for the libraries it fetches on first use.
+	 */
+	static AutoCloseable watchDownload(final Path cache, final Consumer<String> status,
+		final long millis)
+	{
 		final long before = size(cache);
 		final Thread watcher = new Thread(() -> {
 			try {
 				while (!Thread.currentThread().isInterrupted()) {
-					Thread.sleep(2000);
+					Thread.sleep(millis);
 					final long grown = size(cache) - before;
 					if (grown > 1 << 20) {
 						status.accept(String.format(Locale.ROOT, "Downloading PyTorch for DJL into %s: %.2f GB " +
@@ -65,15 +84,8 @@ final class Djl {
 			}
 		}, "Diffusion-IJ engine download");
 		watcher.setDaemon(true);
-		status.accept("Starting PyTorch (the first start on a GPU machine downloads several GB)");
 		watcher.start();
-		try {
-			Engine.getEngine("PyTorch");
-			started = true;
-		}
-		finally {
-			watcher.interrupt();
-		}
+		return watcher::interrupt;
 	}
 
 	private static long size(final Path dir) {

@@ -330,4 +330,53 @@ class CommandsTest {
 		new MacroDefaultsPreprocessor().process(plain);
 		assertFalse(plain.isInputResolved("steps"));
 	}
+
+	@Test
+	void aHyperstackKeepsItsChannelsSlicesAndOrder() throws Exception {
+		final int nc = 2, nz = 3;
+		final Random r = new Random(9);
+		final ImageStack stack = new ImageStack(64, 64);
+		for (int z = 0; z < nz; z++) {
+			for (int c = 0; c < nc; c++) {
+				final ShortProcessor sp = new ShortProcessor(64, 64);
+				// Each plane its own level: channel 1 near 200 + 100 z, channel 2 near 3000 + 100 z.
+				for (int i = 0; i < 64 * 64; i++) sp.set(i, (int) (200 + 2800 * c + 100 * z + 20 * r
+					.nextGaussian()));
+				stack.addSlice(sp);
+			}
+		}
+		final ImagePlus imp = new ImagePlus("hyper", stack);
+		imp.setDimensions(nc, nz, 1);
+		imp.setOpenAsHyperStack(true);
+		final CommandModule m = run(DenoiseCommand.class, "image", imp, "noise", "gaussian:20");
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		final ImagePlus out = (ImagePlus) m.getOutput("restored");
+		assertEquals(nc, out.getNChannels());
+		assertEquals(nz, out.getNSlices());
+		assertEquals(1, out.getNFrames());
+		assertTrue(out.isHyperStack());
+		for (int z = 1; z <= nz; z++) {
+			for (int c = 1; c <= nc; c++) {
+				final double expected = 200 + 2800 * (c - 1) + 100 * (z - 1);
+				final double mean = out.getStack().getProcessor(out.getStackIndex(c, z, 1)).getStatistics().mean;
+				assertEquals(expected, mean, 15, "channel " + c + ", slice " + z);
+			}
+		}
+	}
+
+	@Test
+	void aDownloadIntoTheEngineCacheIsReportedAsItGrows() throws Exception {
+		final java.util.List<String> heard = java.util.Collections.synchronizedList(
+			new java.util.ArrayList<>());
+		final Path cache = Files.createDirectories(work.resolve("pytorch"));
+		try (AutoCloseable watch = Djl.watchDownload(cache, heard::add, 50)) {
+			Thread.sleep(200);
+			assertTrue(heard.isEmpty(), "nothing downloaded, nothing said: " + heard);
+			Files.write(cache.resolve("libtorch_cuda.so.part"), new byte[3 << 20]);
+			for (int i = 0; i < 100 && heard.isEmpty(); i++) Thread.sleep(50);
+		}
+		assertFalse(heard.isEmpty(), "a growing download is reported");
+		assertTrue(heard.get(0).contains("Downloading PyTorch") && heard.get(0).contains(cache.toString()),
+			heard.get(0));
+	}
 }
