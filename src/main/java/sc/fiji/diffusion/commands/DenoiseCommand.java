@@ -4,7 +4,6 @@ package sc.fiji.diffusion.commands;
 import net.imglib2.RandomAccessibleInterval;
 
 import org.scijava.command.Command;
-import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import sc.fiji.diffusion.restore.Denoise;
