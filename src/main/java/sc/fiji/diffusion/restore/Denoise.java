@@ -47,8 +47,12 @@ public final class Denoise {
 				report.add(Stacks.label(channel, in, channelAxis) + missing + " missing (NaN) pixels stay " +
 					"NaN: inpaint them to fill them");
 			}
-			// The noise model decides the space the prior works in.
-			final NoiseModel.PoissonGaussian pg = noise instanceof NoiseModel.PoissonGaussian g ? g : null;
+			// The noise model decides the space the prior works in; auto picks one from this channel.
+			final boolean estimated = noise instanceof NoiseModel.Auto;
+			final NoiseModel resolved = estimated ? NoiseEstimate.model(planes, in.width(), in.height())
+				: noise;
+			final String how = estimated ? " (estimated)" : "";
+			final NoiseModel.PoissonGaussian pg = resolved instanceof NoiseModel.PoissonGaussian g ? g : null;
 			final double sigmaIn;
 			final List<float[]> work;
 			if (pg != null) {
@@ -59,16 +63,15 @@ public final class Denoise {
 					work.add(z);
 				}
 				sigmaIn = 1;
-				report.add(Stacks.label(channel, in, channelAxis) + "noise " + pg +
-					" (Anscombe-transformed to unit variance)");
+				report.add(Stacks.label(channel, in, channelAxis) + "noise " + String.format(
+					java.util.Locale.ROOT, "poisson-gaussian:%.4g,%.4g,%.4g", pg.gain(), pg.offset(), pg.read()) +
+					how + " (Anscombe-transformed to unit variance)");
 			}
 			else {
 				work = planes;
-				sigmaIn = noise instanceof NoiseModel.Gaussian g ? g.sigma() : Stacks.estimateSigma(planes, in
-					.width(), in.height());
+				sigmaIn = ((NoiseModel.Gaussian) resolved).sigma();
 				report.add(Stacks.label(channel, in, channelAxis) + "noise gaussian sigma " + String.format(
-					java.util.Locale.ROOT, "%.4g", sigmaIn) + (noise instanceof NoiseModel.Auto ? " (estimated)"
-						: ""));
+					java.util.Locale.ROOT, "%.4g", sigmaIn) + how);
 			}
 			final Normalization norm = Normalization.of(work);
 			final double sigmaY = sigmaIn * norm.scale();

@@ -1,11 +1,16 @@
 package sc.fiji.diffusion.restore;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * Estimates the standard deviation of additive Gaussian noise from one image, after Immerkaer (1996):
- * the 3x3 operator [1 -2 1; -2 4 -2; 1 -2 1] cancels smooth structure and passes noise with gain 6;
- * the median absolute response, not the mean, keeps edges from inflating the estimate.
+ * Estimates the noise of an image. Gaussian level after Immerkaer (1996): the 3x3 operator
+ * [1 -2 1; -2 4 -2; 1 -2 1] cancels smooth structure and passes noise with gain 6; the median absolute
+ * response, not the mean, keeps edges from inflating the estimate. Signal-dependent (camera) noise:
+ * the same response binned by local mean gives the variance at each intensity, and a robust line
+ * through it, variance = a * mean + b, gives the Poisson-Gaussian model (in the spirit of Foi et al.
+ * 2008).
  */
 public final class NoiseEstimate {
 
@@ -39,5 +44,108 @@ public final class NoiseEstimate {
 		}
 		// median |N(0, 1)| = 0.6745; the operator's gain for white noise is sqrt(36) = 6.
 		return median / 0.6745 / 6;
+	}
+
+	/** Intensity bins of the variance-versus-mean fit. */
+	static final int BINS = 16;
+	/** Noise counts as signal-dependent when the fitted variance at the bright end is this many times the dark end's. */
+	static final double DEPENDENCE = 2;
+
+	/**
+	 * The noise model of a set of planes (a channel of a stack): Poisson-Gaussian when the noise
+	 * variance clearly grows with intensity, else Gaussian with the level of {@link #gaussianSigma}
+	 * (the median over planes).
+	 */
+	public static NoiseModel model(final List<float[]> planes, final int width, final int height) {
+		final double[] line = varianceLine(planes, width, height);
+		if (line != null) {
+			final double a = line[0], b = line[1], dark = line[2], bright = line[3];
+			final double vDark = a * dark + b, vBright = a * bright + b;
+			if (a > 0 && vDark > 0 && vBright > DEPENDENCE * vDark) {
+				// Only b = read^2 - gain * offset is identified: put it into the read noise when it is
+				// positive, else into the offset; the Anscombe transform is the same either way.
+				return b >= 0 ? new NoiseModel.PoissonGaussian(a, 0, Math.sqrt(b))
+					: new NoiseModel.PoissonGaussian(a, -b / a, 0);
+			}
+		}
+		final double[] s = new double[planes.size()];
+		for (int i = 0; i < s.length; i++) s[i] = gaussianSigma(planes.get(i), width, height);
+		Arrays.sort(s);
+		return new NoiseModel.Gaussian(s[s.length / 2]);
+	}
+
+	/**
+	 * Robust line through (local mean, noise variance) over intensity bins: {a, b, darkest bin's
+	 * mean, brightest bin's mean}, or null when there are too few pixels.
+	 */
+	static double[] varianceLine(final List<float[]> planes, final int width, final int height) {
+		if (width < 3 || height < 3) return null;
+		final int interior = (width - 2) * (height - 2);
+		// At most about 4 M samples, evenly strided over the planes' pixels.
+		final long total = (long) interior * planes.size();
+		final int stride = (int) Math.max(1, total / (1 << 22));
+		final int cap = (int) Math.min(Integer.MAX_VALUE - 8, total / stride + 1);
+		final float[] mean = new float[cap], resp = new float[cap];
+		int n = 0;
+		long k = 0;
+		for (final float[] img : planes) {
+			for (int y = 1; y < height - 1; y++) {
+				for (int x = 1; x < width - 1; x++, k++) {
+					if (k % stride != 0 || n >= cap) continue;
+					final int i = y * width + x;
+					final double v = img[i - width - 1] - 2 * img[i - width] + img[i - width + 1] - 2 * img[i - 1] +
+						4 * img[i] - 2 * img[i + 1] + img[i + width - 1] - 2 * img[i + width] + img[i + width + 1];
+					final double m = (img[i - width - 1] + img[i - width] + img[i - width + 1] + img[i - 1] +
+						img[i] + img[i + 1] + img[i + width - 1] + img[i + width] + img[i + width + 1]) / 9.0;
+					if (!Double.isFinite(v) || !Double.isFinite(m)) continue;
+					mean[n] = (float) m;
+					resp[n++] = (float) Math.abs(v);
+				}
+			}
+		}
+		if (n < BINS * 200) return null;
+		// Samples ordered by local mean: sortable float bits in the high word, index in the low one.
+		final long[] keyed = new long[n];
+		for (int i = 0; i < n; i++) {
+			int bits = Float.floatToIntBits(mean[i]);
+			bits ^= (bits >> 31) & 0x7fffffff;
+			keyed[i] = (long) bits << 32 | i;
+		}
+		Arrays.sort(keyed);
+		final int[] order = new int[n];
+		for (int i = 0; i < n; i++) order[i] = (int) keyed[i];
+		final double[] bx = new double[BINS], by = new double[BINS];
+		for (int b = 0; b < BINS; b++) {
+			final int from = (int) ((long) n * b / BINS), to = (int) ((long) n * (b + 1) / BINS);
+			final float[] r = new float[to - from];
+			double sum = 0;
+			for (int j = from; j < to; j++) {
+				r[j - from] = resp[order[j]];
+				sum += mean[order[j]];
+			}
+			Arrays.sort(r);
+			final double sigma = r[r.length / 2] / 0.6745 / 6;
+			bx[b] = sum / r.length;
+			by[b] = sigma * sigma;
+		}
+		// Theil-Sen: the median of the slopes between bins, then the median intercept; bins at bright
+		// edges (inflated variance) do not pull it.
+		final List<Double> slopes = new ArrayList<>();
+		for (int p = 0; p < BINS; p++) {
+			for (int q = p + 1; q < BINS; q++) {
+				if (bx[q] - bx[p] > 1e-12 * Math.max(1, Math.abs(bx[q]))) slopes.add((by[q] - by[p]) / (bx[q] -
+					bx[p]));
+			}
+		}
+		if (slopes.isEmpty()) return null;
+		final double a = median(slopes);
+		final List<Double> icepts = new ArrayList<>();
+		for (int p = 0; p < BINS; p++) icepts.add(by[p] - a * bx[p]);
+		return new double[] { a, median(icepts), bx[0], bx[BINS - 1] };
+	}
+
+	private static double median(final List<Double> values) {
+		final double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+		return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 	}
 }

@@ -5,13 +5,14 @@ import java.util.Locale;
 /**
  * What corrupts the measured image: {@code gaussian:SIGMA} (in the image's units),
  * {@code poisson-gaussian:GAIN,OFFSET,READ} (camera ADU: gain in ADU per electron, offset and read
- * noise in ADU), or {@code auto} (Gaussian, its sigma estimated from the image and reported).
+ * noise in ADU), or {@code auto} (estimated from the image and reported: Poisson-Gaussian when the
+ * noise clearly grows with intensity, else Gaussian).
  */
 public sealed interface NoiseModel {
 
 	String SPECS = "auto, gaussian:SIGMA, poisson-gaussian:GAIN,OFFSET,READ, none";
 
-	/** Estimate the Gaussian level from the image. */
+	/** Estimate the noise from the image (see {@link NoiseEstimate#model}). */
 	record Auto() implements NoiseModel {
 
 		@Override
