@@ -379,4 +379,24 @@ class CommandsTest {
 		assertTrue(heard.get(0).contains("Downloading PyTorch") && heard.get(0).contains(cache.toString()),
 			heard.get(0));
 	}
+
+	@Test
+	void theCommandItselfRefusesAnUnknownKeyWhereMacroOptionsAnswer() throws Exception {
+		// In Fiji the command runs on a thread where Macro.getOptions() answers (imagej-legacy
+		// patches it) and unknown keys are otherwise ignored: the command checks them itself. Here a
+		// "Run$_" thread, where ImageJ 1.x answers, stands in for it.
+		final org.scijava.module.Module module = context.service(CommandService.class).getCommand(
+			DenoiseCommand.class).createModule();
+		context.inject(module.getDelegateObject());
+		final Thread t = new Thread(() -> {
+			ij.Macro.setOptions("image=x stesp=3");
+			module.run();
+			ij.Macro.setOptions(null);
+		}, "Run$_fiji");
+		t.start();
+		t.join();
+		final String r = ((org.scijava.Cancelable) module.getDelegateObject()).getCancelReason();
+		assertTrue(r != null && r.contains("Unknown key stesp") && r.contains("Accepted keys: device, " +
+			"image, model"), String.valueOf(r));
+	}
 }
