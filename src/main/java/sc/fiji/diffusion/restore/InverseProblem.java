@@ -42,7 +42,7 @@ final class InverseProblem {
 			Stacks.requireSomeFinite(planes);
 			final Normalization norm = Normalization.of(planes);
 			final double sigmaIn = noise instanceof NoiseModel.Gaussian g ? g.sigma() : noise instanceof NoiseModel.Auto
-				? Stacks.estimateSigma(planes, w, h) : unsupported(noise);
+				? NoiseEstimate.gaussianSigma(planes, w, h) : unsupported(noise);
 			report.add(Stacks.label(channel, in, channelAxis) + "measurement noise sigma " + String.format(
 				Locale.ROOT, "%.4g", sigmaIn) + (noise instanceof NoiseModel.Auto ? " (estimated)" : ""));
 			final double sigmaY = sigmaIn * norm.scale();

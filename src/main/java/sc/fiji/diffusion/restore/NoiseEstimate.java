@@ -25,10 +25,7 @@ public final class NoiseEstimate {
 		int n = 0;
 		for (int y = 1; y < height - 1; y++) {
 			for (int x = 1; x < width - 1; x++) {
-				final int i = y * width + x;
-				final double v = image[i - width - 1] - 2 * image[i - width] + image[i - width + 1] - 2 *
-					image[i - 1] + 4 * image[i] - 2 * image[i + 1] + image[i + width - 1] - 2 * image[i +
-						width] + image[i + width + 1];
+				final double v = response(image, y * width + x, width);
 				if (Double.isFinite(v)) r[n++] = (float) Math.abs(v);
 			}
 		}
@@ -42,6 +39,25 @@ public final class NoiseEstimate {
 			while (first < n && a[first] == 0) first++;
 			if (first < n) median = a[first + (n - first) / 2];
 		}
+		return sigmaOfMedianResponse(median);
+	}
+
+	/** Median over planes of each plane's {@link #gaussianSigma}: one level for a channel of a stack. */
+	public static double gaussianSigma(final List<float[]> planes, final int width, final int height) {
+		final double[] s = new double[planes.size()];
+		for (int i = 0; i < s.length; i++) s[i] = gaussianSigma(planes.get(i), width, height);
+		Arrays.sort(s);
+		return s[s.length / 2];
+	}
+
+	/** Immerkaer's operator [1 -2 1; -2 4 -2; 1 -2 1] at interior pixel i. */
+	private static double response(final float[] img, final int i, final int width) {
+		return img[i - width - 1] - 2 * img[i - width] + img[i - width + 1] - 2 * img[i - 1] + 4 * img[i] -
+			2 * img[i + 1] + img[i + width - 1] - 2 * img[i + width] + img[i + width + 1];
+	}
+
+	/** Noise sigma from the median absolute operator response. */
+	private static double sigmaOfMedianResponse(final double median) {
 		// median |N(0, 1)| = 0.6745; the operator's gain for white noise is sqrt(36) = 6.
 		return median / 0.6745 / 6;
 	}
@@ -68,10 +84,7 @@ public final class NoiseEstimate {
 					: new NoiseModel.PoissonGaussian(a, -b / a, 0);
 			}
 		}
-		final double[] s = new double[planes.size()];
-		for (int i = 0; i < s.length; i++) s[i] = gaussianSigma(planes.get(i), width, height);
-		Arrays.sort(s);
-		return new NoiseModel.Gaussian(s[s.length / 2]);
+		return new NoiseModel.Gaussian(gaussianSigma(planes, width, height));
 	}
 
 	/**
@@ -93,8 +106,7 @@ public final class NoiseEstimate {
 				for (int x = 1; x < width - 1; x++, k++) {
 					if (k % stride != 0 || n >= cap) continue;
 					final int i = y * width + x;
-					final double v = img[i - width - 1] - 2 * img[i - width] + img[i - width + 1] - 2 * img[i - 1] +
-						4 * img[i] - 2 * img[i + 1] + img[i + width - 1] - 2 * img[i + width] + img[i + width + 1];
+					final double v = response(img, i, width);
 					final double m = (img[i - width - 1] + img[i - width] + img[i - width + 1] + img[i - 1] +
 						img[i] + img[i + 1] + img[i + width - 1] + img[i + width] + img[i + width + 1]) / 9.0;
 					if (!Double.isFinite(v) || !Double.isFinite(m)) continue;
@@ -124,7 +136,7 @@ public final class NoiseEstimate {
 				sum += mean[order[j]];
 			}
 			Arrays.sort(r);
-			final double sigma = r[r.length / 2] / 0.6745 / 6;
+			final double sigma = sigmaOfMedianResponse(r[r.length / 2]);
 			bx[b] = sum / r.length;
 			by[b] = sigma * sigma;
 		}

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,14 +87,6 @@ final class Stacks {
 	 */
 	static long seedOf(final long seed, final int firstPlane) {
 		return seed * 1_000_003L + firstPlane;
-	}
-
-	/** Median over planes of each plane's estimated Gaussian noise level. */
-	static double estimateSigma(final List<float[]> planes, final int width, final int height) {
-		final double[] s = new double[planes.size()];
-		for (int i = 0; i < s.length; i++) s[i] = NoiseEstimate.gaussianSigma(planes.get(i), width, height);
-		Arrays.sort(s);
-		return s[s.length / 2];
 	}
 
 	/** Number of missing (non-finite) pixels in the planes. */
