@@ -5,7 +5,6 @@ import ai.djl.engine.EngineException;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
-import ij.WindowManager;
 
 import java.awt.GraphicsEnvironment;
 import java.io.IOException;
@@ -91,31 +90,17 @@ public abstract class DiffusionCommand extends ContextCommand {
 	}
 
 	/**
-	 * Keys against this command's inputs, and an image named by title must be open (Fiji would fall
-	 * back to the active image without a word).
+	 * Keys against this command's inputs, values against their types; an image named by title must
+	 * be open.
 	 */
 	private void checkOptions(final String options) {
 		MacroOptions.check(getClass(), label(getClass()), options);
 		final Map<String, String> given = MacroOptions.parse(options);
 		final Map<String, java.lang.reflect.Field> fields = MacroOptions.inputs(getClass());
 		for (final Map.Entry<String, String> e : given.entrySet()) {
-			final Class<?> type = fields.get(e.getKey()).getType();
-			// Fiji would silently keep the default for a value it cannot convert.
-			if (type != ImagePlus.class) MacroOptions.typed(e.getKey(), e.getValue(), type);
-		}
-		final String title = given.get("image");
-		if (title != null && WindowManager.getImage(title) == null && !isImageId(title)) {
-			throw new IllegalArgumentException("No image titled \"" + title + "\" is open: open it first or " +
-				"give the title of an open image (image=[title with spaces]).");
-		}
-	}
-
-	private static boolean isImageId(final String s) {
-		try {
-			return WindowManager.getImage(Integer.parseInt(s.trim())) != null;
-		}
-		catch (final NumberFormatException e) {
-			return false;
+			// Fiji would silently keep the default for a value it cannot convert, and fall back to the
+			// active image for a title it cannot find.
+			MacroOptions.typed(e.getKey(), e.getValue(), fields.get(e.getKey()).getType());
 		}
 	}
 

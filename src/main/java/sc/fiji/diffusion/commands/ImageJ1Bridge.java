@@ -110,7 +110,7 @@ public class ImageJ1Bridge implements PlugIn {
 		final Map<String, Object> inputs = new LinkedHashMap<>();
 		for (final Map.Entry<String, String> e : MacroOptions.parse(options).entrySet()) {
 			final Field f = fields.get(e.getKey());
-			inputs.put(f.getName(), convert(e.getKey(), e.getValue(), f.getType()));
+			inputs.put(f.getName(), MacroOptions.typed(e.getKey(), e.getValue(), f.getType()));
 		}
 		for (final Field f : fields.values()) {
 			if (f.getType() == ImagePlus.class && !inputs.containsKey(f.getName())) {
@@ -119,17 +119,6 @@ public class ImageJ1Bridge implements PlugIn {
 			}
 		}
 		return inputs;
-	}
-
-	private static Object convert(final String key, final String value, final Class<?> type) {
-		if (type != ImagePlus.class) return MacroOptions.typed(key, value, type);
-		ImagePlus imp = WindowManager.getImage(value);
-		if (imp == null && value.matches("-?\\d+")) imp = WindowManager.getImage(Integer.parseInt(value));
-		if (imp == null) {
-			throw new IllegalArgumentException("No image titled \"" + value + "\" is open: open it first " +
-				"or give the title of an open image (" + key + "=[title with spaces]).");
-		}
-		return imp;
 	}
 
 	/**

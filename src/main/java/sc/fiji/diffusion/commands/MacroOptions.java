@@ -1,5 +1,8 @@
 package sc.fiji.diffusion.commands;
 
+import ij.ImagePlus;
+import ij.WindowManager;
+
 import java.lang.reflect.Field;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -69,10 +72,19 @@ final class MacroOptions {
 	}
 
 	/**
-	 * A macro value as the field's type, with a message that names the key when it does not fit.
-	 * Images are looked up by the caller.
+	 * A macro value as the field's type, with a message that names the key when it does not fit; an
+	 * image by its title (or ID), as Fiji finds it.
 	 */
 	static Object typed(final String key, final String value, final Class<?> type) {
+		if (type == ImagePlus.class) {
+			ImagePlus imp = WindowManager.getImage(value);
+			if (imp == null && value.matches("-?\\d+")) imp = WindowManager.getImage(Integer.parseInt(value));
+			if (imp == null) {
+				throw new IllegalArgumentException("No image titled \"" + value + "\" is open: open it first " +
+					"or give the title of an open image (" + key + "=[title with spaces]).");
+			}
+			return imp;
+		}
 		try {
 			if (type == int.class) return Integer.parseInt(value.trim());
 			if (type == long.class) return Long.parseLong(value.trim());
