@@ -86,8 +86,9 @@ final class TrainVerb {
 		final Map<String, Object> tr = card.training();
 		final Trainer.Config c = new Trainer.Config(card.family(), card.schedule(), card.network(), card
 			.patch(), o.integer("batch", ((Number) tr.getOrDefault("batch", 12)).intValue()), o.number("lr",
-				((Number) tr.getOrDefault("learning_rate", 3e-4)).doubleValue()), o.number("ema", ((Number) tr
-					.getOrDefault("ema_decay", 0.999)).doubleValue()), o.longValue("seed", Trainer.Config
+				((Number) tr.getOrDefault("learning_rate",
+					Trainer.Config.DEFAULT_LEARNING_RATE)).doubleValue()), o.number("ema", ((Number) tr
+					.getOrDefault("ema_decay", Trainer.Config.DEFAULT_EMA_DECAY)).doubleValue()), o.longValue("seed", Trainer.Config
 						.defaultSeed(card.family())));
 		final Trainer t = new Trainer(c, data, device);
 		try (NetworkDenoiser m = ModelFolder.load(folder, Device.cpu())) {
@@ -108,7 +109,8 @@ final class TrainVerb {
 			throw new UsageException("--widths must be numbers separated by commas, as 32,64,128.");
 		}
 		return Trainer.Config.standard(family, widths, o.integer("patch", 64), o.integer("batch", 12), o
-			.number("lr", 3e-4), o.number("ema", 0.999), o.longValue("seed", Trainer.Config.defaultSeed(
+			.number("lr", Trainer.Config.DEFAULT_LEARNING_RATE), o.number("ema", Trainer.Config
+				.DEFAULT_EMA_DECAY), o.longValue("seed", Trainer.Config.defaultSeed(
 				family)));
 	}
 }

@@ -17,6 +17,7 @@ import org.scijava.plugin.Plugin;
 import sc.fiji.diffusion.engine.Family;
 import sc.fiji.diffusion.engine.PatchSource;
 import sc.fiji.diffusion.engine.Trainer;
+import sc.fiji.diffusion.engine.UNetConfig;
 import sc.fiji.diffusion.ij.TrainingImages;
 import sc.fiji.diffusion.model.ModelCard;
 import sc.fiji.diffusion.model.ModelExport;
@@ -82,8 +83,9 @@ public class TrainCommand extends DiffusionCommand {
 				trainer.config().patch() + "), batch (" + trainer.config().batch() + ") and seed");
 		}
 		else {
-			trainer = new Trainer(Trainer.Config.standard(f, new int[] { 32, 64, 128 }, patch, batch, 3e-4,
-				0.999, seed == 0 ? Trainer.Config.defaultSeed(f) : seed), source, d);
+			trainer = new Trainer(Trainer.Config.standard(f, UNetConfig.small().widths(), patch, batch,
+				Trainer.Config.DEFAULT_LEARNING_RATE, Trainer.Config.DEFAULT_EMA_DECAY, seed == 0 ? Trainer.Config
+					.defaultSeed(f) : seed), source, d);
 		}
 		try (trainer) {
 			TrainingImages.requireAtLeast(source, trainer.config().patch());

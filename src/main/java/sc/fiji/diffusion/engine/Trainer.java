@@ -49,6 +49,9 @@ public final class Trainer implements AutoCloseable {
 			}
 		}
 
+		/** Adam's learning rate and the EMA decay of the shipped models' recipe. */
+		public static final double DEFAULT_LEARNING_RATE = 3e-4, DEFAULT_EMA_DECAY = 0.999;
+
 		/**
 		 * The shipped models' recipe: DDPM on the linear VP schedule (1000 steps, beta 1e-4..0.02),
 		 * NCSN on the geometric VE schedule (sigma 0.01..50), a U-Net of the given widths.
