@@ -108,8 +108,7 @@ public abstract class RestoreCommand extends DiffusionCommand {
 						throw new IllegalArgumentException("The " + d + " ran out of memory even with one tile of " +
 							o.tile() + " pixels per call: use device CPU, or close other programs that use the GPU.");
 					}
-					o = new RestoreOptions(net, o.sampler(), o.steps(), o.samples(), o.std(), o.seed(), smaller, o
-						.tileBatch() > 1 ? 1 : o.tileBatch(), o.resample(), o.progress(), o.log());
+					o = o.withTiling(smaller, 1);
 					info("Out of memory on " + d + ": retrying with tile " + o.tile() + ", " + o.tileBatch() +
 						" tile(s) per call");
 				}

@@ -65,8 +65,13 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 	}
 
 	public RestoreOptions withTile(final int t) {
-		return new RestoreOptions(model, sampler, steps, samples, std, seed, t, tileBatch, resample,
-			progress, log);
+		return withTiling(t, tileBatch);
+	}
+
+	/** Tile side and tiles per network call (memory only; the result does not change). */
+	public RestoreOptions withTiling(final int t, final int batch) {
+		return new RestoreOptions(model, sampler, steps, samples, std, seed, t, batch, resample, progress,
+			log);
 	}
 
 	public RestoreOptions withSeed(final long s) {
