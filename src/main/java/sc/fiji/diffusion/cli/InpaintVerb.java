@@ -32,9 +32,7 @@ final class InpaintVerb extends RestoreVerb {
 		if (o.has("mask")) {
 			final ImagePlus m = ImageFiles.open(Paths.get(o.get("mask", "")));
 			if (m == null) throw new IOException("ImageJ cannot read the mask " + o.get("mask", "") + ".");
-			mask = ImagePlusImgs.wrap(m);
-			if (m.getStackSize() == 1) mask = net.imglib2.view.Views.hyperSlice(net.imglib2.view.Views
-				.hyperSlice(net.imglib2.view.Views.hyperSlice(mask, 4, 0), 3, 0), 2, 0);
+			mask = ImagePlusImgs.wrapMask(m);
 		}
 		return Inpaint.run((RandomAccessibleInterval) input, mask, channelAxis(imp), NoiseModel.parse(o
 			.get("noise", "none")), r.withResample(o.integer("resample", 1)));

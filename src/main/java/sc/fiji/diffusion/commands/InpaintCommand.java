@@ -11,7 +11,6 @@ import java.nio.file.Paths;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.array.ArrayImgs;
-import net.imglib2.view.Views;
 
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -62,10 +61,7 @@ public class InpaintCommand extends RestoreCommand {
 					"such file: open the mask or give its path, or leave mask empty to use the image's " +
 					"selection or its NaN pixels.");
 			}
-			RandomAccessibleInterval view = ImagePlusImgs.wrap(m);
-			if (m.getStackSize() == 1) view = Views.hyperSlice(Views.hyperSlice(Views.hyperSlice(view, 4, 0),
-				3, 0), 2, 0);
-			return view;
+			return ImagePlusImgs.wrapMask(m);
 		}
 		final Roi roi = image.getRoi();
 		if (roi == null || !roi.isArea()) return null;

@@ -55,6 +55,17 @@ public final class ImagePlusImgs {
 		return stack(frames);
 	}
 
+	/**
+	 * A mask as the restore layer takes it: one X, Y plane when the image has a single plane (used for
+	 * every plane of the image), else the full X, Y, C, Z, T view of {@link #wrap}.
+	 */
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	public static RandomAccessibleInterval<? extends RealType<?>> wrapMask(final ImagePlus mask) {
+		final RandomAccessibleInterval view = wrap(mask);
+		return mask.getStackSize() == 1 ? Views.hyperSlice(Views.hyperSlice(Views.hyperSlice(view, 4, 0), 3,
+			0), 2, 0) : view;
+	}
+
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private static RandomAccessibleInterval stack(final List<RandomAccessibleInterval> views) {
 		return Views.stack((List) views);
