@@ -48,15 +48,9 @@ final class Djl {
 	private static synchronized void start(final Consumer<String> status) {
 		if (started) return;
 		status.accept("Starting PyTorch (the first start on a GPU machine downloads several GB)");
-		try (AutoCloseable watch = watchDownload(Utils.getEngineCacheDir("pytorch"), status, 2000)) {
+		try (Watch watch = watchDownload(Utils.getEngineCacheDir("pytorch"), status, 2000)) {
 			Engine.getEngine("PyTorch");
 			started = true;
-		}
-		catch (final RuntimeException e) {
-			throw e;
-		}
-		catch (final Exception e) {
-			throw new IllegalStateException(e);
 		}
 	}
 
@@ -64,7 +58,7 @@ final class Djl {
 	 * Reports every {@code millis} how much a download folder has grown, until closed: DJL shows no
 	 * progress of its own for the libraries it fetches on first use.
 	 */
-	static AutoCloseable watchDownload(final Path cache, final Consumer<String> status,
+	static Watch watchDownload(final Path cache, final Consumer<String> status,
 		final long millis)
 	{
 		final long before = size(cache);
@@ -86,6 +80,13 @@ final class Djl {
 		watcher.setDaemon(true);
 		watcher.start();
 		return watcher::interrupt;
+	}
+
+	/** Stops a {@link #watchDownload}. */
+	interface Watch extends AutoCloseable {
+
+		@Override
+		void close();
 	}
 
 	private static long size(final Path dir) {

@@ -109,7 +109,7 @@ public final class TiledDenoiser implements Denoiser {
 					out.set(at, out.get(at).add(d.get(i).expandDims(0).mul(window)));
 				}
 			}
-			batches.stepDone((first + batch - 1) / batch + 1, (tiles.size() + batch - 1) / batch);
+			batches.stepDone(first / batch + 1, (tiles.size() + batch - 1) / batch);
 		}
 		final NDArray blended = out.div(weightSum(ph, pw, th, tw));
 		return ph == h && pw == w ? blended : blended.get(new NDIndex(":, :, :{}, :{}", h, w));

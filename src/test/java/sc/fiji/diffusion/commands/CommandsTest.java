@@ -369,7 +369,7 @@ class CommandsTest {
 		final java.util.List<String> heard = java.util.Collections.synchronizedList(
 			new java.util.ArrayList<>());
 		final Path cache = Files.createDirectories(work.resolve("pytorch"));
-		try (AutoCloseable watch = Djl.watchDownload(cache, heard::add, 50)) {
+		try (Djl.Watch watch = Djl.watchDownload(cache, heard::add, 50)) {
 			Thread.sleep(200);
 			assertTrue(heard.isEmpty(), "nothing downloaded, nothing said: " + heard);
 			Files.write(cache.resolve("libtorch_cuda.so.part"), new byte[3 << 20]);
