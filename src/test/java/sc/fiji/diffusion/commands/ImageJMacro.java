@@ -51,8 +51,14 @@ final class ImageJMacro {
 			"-Ddiffusion.models=" + Paths.get("models").toAbsolutePath(), "-cp", System.getProperty(
 				"java.class.path"), "ij.ImageJ", "-batch", file.toAbsolutePath().toString()));
 		if (argument != null) cmd.add(argument);
-		final Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-			.start();
+		return run(new ProcessBuilder(cmd).directory(work.toFile()), 10);
+	}
+
+	/** Runs a JVM to its end, its output and error in one text; a run that hangs fails instead. */
+	static Run run(final ProcessBuilder command, final int minutes) throws IOException,
+		InterruptedException
+	{
+		final Process p = command.redirectErrorStream(true).start();
 		// Read on another thread, so that a macro stuck in a dialog fails the test instead of hanging it.
 		final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
 		final Thread reader = new Thread(() -> {
@@ -64,10 +70,10 @@ final class ImageJMacro {
 			}
 		});
 		reader.start();
-		if (!p.waitFor(10, TimeUnit.MINUTES)) {
+		if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
 			p.descendants().forEach(ProcessHandle::destroyForcibly);
 			p.destroyForcibly();
-			throw new IllegalStateException("The macro did not finish in 10 minutes:\n" + out);
+			throw new IllegalStateException("No end in " + minutes + " minutes:\n" + out);
 		}
 		reader.join(10_000);
 		return new Run(p.exitValue(), out.toString(StandardCharsets.UTF_8));
