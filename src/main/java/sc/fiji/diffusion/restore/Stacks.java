@@ -1,6 +1,7 @@
 package sc.fiji.diffusion.restore;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
@@ -9,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import sc.fiji.diffusion.engine.Autograd;
+import sc.fiji.diffusion.engine.HostReads;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.SamplingListener;
 
@@ -23,6 +26,68 @@ final class Stacks {
 	static final int MAX_CHUNK_PLANES = 16;
 
 	private Stacks() {}
+
+	/** What one restoration does with one channel, set up once from the channel's planes. */
+	interface Channel {
+
+		/**
+		 * The model-space result for a chunk (positions within the channel's planes) on m: the mean,
+		 * then the standard deviation when asked for.
+		 */
+		NDList restore(NDManager m, TiledDenoiser tiled, int[] chunk, long seed,
+			SamplingListener progress);
+
+		/**
+		 * One plane (position within the channel) back in the input's units: model-space mean and
+		 * std (null without) from offset, into out and sd (null without).
+		 */
+		void back(int plane, float[] mean, float[] std, int offset, float[] out, float[] sd);
+	}
+
+	/** Sets up a channel from its planes (noise, normalization) and says what it did in the report. */
+	interface Task {
+
+		Channel start(List<float[]> planes, String label, List<String> report);
+	}
+
+	/**
+	 * The walk every restoration shares: per channel, the task set up once; per chunk of planes, its
+	 * result read back from the device and mapped to the input's units. Output planes are factor
+	 * times the input's size.
+	 */
+	static Result restore(final Planes in, final int factor, final int channelAxis,
+		final RestoreOptions o, final Task task)
+	{
+		final List<String> report = new ArrayList<>();
+		final int W = in.width() * factor, H = in.height() * factor, n = W * H;
+		final float[][] mean = new float[in.count()][], std = o.std() ? new float[in.count()][] : null;
+		final NetworkDenoiser model = o.model();
+		Autograd.off();
+		final Progress progress = new Progress(o.progress(), in.count());
+		for (final int[] channel : channels(in, channelAxis)) {
+			final List<float[]> planes = new ArrayList<>();
+			for (final int p : channel) planes.add(in.plane(p));
+			requireSomeFinite(planes);
+			final Channel c = task.start(planes, label(channel, in, channelAxis), report);
+			for (final int[] chunk : chunks(channel, W, H)) {
+				try (NDManager m = model.manager().newSubManager()) {
+					final NDList r = c.restore(m, tiled(model, m, o), chunk, seedOf(o.seed(), channel[chunk[0]]),
+						progress.forChunk(chunk.length));
+					final float[] mv = HostReads.floats(r.get(0));
+					final float[] sv = o.std() ? HostReads.floats(r.get(1)) : null;
+					for (int k = 0; k < chunk.length; k++) {
+						final float[] out = new float[n], sd = sv == null ? null : new float[n];
+						c.back(chunk[k], mv, sv, k * n, out, sd);
+						mean[channel[chunk[k]]] = out;
+						if (std != null) std[channel[chunk[k]]] = sd;
+					}
+					progress.chunkDone(chunk.length);
+				}
+			}
+		}
+		return new Result(in.withPlanes(mean, W, H).toImg(), std == null ? null : in.withPlanes(std, W, H)
+			.toImg(), report);
+	}
 
 	/** Plane indices per channel (one group when there is no channel axis). */
 	static List<int[]> channels(final Planes in, final int channelAxis) {
