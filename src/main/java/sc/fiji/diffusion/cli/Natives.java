@@ -1,9 +1,9 @@
 package sc.fiji.diffusion.cli;
 
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+
+import sc.fiji.diffusion.model.ModelCatalog;
 
 /**
  * Points DJL at the CPU libraries the build unpacked beside the CLI jar ({@code djl-cache/}), so the
@@ -29,14 +29,8 @@ final class Natives {
 	}
 
 	private static Path bundledCache() {
-		try {
-			final Path jar = Paths.get(Natives.class.getProtectionDomain().getCodeSource().getLocation()
-				.toURI());
-			final Path dir = jar.getParent().resolve("djl-cache");
-			return Files.isDirectory(dir) ? dir : null;
-		}
-		catch (final URISyntaxException | SecurityException | NullPointerException e) {
-			return null;
-		}
+		final Path jarDir = ModelCatalog.installFolder();
+		final Path dir = jarDir == null ? null : jarDir.resolve("djl-cache");
+		return dir != null && Files.isDirectory(dir) ? dir : null;
 	}
 }

@@ -3,7 +3,6 @@ package sc.fiji.diffusion.commands;
 import ai.djl.Device;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -70,18 +69,9 @@ public class DiffusionModelService extends AbstractService implements SciJavaSer
 
 	private final Map<Key, Entry> loaded = new LinkedHashMap<>();
 
-	/**
-	 * Where models are found: the folders of {@link ModelCatalog#standard()}, then {@code models/}
-	 * beside the plugin jar and one folder up (Fiji.app/plugins/models, Fiji.app/models), then
-	 * ImageJ's own folder.
-	 */
+	/** Where models are found: the folders of {@link ModelCatalog#standard()}, then ImageJ's own folder. */
 	public ModelCatalog catalog() {
 		final List<Path> roots = new ArrayList<>(ModelCatalog.standard().roots());
-		final Path jarDir = jarFolder();
-		if (jarDir != null) {
-			roots.add(jarDir.resolve("models"));
-			if (jarDir.getParent() != null) roots.add(jarDir.getParent().resolve("models"));
-		}
 		final String ijDir = ij.IJ.getDirectory("imagej");
 		if (ijDir != null) roots.add(Paths.get(ijDir, "models"));
 		return new ModelCatalog(roots.stream().map(p -> p.toAbsolutePath().normalize()).distinct()
@@ -139,16 +129,5 @@ public class DiffusionModelService extends AbstractService implements SciJavaSer
 	@Override
 	public void dispose() {
 		release();
-	}
-
-	private static Path jarFolder() {
-		try {
-			final Path p = Paths.get(DiffusionModelService.class.getProtectionDomain().getCodeSource()
-				.getLocation().toURI());
-			return p.getParent();
-		}
-		catch (final URISyntaxException | SecurityException | NullPointerException e) {
-			return null;
-		}
 	}
 }

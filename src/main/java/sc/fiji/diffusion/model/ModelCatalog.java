@@ -23,15 +23,43 @@ public final class ModelCatalog {
 		this.roots = List.copyOf(roots);
 	}
 
-	/** {@code models/} under the working directory, and under the system property "diffusion.models". */
+	/**
+	 * The folders under the system property "diffusion.models", {@code models/} under the working
+	 * directory, {@code models/} beside this program's jar and one folder up (Fiji.app/plugins/models
+	 * and Fiji.app/models; target/models and the project's models/ for the command line), and
+	 * under the system property "ij.dir".
+	 */
 	public static ModelCatalog standard() {
 		final List<Path> roots = new ArrayList<>();
 		final String extra = System.getProperty("diffusion.models");
 		if (extra != null) for (final String p : extra.split(java.io.File.pathSeparator)) roots.add(Paths.get(p));
 		roots.add(Paths.get("models"));
+		final Path jarDir = installFolder();
+		if (jarDir != null) {
+			roots.add(jarDir.resolve("models"));
+			if (jarDir.getParent() != null) roots.add(jarDir.getParent().resolve("models"));
+		}
 		final String ij = System.getProperty("ij.dir");
 		if (ij != null) roots.add(Paths.get(ij, "models"));
-		return new ModelCatalog(roots);
+		return new ModelCatalog(roots.stream().map(p -> p.toAbsolutePath().normalize()).distinct()
+			.toList());
+	}
+
+	/**
+	 * The folder holding this program's jar (the plugin jar in Fiji, the command-line jar), or null
+	 * when the classes do not come from a jar file on disk.
+	 */
+	public static Path installFolder() {
+		try {
+			final Path p = Paths.get(ModelCatalog.class.getProtectionDomain().getCodeSource().getLocation()
+				.toURI());
+			return Files.isRegularFile(p) ? p.getParent() : null;
+		}
+		catch (final java.net.URISyntaxException | SecurityException | NullPointerException
+			| java.nio.file.FileSystemNotFoundException | IllegalArgumentException e)
+		{
+			return null;
+		}
 	}
 
 	public List<Path> roots() {
