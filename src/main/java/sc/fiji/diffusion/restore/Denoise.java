@@ -72,13 +72,16 @@ public final class Denoise {
 				throw new IllegalArgumentException("The noise level is beyond what the model was trained " +
 					"for: check the noise model (" + noise + ").");
 			}
+			// The network sees holes filled from their neighbours; they come back NaN.
+			final List<float[]> seen = missing == 0 ? work : work.stream().map(p -> Stacks.filled(p, w, h))
+				.toList();
 			return new Stacks.Channel() {
 
 				@Override
 				public NDList restore(final NDManager m, final TiledDenoiser tiled, final int[] chunk,
 					final long seed, final SamplingListener progress)
 				{
-					final NDArray y = Stacks.toDevice(m, work, chunk, w, h, norm);
+					final NDArray y = Stacks.toDevice(m, seen, chunk, w, h, norm, sigmaY);
 					if (o.samples() == 0) {
 						return new NDList(Posterior.mean(tiled.reportingBatches(progress), y, sigmaY, model
 							.schedule()));
@@ -91,7 +94,7 @@ public final class Denoise {
 				public void back(final int plane, final float[] mean, final float[] std, final int offset,
 					final float[] out, final float[] sd)
 				{
-					final float[] measured = planes.get(plane);
+					final float[] measured = planes.get(plane), given = work.get(plane);
 					for (int i = 0; i < out.length; i++) {
 						if (!Float.isFinite(measured[i])) {
 							// Denoising does not invent missing pixels: that is inpainting's job.
@@ -99,7 +102,7 @@ public final class Denoise {
 							if (sd != null) sd[i] = Float.NaN;
 							continue;
 						}
-						final double zm = norm.fromModel(mean[offset + i]);
+						final double zm = norm.fromModel(mean[offset + i] + norm.excess(given[i], sigmaY));
 						if (pg != null) {
 							out[i] = (float) pg.inverse(zm);
 							if (sd != null) sd[i] = (float) Math.abs(pg.inverseSlope(zm) * std[offset + i] / norm

@@ -62,7 +62,7 @@ final class InverseProblem {
 					}
 					final int[] all = new int[chunk.length];
 					for (int k = 0; k < all.length; k++) all[k] = k;
-					final NDArray y = Stacks.toDevice(m, filled, all, w, h, norm);
+					final NDArray y = Stacks.toDevice(m, filled, all, w, h, norm, sigmaY);
 					final Measurement a = factor == 1 ? new Measurement.Mask(m.create(known, new Shape(
 						chunk.length, 1, h, w))) : new Measurement.Binning(factor);
 					return ConsistentSampling.samples(tiled, a, y, new long[] { chunk.length, 1, H, W }, sigmaY,
@@ -82,7 +82,11 @@ final class InverseProblem {
 							if (sd != null) sd[i] = 0;
 							continue;
 						}
-						out[i] = norm.fromModel(mean[offset + i]);
+						// A super-resolved block gets back what its measured pixel lost to clipping, so
+						// that binning still gives the input.
+						final float lost = factor == 1 ? 0 : norm.excess(measured[(i / W / factor) * w + (i % W) /
+							factor], sigmaY);
+						out[i] = norm.fromModel(mean[offset + i] + lost);
 						if (sd != null) sd[i] = (float) (std[offset + i] / norm.scale());
 					}
 				}

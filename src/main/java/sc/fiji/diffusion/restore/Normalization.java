@@ -36,4 +36,16 @@ public record Normalization(double low, double high) {
 	public float fromModel(final float v) {
 		return (float) ((v + 1) / scale() + low);
 	}
+
+	/**
+	 * The part of a pixel beyond what the network is given, in model units (0 for nearly every
+	 * pixel): the network was trained on [-1, 1] and one hot pixel far above the 99.8th percentile
+	 * would otherwise set the normalization statistics of its whole window. Inputs are clipped to
+	 * [-2 - 4 sigma, 3 + 4 sigma] (sigma the noise in model units, so noise is never clipped) and the
+	 * excess is added back to the result, so nothing is lost.
+	 */
+	public float excess(final float v, final double sigma) {
+		final double z = toModel(v), lo = -2 - 4 * sigma, hi = 3 + 4 * sigma;
+		return (float) (z < lo ? z - lo : z > hi ? z - hi : 0);
+	}
 }

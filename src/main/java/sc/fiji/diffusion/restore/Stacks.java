@@ -132,18 +132,96 @@ final class Stacks {
 			(int) Math.min(4096, (long) perTile * o.tileBatch()), multiple, model.patch());
 	}
 
-	/** Normalized planes of one chunk as one (S, 1, H, W) device array: the copy to the device. */
+	/**
+	 * Normalized planes of one chunk as one (S, 1, H, W) device array, the copy to the device; values
+	 * beyond the network's range are clipped ({@link Normalization#excess}), missing ones enter as -1.
+	 */
 	static NDArray toDevice(final NDManager m, final List<float[]> planes, final int[] chunk,
-		final int width, final int height, final Normalization norm)
+		final int width, final int height, final Normalization norm, final double sigma)
 	{
 		final int n = width * height;
 		final float[] flat = new float[chunk.length * n];
 		for (int k = 0; k < chunk.length; k++) {
 			final float[] p = planes.get(chunk[k]);
-			// Missing pixels enter as the low percentile; callers put NaN back in the output.
-			for (int i = 0; i < n; i++) flat[k * n + i] = Float.isFinite(p[i]) ? norm.toModel(p[i]) : -1;
+			for (int i = 0; i < n; i++) {
+				flat[k * n + i] = Float.isFinite(p[i]) ? norm.toModel(p[i]) - norm.excess(p[i], sigma) : -1;
+			}
 		}
 		return m.create(flat, new Shape(chunk.length, 1, height, width));
+	}
+
+	/**
+	 * A plane whose missing (non-finite) pixels are filled from their nearest known neighbours (the
+	 * mean of the known 8-neighbours, growing inwards): a hole must not enter the network as a dark
+	 * patch that darkens the pixels around it. The plane itself when nothing is missing.
+	 */
+	static float[] filled(final float[] plane, final int width, final int height) {
+		final int n = width * height;
+		final boolean[] known = new boolean[n];
+		int[] front = new int[n];
+		int count = 0;
+		for (int i = 0; i < n; i++) known[i] = Float.isFinite(plane[i]);
+		final float[] out = plane.clone();
+		for (int i = 0; i < n; i++) if (!known[i] && touchesKnown(known, i, width, height)) front[count++] = i;
+		if (count == 0) return plane;
+		final float[] value = new float[n];
+		final boolean[] queued = new boolean[n];
+		for (int k = 0; k < count; k++) queued[front[k]] = true;
+		int[] next = new int[n];
+		while (count > 0) {
+			// One ring at a time: every pixel of the ring from the pixels known before it.
+			for (int k = 0; k < count; k++) {
+				final int i = front[k], x = i % width, y = i / width;
+				double sum = 0;
+				int c = 0;
+				for (int dy = -1; dy <= 1; dy++) {
+					for (int dx = -1; dx <= 1; dx++) {
+						final int xx = x + dx, yy = y + dy;
+						if (xx < 0 || yy < 0 || xx >= width || yy >= height || !known[yy * width + xx]) continue;
+						sum += out[yy * width + xx];
+						c++;
+					}
+				}
+				value[i] = (float) (sum / c);
+			}
+			for (int k = 0; k < count; k++) {
+				out[front[k]] = value[front[k]];
+				known[front[k]] = true;
+			}
+			int m = 0;
+			for (int k = 0; k < count; k++) {
+				final int i = front[k], x = i % width, y = i / width;
+				for (int dy = -1; dy <= 1; dy++) {
+					for (int dx = -1; dx <= 1; dx++) {
+						final int xx = x + dx, yy = y + dy;
+						if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
+						final int j = yy * width + xx;
+						if (!known[j] && !queued[j]) {
+							queued[j] = true;
+							next[m++] = j;
+						}
+					}
+				}
+			}
+			final int[] t = front;
+			front = next;
+			next = t;
+			count = m;
+		}
+		return out;
+	}
+
+	private static boolean touchesKnown(final boolean[] known, final int i, final int width,
+		final int height)
+	{
+		final int x = i % width, y = i / width;
+		for (int dy = -1; dy <= 1; dy++) {
+			for (int dx = -1; dx <= 1; dx++) {
+				final int xx = x + dx, yy = y + dy;
+				if (xx >= 0 && yy >= 0 && xx < width && yy < height && known[yy * width + xx]) return true;
+			}
+		}
+		return false;
 	}
 
 	/**
