@@ -37,6 +37,7 @@ final class TrainVerb {
 	{
 		final Options o = new Options(args, 1, KEYS);
 		final Path output = Paths.get(o.required("output"));
+		ModelExport.requireReplaceable(output);
 		final long steps = o.longValue("steps", 10000);
 		if (steps < 0) throw new UsageException("--steps must not be negative.");
 		final String deviceName = o.get("device", "auto");

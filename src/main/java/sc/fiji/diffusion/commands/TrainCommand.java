@@ -67,6 +67,7 @@ public class TrainCommand extends DiffusionCommand {
 			throw new IllegalArgumentException("Give an output folder for the model (output=[path]).");
 		}
 		final Path out = Paths.get(output);
+		ModelExport.requireReplaceable(out);
 		final Path checkpoint = out.resolveSibling(out.getFileName() + ".ckpt");
 		final Family f = Family.parse(family.toLowerCase(Locale.ROOT));
 		final PatchSource source = TrainingImages.source(data);

@@ -25,6 +25,29 @@ public final class ModelExport {
 	private ModelExport() {}
 
 	/**
+	 * Refuses an output that would replace anything but a model folder: the output names the model's
+	 * own folder, and a folder of other things (a models folder, the desktop) must never be replaced.
+	 * An empty folder or an older model folder of that name may be replaced. Called before training,
+	 * so that the refusal does not come after hours of work.
+	 */
+	public static void requireReplaceable(final Path output) throws IOException {
+		if (!Files.exists(output)) return;
+		final boolean replaceable;
+		if (!Files.isDirectory(output)) replaceable = false;
+		else if (ModelFolder.isModel(output)) replaceable = true;
+		else {
+			try (Stream<Path> s = Files.list(output)) {
+				replaceable = s.findAny().isEmpty();
+			}
+		}
+		if (!replaceable) {
+			throw new IllegalArgumentException("The output " + output + " exists and is not a model " +
+				"folder; it would be replaced. Give the name of a new folder for the model (for example " +
+				output.resolve("my-model") + ").");
+		}
+	}
+
+	/**
 	 * Writes the EMA weights as a model folder, with training record and validation PSNR: into a
 	 * temporary folder beside the output, moved into place when complete (an older folder of that
 	 * name is replaced only then).
@@ -33,6 +56,7 @@ public final class ModelExport {
 		final PatchSource data) throws IOException
 	{
 		final Path target = output.toAbsolutePath().normalize();
+		requireReplaceable(target);
 		Files.createDirectories(target.getParent());
 		final Path temp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() +
 			"-");

@@ -223,6 +223,18 @@ class CommandsTest {
 	}
 
 	@Test
+	void trainingNeverReplacesAFolderOfOtherThings() throws Exception {
+		// A user who names the folder the model should go into, not the model's own folder.
+		final Path folder = Files.createDirectories(work.resolve("my models"));
+		Files.writeString(folder.resolve("notes.txt"), "keep me");
+		final CommandModule m = run(TrainCommand.class, "output", folder.toString(), "steps", 1, "patch",
+			16, "batch", 2);
+		assertTrue(reason(m).contains("exists and is not a model folder"), reason(m));
+		assertEquals("keep me", Files.readString(folder.resolve("notes.txt")));
+		assertFalse(Files.exists(Paths.get(folder + ".ckpt")), "nothing written beside it");
+	}
+
+	@Test
 	void aCancelledTaskStopsAtTheNextStep() {
 		final Task task = context.service(TaskService.class).createTask("test");
 		try (Progress p = new Progress("test", null, task)) {
