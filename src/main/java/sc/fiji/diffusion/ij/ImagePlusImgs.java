@@ -19,7 +19,8 @@ import sc.fiji.diffusion.restore.Planes;
 /**
  * ImageJ 1.x images as ImgLib2 views over their own pixel arrays (imglib2-ij is not on Maven
  * Central), and results back as new ImagePlus objects. Axes are X, Y, C, Z, T, in ImageJ's hyperstack
- * order; the wrapped image is only read.
+ * order; the wrapped image is only read. Calibrated 8- and 16-bit images (a calibration function, or
+ * signed 16-bit) are read as float copies in their calibrated units.
  */
 public final class ImagePlusImgs {
 
@@ -40,13 +41,17 @@ public final class ImagePlusImgs {
 		final int w = imp.getWidth(), h = imp.getHeight();
 		final int nc = imp.getNChannels(), nz = imp.getNSlices(), nt = imp.getNFrames();
 		final ImageStack stack = imp.getStack();
+		// Calibrated 8- and 16-bit images (signed 16-bit among them) are read in their calibrated
+		// units, as ImageJ measures them.
+		final Calibration cal = imp.getCalibration();
+		final float[] table = cal.calibrated() && imp.getBitDepth() != 32 ? cal.getCTable() : null;
 		final List<RandomAccessibleInterval> frames = new ArrayList<>();
 		for (int t = 1; t <= nt; t++) {
 			final List<RandomAccessibleInterval> slices = new ArrayList<>();
 			for (int z = 1; z <= nz; z++) {
 				final List<RandomAccessibleInterval> channels = new ArrayList<>();
 				for (int c = 1; c <= nc; c++) {
-					channels.add(plane(stack.getPixels(imp.getStackIndex(c, z, t)), w, h));
+					channels.add(plane(stack.getPixels(imp.getStackIndex(c, z, t)), w, h, table));
 				}
 				slices.add(stack(channels));
 			}
@@ -71,7 +76,17 @@ public final class ImagePlusImgs {
 		return Views.stack((List) views);
 	}
 
-	private static RandomAccessibleInterval<?> plane(final Object pixels, final int w, final int h) {
+	private static RandomAccessibleInterval<?> plane(final Object pixels, final int w, final int h,
+		final float[] table)
+	{
+		if (table != null) {
+			final float[] f = new float[w * h];
+			if (pixels instanceof byte[] b) for (int i = 0; i < f.length; i++) f[i] = table[b[i] & 0xff];
+			else if (pixels instanceof short[] s) for (int i = 0; i < f.length; i++) f[i] = table[s[i] & 0xffff];
+			else throw new IllegalArgumentException("Unsupported pixel type " + pixels.getClass()
+				.getSimpleName() + ".");
+			return ArrayImgs.floats(f, w, h);
+		}
 		if (pixels instanceof byte[] b) return ArrayImgs.unsignedBytes(b, w, h);
 		if (pixels instanceof short[] s) return ArrayImgs.unsignedShorts(s, w, h);
 		if (pixels instanceof float[] f) return ArrayImgs.floats(f, w, h);
@@ -101,6 +116,11 @@ public final class ImagePlusImgs {
 			cal.yOrigin *= factor;
 		}
 		out.setCalibration(cal);
+		// The values are in the source's calibrated units already; a 32-bit image keeps no function.
+		if (source.getCalibration().calibrated()) {
+			out.getCalibration().setFunction(Calibration.NONE, null, null);
+			out.getCalibration().setValueUnit(source.getCalibration().getValueUnit());
+		}
 		final double[] range = displayRange(p);
 		out.setDisplayRange(range[0], range[1]);
 		return out;

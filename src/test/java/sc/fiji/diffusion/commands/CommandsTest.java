@@ -235,6 +235,27 @@ class CommandsTest {
 	}
 
 	@Test
+	void calibratedAndSigned16BitImagesComeBackInTheirCalibratedUnits() throws Exception {
+		// Signed 16-bit: raw values are value + 32768, read through ImageJ's calibration.
+		final ImagePlus signed = noisy(64, 64, 1, 11);
+		final short[] px = (short[]) signed.getProcessor().getPixels();
+		for (int i = 0; i < px.length; i++) px[i] = (short) ((px[i] & 0xffff) - 1000 + 32768);
+		signed.getCalibration().setSigned16BitCalibration();
+		final double signedMean = signed.getStatistics().mean; // calibrated, as ImageJ measures it
+		ImagePlus out = (ImagePlus) run(DenoiseCommand.class, "image", signed, "noise", "gaussian:20")
+			.getOutput("restored");
+		assertEquals(signedMean, out.getStatistics().mean, 20);
+		// 8-bit with a straight-line calibration to nM.
+		final ImagePlus nM = new ImagePlus("nM", noisy(64, 64, 1, 12).getProcessor().convertToByte(true));
+		nM.getCalibration().setFunction(ij.measure.Calibration.STRAIGHT_LINE, new double[] { 5, 10 }, "nM");
+		final double nMMean = nM.getStatistics().mean;
+		out = (ImagePlus) run(DenoiseCommand.class, "image", nM, "noise", "gaussian:100").getOutput(
+			"restored");
+		assertEquals(nMMean, out.getStatistics().mean, 0.05 * nMMean);
+		assertEquals("nM", out.getCalibration().getValueUnit());
+	}
+
+	@Test
 	void aCancelledTaskStopsAtTheNextStep() {
 		final Task task = context.service(TaskService.class).createTask("test");
 		try (Progress p = new Progress("test", null, task)) {
