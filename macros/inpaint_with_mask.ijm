@@ -7,12 +7,10 @@ maskPath = value(arg, "mask");
 if (imagePath != "") open(imagePath);
 if (nImages == 0) exit("Open the image to inpaint first.");
 target = getTitle();
+// The mask goes by its path: an open mask named like the image (cell.tif and masks/cell.tif) would
+// be ambiguous by title.
 maskOption = "";
-if (maskPath != "") {
-	open(maskPath);
-	maskOption = " mask=[" + getTitle() + "]";
-	selectImage(target);
-}
+if (maskPath != "") maskOption = " mask=[" + maskPath + "]";
 run("Inpaint (Diffusion)", "image=[" + target + "]" + maskOption + " steps=50 device=Auto");
 print("Inpainted: " + getTitle());
 

@@ -6,6 +6,7 @@ import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Inpainting: pixels marked in a mask (non-zero = missing), or NaN in the image, are filled with a
@@ -42,6 +43,13 @@ public final class Inpaint {
 						else holed[p][i] = Float.NaN;
 					}
 				}
+			}
+		}
+		for (int p = 0; p < holed.length; p++) {
+			if (Stacks.missing(List.of(holed[p])) == holed[p].length) {
+				throw new IllegalArgumentException("The mask covers every pixel" + (holed.length > 1 ? " of plane " +
+					(p + 1) : "") + ": there is nothing known to fill from. Non-zero mask values mark the " +
+					"missing pixels; check that the mask is not the image itself or inverted.");
 			}
 		}
 		if (Stacks.missing(Arrays.asList(holed)) == 0) {

@@ -91,9 +91,11 @@ class ExampleMacrosTest {
 		final Path in = cell(work.resolve("cell.tif"), 4);
 		final FloatProcessor holes = new FloatProcessor(64, 64);
 		for (int y = 20; y < 30; y++) for (int x = 10; x < 40; x++) holes.setf(x, y, 1);
-		new FileSaver(new ImagePlus("holes", holes)).saveAsTiff(work.resolve("holes.tif").toString());
+		// The usual layout: the mask has the image's file name in another folder.
+		final Path mask = java.nio.file.Files.createDirectories(work.resolve("masks")).resolve("cell.tif");
+		new FileSaver(new ImagePlus("holes", holes)).saveAsTiff(mask.toString());
 		final ImageJMacro.Run r = ImageJMacro.run(work, macro("inpaint_with_mask.ijm"), "image=" + in +
-			" mask=" + work.resolve("holes.tif"));
+			" mask=" + mask);
 		assertEquals(0, r.exit(), r.output());
 		assertTrue(r.output().contains("Inpainted: cell-inpainted"), r.output());
 	}

@@ -120,6 +120,11 @@ class InverseProblemTest {
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> Inpaint.run(ArrayImgs.floats(img,
 			32, 32), ArrayImgs.unsignedBytes(32, 32), -1, new NoiseModel.Gaussian(0), o)).getMessage()
 			.contains("Nothing to inpaint"));
+		final byte[] all = new byte[32 * 32];
+		java.util.Arrays.fill(all, (byte) 1);
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> Inpaint.run(ArrayImgs.floats(img,
+			32, 32), ArrayImgs.unsignedBytes(all, 32, 32), -1, new NoiseModel.Gaussian(0), o)).getMessage()
+			.contains("covers every pixel"));
 		final byte[] m = new byte[32 * 32];
 		m[5] = 1;
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> Inpaint.run(ArrayImgs.floats(img,
