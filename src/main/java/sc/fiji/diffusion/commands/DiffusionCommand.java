@@ -71,7 +71,12 @@ public abstract class DiffusionCommand extends ContextCommand {
 			fail(label, e.getMessage() == null ? e.toString() : e.getMessage(), options != null);
 			if (!(e instanceof IllegalArgumentException)) log.debug(e);
 		}
-		catch (final RuntimeException | OutOfMemoryError e) {
+		catch (final OutOfMemoryError e) {
+			fail(label, "Java ran out of memory (" + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB " +
+				"allowed). Give ImageJ more in Edit > Options > Memory & Threads, or restore a smaller part " +
+				"(crop, or split the stack and restore it in parts).", options != null);
+		}
+		catch (final RuntimeException e) {
 			log.error(e);
 			fail(label, "internal error (" + e + "); the details are in the console. Please report it " +
 				"with the macro or the steps that led to it.", options != null);

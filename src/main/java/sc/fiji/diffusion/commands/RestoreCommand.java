@@ -130,10 +130,14 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		return false;
 	}
 
+	/** File extensions taken off a title; other dots belong to the name ("exposure 0.25"). */
+	private static final java.util.regex.Pattern EXTENSION = java.util.regex.Pattern.compile(
+		"(?i)\\.(ome\\.tiff?|tiff?|png|jpe?g|gif|bmp|czi|lif|nd2|lsm|oib|oif|ims|zvi|ics|ids|dv|stk|fits?|pgm|raw|zip)$");
+
 	/** The title without its file extension. */
 	static String baseTitle(final ImagePlus imp) {
 		final String t = imp.getTitle();
-		final int dot = t.lastIndexOf('.');
-		return dot > 0 && t.length() - dot <= 5 ? t.substring(0, dot) : t;
+		final String base = EXTENSION.matcher(t).replaceFirst("");
+		return base.isEmpty() ? t : base;
 	}
 }

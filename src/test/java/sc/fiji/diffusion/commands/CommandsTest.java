@@ -256,6 +256,15 @@ class CommandsTest {
 	}
 
 	@Test
+	void outputTitlesLoseOnlyAFileExtension() {
+		for (final String[] c : new String[][] { { "cell.tif", "cell" }, { "a.ome.tif", "a" }, { "X.TIFF",
+			"X" }, { "exposure 0.25", "exposure 0.25" }, { "t 0.5", "t 0.5" }, { "stack.czi", "stack" } })
+		{
+			assertEquals(c[1], RestoreCommand.baseTitle(new ImagePlus(c[0], new ShortProcessor(4, 4))));
+		}
+	}
+
+	@Test
 	void aCancelledTaskStopsAtTheNextStep() {
 		final Task task = context.service(TaskService.class).createTask("test");
 		try (Progress p = new Progress("test", null, task)) {
