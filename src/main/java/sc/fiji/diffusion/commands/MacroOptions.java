@@ -27,9 +27,10 @@ final class MacroOptions {
 	private MacroOptions() {}
 
 	/**
-	 * Key to value, in the order written; the last of repeated keys wins. Keys are kept as written
-	 * (Fiji matches them case-sensitively); a bare key (no '=') maps to null. Values in square
-	 * brackets may contain spaces and nested brackets, as ImageJ's Macro.getValue reads them.
+	 * Key to value, in the order written; the first of repeated keys wins, as in ImageJ's
+	 * Macro.getValue. Keys are kept as written (Fiji matches them case-sensitively); a bare key (no
+	 * '=') maps to null. Values in square brackets may contain spaces and nested brackets, values in
+	 * single quotes spaces, as Macro.getValue reads them.
 	 */
 	static Map<String, String> parse(final String options) {
 		final Map<String, String> out = new LinkedHashMap<>();
@@ -43,7 +44,7 @@ final class MacroOptions {
 			while (j < s.length() && s.charAt(j) != '=' && !Character.isWhitespace(s.charAt(j))) j++;
 			final String key = s.substring(i, j);
 			if (j >= s.length() || s.charAt(j) != '=') {
-				out.put(key, null);
+				out.putIfAbsent(key, null);
 				i = j;
 				continue;
 			}
@@ -58,13 +59,22 @@ final class MacroOptions {
 					throw new IllegalArgumentException("The value of '" + key + "' opens a [ but never closes " +
 						"it: write " + key + "=[value with spaces].");
 				}
-				out.put(key, s.substring(j + 1, k));
+				out.putIfAbsent(key, s.substring(j + 1, k));
+				i = k + 1;
+			}
+			else if (j < s.length() && s.charAt(j) == '\'') {
+				final int k = s.indexOf('\'', j + 1);
+				if (k < 0) {
+					throw new IllegalArgumentException("The value of '" + key + "' opens a ' but never closes " +
+						"it: write " + key + "=[value with spaces].");
+				}
+				out.putIfAbsent(key, s.substring(j + 1, k));
 				i = k + 1;
 			}
 			else {
 				int k = j;
 				while (k < s.length() && !Character.isWhitespace(s.charAt(k))) k++;
-				out.put(key, s.substring(j, k));
+				out.putIfAbsent(key, s.substring(j, k));
 				i = k;
 			}
 		}
@@ -86,11 +96,13 @@ final class MacroOptions {
 			return imp;
 		}
 		try {
-			if (type == int.class) return Integer.parseInt(value.trim());
-			if (type == long.class) return Long.parseLong(value.trim());
+			// Whole numbers as a macro writes them: large ones in E-notation ("seed=" + getTime()
+			// gives 1.7957E12).
+			if (type == int.class) return new java.math.BigDecimal(value.trim()).intValueExact();
+			if (type == long.class) return new java.math.BigDecimal(value.trim()).longValueExact();
 			if (type == double.class) return Double.parseDouble(value.trim());
 		}
-		catch (final NumberFormatException e) {
+		catch (final NumberFormatException | ArithmeticException e) {
 			throw new IllegalArgumentException(key + " must be " + (type == double.class ? "a number" :
 				"a whole number") + ", got \"" + value + "\".");
 		}

@@ -284,6 +284,13 @@ class CommandsTest {
 		assertEquals("gaussian:0.5", o.get("noise"));
 		assertEquals("a b", o.get("model"));
 		assertEquals("true", o.get("uncertainty"));
+		// As ImageJ's Macro.getValue: single quotes hold spaces, the first of a repeated key counts.
+		final Map<String, String> q = MacroOptions.parse("image='cell 1' steps=5 steps=7");
+		assertEquals("cell 1", q.get("image"));
+		assertEquals("5", q.get("steps"));
+		// Large whole numbers as a macro prints them ("seed=" + getTime()).
+		assertEquals(1795700000000L, MacroOptions.typed("seed", "1.7957E12", long.class));
+		assertThrows(IllegalArgumentException.class, () -> MacroOptions.typed("steps", "2.5", int.class));
 		MacroOptions.check(SuperResolutionCommand.class, "SR", "image=[C1-[cell 1].tif] factor=2");
 		final String label = "Super-Resolution (Diffusion)";
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MacroOptions
