@@ -265,6 +265,21 @@ class CommandsTest {
 	}
 
 	@Test
+	void theReadmesScriptExampleGivesEveryInput() throws Exception {
+		// Fiji's harvester asks for inputs a script leaves out, in a dialog, on every call of a loop.
+		final String readme = Files.readString(Paths.get("README.md"));
+		final int at = readme.indexOf("cs.run(\"sc.fiji.diffusion.commands.DenoiseCommand\"");
+		assertTrue(at >= 0, "no script example in README.md");
+		final String call = readme.substring(readme.indexOf("true,", at) + 5, readme.indexOf(".get()", at));
+		final java.util.Set<String> keys = new java.util.TreeSet<>();
+		// Key and value pairs: each match takes both, so values are never read as keys.
+		final java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+			"\"([a-z]+)\",\\s*(\"[^\"]*\"|[^,\\s)]+)").matcher(call);
+		while (m.find()) keys.add(m.group(1));
+		assertEquals(MacroOptions.keys(DenoiseCommand.class), keys);
+	}
+
+	@Test
 	void aCancelledTaskStopsAtTheNextStep() {
 		final Task task = context.service(TaskService.class).createTask("test");
 		try (Progress p = new Progress("test", null, task)) {
