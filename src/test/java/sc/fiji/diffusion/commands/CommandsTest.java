@@ -280,6 +280,23 @@ class CommandsTest {
 	}
 
 	@Test
+	void trainingStoppedByAnInterruptStillSavesItsCheckpoint() throws Exception {
+		final Path out = work.resolve("interrupted-model");
+		final Map<String, Object> in = new HashMap<>(Map.of("output", out.toString(), "steps", 1_000_000,
+			"patch", 16, "batch", 2, "device", "CPU"));
+		final java.util.concurrent.Future<CommandModule> f = context.service(CommandService.class).run(
+			TrainCommand.class, true, in);
+		Thread.sleep(4000); // a few steps in
+		f.cancel(true); // what stopping a SciJava thread does
+		final Path ckpt = Paths.get(out + ".ckpt");
+		for (int i = 0; i < 600 && !Files.isRegularFile(ckpt); i++) Thread.sleep(100);
+		assertTrue(Files.isRegularFile(ckpt), "no checkpoint after an interrupt");
+		try (java.util.stream.Stream<Path> left = Files.list(work)) {
+			assertTrue(left.noneMatch(p -> p.toString().endsWith(".part")), "a half-written file is left");
+		}
+	}
+
+	@Test
 	void aCancelledTaskStopsAtTheNextStep() {
 		final Task task = context.service(TaskService.class).createTask("test");
 		try (Progress p = new Progress("test", null, task)) {
