@@ -12,13 +12,22 @@ if (!endsWith(output, File.separator)) output = output + File.separator;
 if (input == output) exit("Choose an output folder other than the input folder: inputs are never overwritten.");
 setBatchMode(true);
 list = getFileList(input);
-done = 0;
+done = 0; skipped = 0; folders = 0;
 for (i = 0; i < list.length; i++) {
 	name = list[i];
-	if (!(endsWith(toLowerCase(name), ".tif") || endsWith(toLowerCase(name), ".tiff"))) continue;
+	if (endsWith(name, "/")) { folders++; continue; }
+	lower = toLowerCase(name);
+	if (!(endsWith(lower, ".tif") || endsWith(lower, ".tiff"))) continue;
+	if (endsWith(lower, ".part.tif")) continue; // left by a stopped run
 	if (File.exists(output + name)) continue;
 	open(input + name);
 	source = getImageID();
+	if (bitDepth() == 24) {
+		print("Skipped " + name + ": an RGB image (convert it with Image > Type > RGB Stack first).");
+		close();
+		skipped++;
+		continue;
+	}
 	run("Denoise (Diffusion)", "image=[" + getTitle() + "] noise=auto device=Auto");
 	if (getImageID() == source) exit("Denoising " + name + " gave no result: see the Log window.");
 	saveAs("Tiff", output + name + ".part.tif");
@@ -29,7 +38,9 @@ for (i = 0; i < list.length; i++) {
 	done++;
 	showProgress(i + 1, list.length);
 }
-print("Restored " + done + " image(s) into " + output);
+if (folders > 0) print(folders + " subfolder(s) of " + input + " not entered: run the macro on each.");
+// A run stopped by an error prints no such line: check for it when scripting.
+print("Restored " + done + " image(s) into " + output + ", skipped " + skipped + ".");
 
 function value(options, key) {
 	// key=value or key=[value with spaces] from the macro's argument

@@ -68,10 +68,17 @@ class ExampleMacrosTest {
 		cell(in.resolve("a.tif"), 2);
 		cell(in.resolve("b.tif"), 3);
 		Files.writeString(in.resolve("notes.txt"), "not an image");
+		// An RGB image is skipped with a message instead of stopping the batch; a subfolder is named.
+		new FileSaver(new ImagePlus("rgb", new ij.process.ColorProcessor(32, 32))).saveAsTiff(in.resolve(
+			"m_rgb.tif").toString());
+		cell(Files.createDirectories(in.resolve("sub")).resolve("d.tif"), 6);
 		final String arg = "input=[" + in + "] output=[" + out + "]";
 		final ImageJMacro.Run r = ImageJMacro.run(work, macro("batch_restore_folder.ijm"), arg);
 		assertEquals(0, r.exit(), r.output());
-		assertTrue(r.output().contains("Restored 2 image(s)"), r.output());
+		assertTrue(r.output().contains("Restored 2 image(s)") && r.output().contains("skipped 1"), r
+			.output());
+		assertTrue(r.output().contains("Skipped m_rgb.tif: an RGB image"), r.output());
+		assertTrue(r.output().contains("1 subfolder(s)"), r.output());
 		final List<String> written;
 		try (Stream<Path> s = Files.list(out)) {
 			written = s.map(p -> p.getFileName().toString()).sorted().toList();
