@@ -103,9 +103,12 @@ public final class ImagePlusImgs {
 	{
 		final Planes p = Planes.of(image);
 		final ImageStack stack = new ImageStack(p.width(), p.height());
-		for (int i = 0; i < p.count(); i++) stack.addSlice(new FloatProcessor(p.width(), p.height(), p
-			.plane(i)));
-		final ImagePlus out = new ImagePlus(title, stack);
+		final ImageStack sourceStack = source.getStack();
+		for (int i = 0; i < p.count(); i++) {
+			stack.addSlice(i < sourceStack.size() ? sourceStack.getSliceLabel(i + 1) : null,
+				new FloatProcessor(p.width(), p.height(), p.plane(i)));
+		}
+		ImagePlus out = new ImagePlus(title, stack);
 		out.setDimensions(source.getNChannels(), source.getNSlices(), source.getNFrames());
 		if (source.isHyperStack() || source.getNChannels() > 1) out.setOpenAsHyperStack(true);
 		final Calibration cal = source.getCalibration().copy();
@@ -121,15 +124,35 @@ public final class ImagePlusImgs {
 			out.getCalibration().setFunction(Calibration.NONE, null, null);
 			out.getCalibration().setValueUnit(source.getCalibration().getValueUnit());
 		}
-		final double[] range = displayRange(p);
-		out.setDisplayRange(range[0], range[1]);
+		if (source instanceof ij.CompositeImage ci && out.getNChannels() > 1) {
+			// Same mode and colours, and each channel its own display range (channels differ in
+			// brightness: one range would show some black and others saturated).
+			final ij.CompositeImage co = new ij.CompositeImage(out, ci.getMode());
+			for (int c = 1; c <= co.getNChannels(); c++) {
+				co.setChannelLut(ci.getChannelLut(c), c);
+				final double[] range = displayRange(p, c - 1, co.getNChannels());
+				co.setPosition(c, 1, 1);
+				co.setDisplayRange(range[0], range[1]);
+			}
+			co.setPosition(1, 1, 1);
+			out = co;
+		}
+		else {
+			// The source's lookup table (an inverted or coloured one) with a range that fits the output.
+			if (source.getNChannels() == 1) out.setLut(source.getProcessor().getLut());
+			final double[] range = displayRange(p, 0, 1);
+			out.setDisplayRange(range[0], range[1]);
+		}
 		return out;
 	}
 
-	/** 0.1 and 99.9 percentiles of the output: a display that shows it without saturating it. */
-	private static double[] displayRange(final Planes p) {
+	/**
+	 * 0.1 and 99.9 percentiles of every stride-th plane from first (one channel, or all): a display
+	 * that shows it without saturating it.
+	 */
+	private static double[] displayRange(final Planes p, final int first, final int stride) {
 		final List<float[]> all = new ArrayList<>();
-		for (int i = 0; i < p.count(); i++) all.add(p.plane(i));
+		for (int i = first; i < p.count(); i += stride) all.add(p.plane(i));
 		try {
 			final double[] q = sc.fiji.diffusion.engine.Percentiles.ofStrided(all, 1 << 20, 0.1, 99.9);
 			return q[1] > q[0] ? q : new double[] { q[0], q[0] + 1 };

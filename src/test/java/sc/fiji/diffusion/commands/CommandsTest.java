@@ -297,6 +297,32 @@ class CommandsTest {
 	}
 
 	@Test
+	void aCompositeKeepsItsModeColoursLabelsAndAChannelsOwnRange() throws Exception {
+		final ImageStack stack = new ImageStack(64, 64);
+		final Random r = new Random(5);
+		for (int c = 0; c < 2; c++) {
+			final ShortProcessor sp = new ShortProcessor(64, 64);
+			for (int i = 0; i < 64 * 64; i++) sp.set(i, (int) (200 + 2800 * c + 20 * r.nextGaussian()));
+			stack.addSlice(c == 0 ? "GFP" : "mCherry", sp);
+		}
+		final ImagePlus plain = new ImagePlus("two colours", stack);
+		plain.setDimensions(2, 1, 1);
+		final ij.CompositeImage src = new ij.CompositeImage(plain, ij.IJ.COMPOSITE);
+		src.setChannelLut(ij.process.LUT.createLutFromColor(java.awt.Color.GREEN), 1);
+		src.setChannelLut(ij.process.LUT.createLutFromColor(java.awt.Color.MAGENTA), 2);
+		final ImagePlus out = (ImagePlus) run(DenoiseCommand.class, "image", src, "noise", "gaussian:20")
+			.getOutput("restored");
+		assertTrue(out instanceof ij.CompositeImage, "not a composite");
+		final ij.CompositeImage co = (ij.CompositeImage) out;
+		assertEquals(ij.IJ.COMPOSITE, co.getMode());
+		assertEquals(src.getChannelLut(2).getRGB(255), co.getChannelLut(2).getRGB(255));
+		assertEquals("mCherry", co.getStack().getSliceLabel(2));
+		// Each channel its own range: channel 1 near 200, channel 2 near 3000.
+		assertTrue(co.getChannelLut(1).max < 1000 && co.getChannelLut(2).min > 2000, co.getChannelLut(1).max +
+			" / " + co.getChannelLut(2).min);
+	}
+
+	@Test
 	void aCancelledTaskStopsAtTheNextStep() {
 		final Task task = context.service(TaskService.class).createTask("test");
 		try (Progress p = new Progress("test", null, task)) {
