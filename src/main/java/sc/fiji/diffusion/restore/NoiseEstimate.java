@@ -16,38 +16,92 @@ public final class NoiseEstimate {
 
 	private NoiseEstimate() {}
 
-	/** @return the noise sigma in the image's units; NaN pixels are skipped */
+	/**
+	 * @return the noise sigma in the image's units; NaN pixels and neighbourhoods touching a clipped
+	 *         level are skipped; 0 when nothing is left or the image is flat where it is not clipped
+	 */
 	public static double gaussianSigma(final float[] image, final int width, final int height) {
 		if (width < 3 || height < 3) {
-			throw new IllegalArgumentException("Noise estimation needs an image of at least 3 x 3 pixels.");
+			throw new IllegalArgumentException("Noise estimation needs an image of at least 3 x 3 pixels: " +
+				"give the noise explicitly (noise=gaussian:SIGMA).");
 		}
-		final float[] r = new float[(width - 2) * (height - 2)];
-		int n = 0;
-		for (int y = 1; y < height - 1; y++) {
-			for (int x = 1; x < width - 1; x++) {
-				final double v = response(image, y * width + x, width);
-				if (Double.isFinite(v)) r[n++] = (float) Math.abs(v);
-			}
-		}
-		if (n == 0) throw new IllegalArgumentException("The image has no finite 3 x 3 neighbourhood.");
-		final float[] a = Arrays.copyOf(r, n);
-		Arrays.sort(a);
-		double median = n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2.0;
-		if (median == 0) {
-			// Mostly flat or clipped (e.g. a saturated-zero background): judge by where there is signal.
-			int first = 0;
-			while (first < n && a[first] == 0) first++;
-			if (first < n) median = a[first + (n - first) / 2];
-		}
-		return sigmaOfMedianResponse(median);
+		final double median = medianResponse(image, width, height);
+		return Double.isNaN(median) ? Double.NaN : sigmaOfMedianResponse(median);
 	}
 
-	/** Median over planes of each plane's {@link #gaussianSigma}: one level for a channel of a stack. */
+	/** Median absolute response over usable neighbourhoods: NaN when none has a finite value. */
+	private static double medianResponse(final float[] image, final int width, final int height) {
+		final float[] clip = clippedLevels(image);
+		final float[] r = new float[(width - 2) * (height - 2)];
+		int n = 0, finite = 0;
+		for (int y = 1; y < height - 1; y++) {
+			for (int x = 1; x < width - 1; x++) {
+				final int i = y * width + x;
+				final double v = response(image, i, width);
+				if (!Double.isFinite(v)) continue;
+				finite++;
+				if (!touches(image, i, width, clip)) r[n++] = (float) Math.abs(v);
+			}
+		}
+		if (finite == 0) return Double.NaN;
+		// Clipped everywhere (a saturated or empty plane): no noise to see.
+		if (n == 0) return 0;
+		final float[] a = Arrays.copyOf(r, n);
+		Arrays.sort(a);
+		return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2.0;
+	}
+
+	/**
+	 * The image's lowest and highest values where they look clipped (shared by more than 0.5% of
+	 * the finite pixels: a saturated region, a background cut at zero), else NaN. Noise near a
+	 * clipped level is cut too, so those neighbourhoods would understate it.
+	 */
+	static float[] clippedLevels(final float[] image) {
+		float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+		int finite = 0;
+		for (final float v : image) {
+			if (!Float.isFinite(v)) continue;
+			finite++;
+			if (v < lo) lo = v;
+			if (v > hi) hi = v;
+		}
+		int nLo = 0, nHi = 0;
+		for (final float v : image) {
+			if (v == lo) nLo++;
+			if (v == hi) nHi++;
+		}
+		final double frequent = 0.005 * finite;
+		return new float[] { finite > 0 && nLo > frequent ? lo : Float.NaN, finite > 0 && nHi > frequent
+			? hi : Float.NaN };
+	}
+
+	/** Whether the 3 x 3 neighbourhood of interior pixel i holds a clipped level. */
+	private static boolean touches(final float[] img, final int i, final int width, final float[] clip) {
+		if (Float.isNaN(clip[0]) && Float.isNaN(clip[1])) return false;
+		for (int dy = -1; dy <= 1; dy++) {
+			for (int dx = -1; dx <= 1; dx++) {
+				final float v = img[i + dy * width + dx];
+				if (v == clip[0] || v == clip[1]) return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Median over planes of each plane's {@link #gaussianSigma}: one level for a channel of a stack.
+	 * Planes without a finite neighbourhood (all NaN) do not count.
+	 */
 	public static double gaussianSigma(final List<float[]> planes, final int width, final int height) {
 		final double[] s = new double[planes.size()];
-		for (int i = 0; i < s.length; i++) s[i] = gaussianSigma(planes.get(i), width, height);
-		Arrays.sort(s);
-		return s[s.length / 2];
+		int n = 0;
+		for (final float[] p : planes) {
+			final double v = gaussianSigma(p, width, height);
+			if (!Double.isNaN(v)) s[n++] = v;
+		}
+		if (n == 0) throw new IllegalArgumentException("The image has no finite 3 x 3 neighbourhood: " +
+			"give the noise explicitly (noise=gaussian:SIGMA).");
+		Arrays.sort(s, 0, n);
+		return s[n / 2];
 	}
 
 	/** Immerkaer's operator [1 -2 1; -2 4 -2; 1 -2 1] at interior pixel i. */
@@ -102,10 +156,13 @@ public final class NoiseEstimate {
 		int n = 0;
 		long k = 0;
 		for (final float[] img : planes) {
+			// Clipped levels (and a constant plane, all of one level) would show as noiseless intensities.
+			final float[] clip = clippedLevels(img);
 			for (int y = 1; y < height - 1; y++) {
 				for (int x = 1; x < width - 1; x++, k++) {
 					if (k % stride != 0 || n >= cap) continue;
 					final int i = y * width + x;
+					if (touches(img, i, width, clip)) continue;
 					final double v = response(img, i, width);
 					final double m = (img[i - width - 1] + img[i - width] + img[i - width + 1] + img[i - 1] +
 						img[i] + img[i + 1] + img[i + width - 1] + img[i + width] + img[i + width + 1]) / 9.0;

@@ -80,4 +80,49 @@ class NoiseEstimateTest {
 		assertTrue(eAuto < 1.15 * eKnown, "auto " + eAuto + " vs true model " + eKnown);
 		assertTrue(eAuto < 0.6 * eIn, "auto " + eAuto + " vs input " + eIn);
 	}
+
+	/** A scene of 0..scale above offset with Gaussian noise sigma, rounded and clipped to 8 bits. */
+	static float[] eightBit(final double offset, final double scale, final double sigma, final long seed) {
+		final float[] scene = SyntheticScenes.scene(SyntheticScenes.Kind.NUCLEI, N, N, seed);
+		final SplittableRandom r = new SplittableRandom(seed);
+		final float[] out = new float[N * N];
+		for (int i = 0; i < out.length; i++) {
+			out[i] = (float) Math.max(0, Math.min(255, Math.round(offset + scale * scene[i] + sigma * r
+				.nextGaussian())));
+		}
+		return out;
+	}
+
+	@Test
+	void sparseNoiselessPunctaAreNotTakenForNoise() {
+		// Zero background with single bright pixels: the puncta are signal (they read as sigma 126
+		// when the zeros were set aside and the rest taken for noise).
+		final float[] img = new float[N * N];
+		final SplittableRandom r = new SplittableRandom(3);
+		for (int k = 0; k < 25; k++) img[r.nextInt(img.length)] = 255;
+		assertTrue(NoiseEstimate.gaussianSigma(img, N, N) < 1, "sigma " + NoiseEstimate.gaussianSigma(
+			img, N, N));
+	}
+
+	@Test
+	void aSaturatedImageIsJudgedWhereItIsNotSaturated() {
+		// Bright nuclei saturate at 255; the noise of the rest is 20 (the estimate was 1.2).
+		final float[] img = eightBit(60, 1500, 20, 4);
+		int saturated = 0;
+		for (final float v : img) if (v == 255) saturated++;
+		assertTrue(saturated > img.length / 5, "test image not saturated enough: " + saturated);
+		assertEquals(20, NoiseEstimate.gaussianSigma(img, N, N), 3);
+	}
+
+	@Test
+	void anEmptyPlaneInAStackDoesNotDecideTheNoise() {
+		final float[] nan = new float[N * N], zero = new float[N * N];
+		java.util.Arrays.fill(nan, Float.NaN);
+		final float[] a = eightBit(30, 200, 10, 5), b = eightBit(30, 200, 10, 6);
+		for (final List<float[]> stack : List.of(List.of(a, nan, b), List.of(a, zero, b))) {
+			final NoiseModel m = NoiseEstimate.model(stack, N, N);
+			final NoiseModel.Gaussian g = assertInstanceOf(NoiseModel.Gaussian.class, m, m.toString());
+			assertEquals(10, g.sigma(), 1.5);
+		}
+	}
 }
