@@ -6,8 +6,9 @@ import sc.fiji.diffusion.engine.Percentiles;
 
 /**
  * Maps pixel values to the model's range [-1, 1] by two percentiles (1 and 99.8) computed once over a
- * whole stack of planes, never per tile or per slice (which would make a stack flicker). Missing
- * pixels (NaN) are ignored.
+ * whole stack of planes, never per tile or per slice (which would make a stack flicker); by the
+ * lowest and highest value when those percentiles coincide (a sparse image). Missing pixels (NaN)
+ * are ignored.
  */
 public record Normalization(double low, double high) {
 
@@ -17,11 +18,22 @@ public record Normalization(double low, double high) {
 
 	public static Normalization of(final List<float[]> planes) {
 		final double[] q = Percentiles.ofStrided(planes, MAX_VALUES, LOW_PERCENT, HIGH_PERCENT);
-		if (!(q[1] > q[0])) {
-			throw new IllegalArgumentException("The image is constant (or nearly) where it is known: " +
-				"there is nothing to restore.");
+		if (q[1] > q[0]) return new Normalization(q[0], q[1]);
+		// Sparse images (a few bright spots on an even background, fewer than 0.2% of the pixels):
+		// the range of the values themselves.
+		float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+		for (final float[] p : planes) {
+			for (final float v : p) {
+				if (!Float.isFinite(v)) continue;
+				if (v < lo) lo = v;
+				if (v > hi) hi = v;
+			}
 		}
-		return new Normalization(q[0], q[1]);
+		if (!(hi > lo)) {
+			throw new IllegalArgumentException("The image is constant where it is known: there is nothing " +
+				"to restore.");
+		}
+		return new Normalization(lo, hi);
 	}
 
 	/** Scale from input units to model units. */

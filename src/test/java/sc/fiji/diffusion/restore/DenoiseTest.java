@@ -243,6 +243,22 @@ class DenoiseTest {
 	}
 
 	@Test
+	void aSparseImageIsRestoredNotTakenForConstant() {
+		// Six bright pixels on an even background: the 1st and 99.8th percentiles coincide.
+		final int n = 128;
+		final float[] img = new float[n * n];
+		Arrays.fill(img, 100);
+		for (int k = 0; k < 6; k++) img[(20 + 15 * k) * n + 30 + 12 * k] = 1000;
+		final float[] out = pixels(Denoise.run(ArrayImgs.floats(img.clone(), n, n), -1,
+			new NoiseModel.Gaussian(5), RestoreOptions.defaults(model, "ddpm", 10)).image());
+		for (int k = 0; k < 6; k++) {
+			final float spot = out[(20 + 15 * k) * n + 30 + 12 * k];
+			assertTrue(spot > 300, "spot " + k + " came back as " + spot);
+		}
+		assertEquals(100, out[5 * n + 5], 10);
+	}
+
+	@Test
 	void allNanOrConstantImagesAreRefused() {
 		final float[] nan = new float[64 * 64];
 		Arrays.fill(nan, Float.NaN);
