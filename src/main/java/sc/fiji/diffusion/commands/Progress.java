@@ -35,6 +35,9 @@ final class Progress implements SamplingListener, AutoCloseable {
 
 	@Override
 	public void stepDone(final int done, final int total) {
+		// Checked before reporting too: an interrupt that arrives during the step is seen here, before
+		// event handlers that wait on the UI thread can swallow it.
+		checkCancelled();
 		if (task != null) {
 			task.setProgressMaximum(total);
 			task.setProgressValue(done);

@@ -279,15 +279,36 @@ class CommandsTest {
 		assertEquals(MacroOptions.keys(DenoiseCommand.class), keys);
 	}
 
+	/** The training's task, once it has done a few steps. */
+	public static final class TrainingWatch {
+
+		volatile Task training;
+
+		@org.scijava.event.EventHandler
+		public void onEvent(final org.scijava.task.event.TaskEvent e) {
+			final Task t = e.getTask();
+			if (training == null && t.getName().equals("Train Diffusion Model") && t.getProgressValue() >= 3) {
+				training = t;
+			}
+		}
+	}
+
 	@Test
 	void trainingStoppedByAnInterruptStillSavesItsCheckpoint() throws Exception {
 		final Path out = work.resolve("interrupted-model");
-		final Map<String, Object> in = new HashMap<>(Map.of("output", out.toString(), "steps", 1_000_000,
+		final Map<String, Object> in = new HashMap<>(Map.of("output", out.toString(), "steps", 100_000,
 			"patch", 16, "batch", 2, "device", "CPU"));
+		final TrainingWatch watch = new TrainingWatch();
+		context.service(org.scijava.event.EventService.class).subscribe(watch);
 		final java.util.concurrent.Future<CommandModule> f = context.service(CommandService.class).run(
 			TrainCommand.class, true, in);
-		Thread.sleep(4000); // a few steps in
-		f.cancel(true); // what stopping a SciJava thread does
+		// Stop it once it trains (a few steps in), by interrupting its thread.
+		for (int i = 0; i < 1200 && watch.training == null; i++) Thread.sleep(100);
+		final Task training = watch.training;
+		assertNotNull(training, "training did not start");
+		f.cancel(true);
+		for (int i = 0; i < 1200 && !training.isDone(); i++) Thread.sleep(100);
+		assertTrue(training.isDone(), "an interrupt did not stop the training");
 		final Path ckpt = Paths.get(out + ".ckpt");
 		for (int i = 0; i < 600 && !Files.isRegularFile(ckpt); i++) Thread.sleep(100);
 		assertTrue(Files.isRegularFile(ckpt), "no checkpoint after an interrupt");
