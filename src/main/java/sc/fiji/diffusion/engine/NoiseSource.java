@@ -16,12 +16,18 @@ public interface NoiseSource {
 	/** Unit normal noise of the given shape, on the manager's device. */
 	NDArray normal(NDManager manager, Shape shape, int step);
 
-	/** Noise from the engine's generator, reseeded for every step. */
+	/**
+	 * Noise from the engine's generator, reseeded for every step. The generator is one per process:
+	 * seeding and drawing hold a lock, so that two restorations at once (two commands, or a command
+	 * and a training) do not draw from each other's seeds.
+	 */
 	static NoiseSource seeded(final long seed) {
 		return (manager, shape, step) -> {
 			final long mixed = seed * 0x9E3779B97F4A7C15L + (step + 1) * 0xD6E8FEB86659FD93L;
-			Engine.getEngine(manager.getEngine().getEngineName()).setRandomSeed((int) (mixed ^ mixed >>> 32));
-			return manager.randomNormal(shape);
+			synchronized (NoiseSource.class) {
+				Engine.getEngine(manager.getEngine().getEngineName()).setRandomSeed((int) (mixed ^ mixed >>> 32));
+				return manager.randomNormal(shape);
+			}
 		};
 	}
 }

@@ -75,19 +75,19 @@ public abstract class Sampler {
 	}
 
 	/** Per-step host values as one device array; {@link #at} reads one entry without a host copy. */
-	protected static NDArray table(final NDManager manager, final double[] values) {
+	public static NDArray table(final NDManager manager, final double[] values) {
 		final float[] f = new float[values.length];
 		for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
 		return manager.create(f);
 	}
 
 	/** Entry i of a table, shaped (batch) as the denoiser wants its sigmas. */
-	protected static NDArray at(final NDArray table, final int i, final long batch) {
+	public static NDArray at(final NDArray table, final int i, final long batch) {
 		return table.get(i).broadcast(new Shape(batch));
 	}
 
 	/** Entry i of a table as a scalar for broadcasting over a state. */
-	protected static NDArray scalar(final NDArray table, final int i) {
+	public static NDArray scalar(final NDArray table, final int i) {
 		return table.get(i);
 	}
 

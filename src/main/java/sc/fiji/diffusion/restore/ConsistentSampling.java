@@ -43,49 +43,67 @@ final class ConsistentSampling {
 	{
 		final NDManager m = start.getManager();
 		final long batch = start.getShape().get(0);
-		NDArray x = start;
 		final double threshold = a.noiseSpread() * sigmaY;
-		for (int i = 0; i < grid.length; i++) {
-			final double s = grid[i], next = i + 1 < grid.length ? grid[i + 1] : 0;
+		// Every step's coefficients as device tables, made once: a Java number in an array operation
+		// is a copy to the device and a wait, which on a GPU would cost more than the step's arithmetic.
+		final int n = grid.length;
+		final double[] lambda = new double[n], keep = new double[n], fresh = new double[n],
+			gamma = new double[n], renoise = new double[n];
+		for (int i = 0; i < n; i++) {
+			final double s = grid[i], next = i + 1 < n ? grid[i + 1] : 0;
+			// lambda from the level the step goes to: the measurement noise that x0' carries,
+			// lambda * threshold, must fit into that level's noise budget.
+			lambda[i] = threshold > 0 && next < threshold ? next / threshold : 1;
+			fresh[i] = eta * next * Math.sqrt(Math.max(0, 1 - next * next / (s * s)));
+			keep[i] = Math.sqrt(Math.max(0, next * next - fresh[i] * fresh[i])) / s;
+			// DDIM step from x0' with the network's own noise estimate, its noise part scaled by gamma so
+			// that carried measurement noise plus the rest make exactly sigma' (DDNM+).
+			final double carried = lambda[i] * threshold;
+			gamma[i] = next > 0 ? Math.sqrt(Math.max(0, next * next - carried * carried)) / next : 0;
+			renoise[i] = Math.sqrt(s * s - next * next);
+		}
+		final double[] gammaLess = new double[n];
+		for (int i = 0; i < n; i++) gammaLess[i] = gamma[i] - 1;
+		final NDArray sigmaT = Sampler.table(m, grid), lambdaT = Sampler.table(m, lambda), keepT = Sampler
+			.table(m, keep), freshT = Sampler.table(m, fresh), gammaT = Sampler.table(m, gamma),
+			gammaLessT = Sampler.table(m, gammaLess), renoiseT = Sampler.table(m, renoise);
+		NDArray x = start;
+		for (int i = 0; i < n; i++) {
+			final double next = i + 1 < n ? grid[i + 1] : 0;
 			// RePaint (Lugmayr et al. 2022): step down, noise back up, step down again; each round lets
 			// the filled region adjust to the known one. The last step (to sigma 0) is taken once.
 			final int rounds = next > 0 ? resample : 1;
+			final boolean carries = lambda[i] * threshold != 0;
 			for (int r = 0; r < rounds; r++) {
 				try (NDManager step = m.newSubManager()) {
 					step.tempAttachAll(x, y);
-					final NDArray sigma = step.full(new ai.djl.ndarray.types.Shape(batch), (float) s);
-					final NDArray x0 = tiled.denoise(x, sigma);
-					// lambda from the level the step goes to: the measurement noise that x0' carries,
-					// lambda * threshold, must fit into that level's noise budget.
-					final double lambda = threshold > 0 && next < threshold ? next / threshold : 1;
-					final NDArray corrected = x0.sub(a.pseudoInverse(a.apply(x0).sub(y)).mul(lambda));
-					final double c = eta * next * Math.sqrt(Math.max(0, 1 - next * next / (s * s)));
-					// DDIM step from x0' with the network's own noise estimate, its noise part scaled by
-					// gamma so that carried measurement noise plus the rest make exactly sigma' (DDNM+).
-					final double carried = lambda * threshold;
-					final double gamma = next > 0 ? Math.sqrt(Math.max(0, next * next - carried * carried)) /
-						next : 0;
+					final NDArray x0 = tiled.denoise(x, Sampler.at(sigmaT, i, batch));
+					final NDArray corrected = x0.sub(a.pseudoInverse(a.apply(x0).sub(y)).mul(Sampler.scalar(
+						lambdaT, i)));
 					final int draw = (i * resample + r) * 2;
-					NDArray part = x.sub(x0).mul(Math.sqrt(Math.max(0, next * next - c * c)) / s);
-					if (c > 0) part = part.add(noise.normal(step, x.getShape(), draw).mul(c));
+					NDArray part = x.sub(x0).mul(Sampler.scalar(keepT, i));
+					if (fresh[i] > 0) part = part.add(noise.normal(step, x.getShape(), draw).mul(Sampler.scalar(
+						freshT, i)));
 					// Only measured pixels carry measurement noise (all of them for binning); the part is
 					// the first operand so that nothing lands in the long-lived mask's manager.
 					final NDArray carriers = a.noiseCarriers(part);
 					NDArray out;
-					if (carried == 0) out = corrected.add(part);
-					else if (carriers == null) out = corrected.add(part.mul(gamma));
-					else out = corrected.add(part.add(part.mul(carriers).mul(gamma - 1)));
+					if (!carries) out = corrected.add(part);
+					else if (carriers == null) out = corrected.add(part.mul(Sampler.scalar(gammaT, i)));
+					else out = corrected.add(part.add(part.mul(carriers).mul(Sampler.scalar(gammaLessT, i))));
 					if (r + 1 < rounds) {
-						out = out.add(noise.normal(step, x.getShape(), draw + 1).mul(Math.sqrt(s * s - next *
-							next)));
+						out = out.add(noise.normal(step, x.getShape(), draw + 1).mul(Sampler.scalar(renoiseT,
+							i)));
 					}
 					out.attach(m);
 					if (x != start) x.close();
 					x = out;
 				}
 			}
-			progress.stepDone(i + 1, grid.length);
+			progress.stepDone(i + 1, n);
 		}
+		for (final NDArray t : new NDArray[] { sigmaT, lambdaT, keepT, freshT, gammaT, gammaLessT,
+			renoiseT }) t.close();
 		return x;
 	}
 
@@ -98,14 +116,17 @@ final class ConsistentSampling {
 		final double eta = eta(sampler);
 		final double[] grid = Sampler.byName(sampler).grid(schedule, steps);
 		final NDManager m = y.getManager();
-		final Moments moments = new Moments();
+		final Moments moments = new Moments(m);
 		for (int k = 0; k < count; k++) {
-			final NoiseSource noise = NoiseSource.seeded(seed * 7919 + k);
-			final NDArray start = noise.normal(m, new ai.djl.ndarray.types.Shape(stateShape), -1).mul(grid[0]);
-			final int done = k;
-			final NDArray s = run(tiled, a, y, start, sigmaY, grid, eta, resample, noise, (i, n) -> progress.stepDone(
-				done * n + i, count * n));
-			moments.add(s);
+			try (NDManager one = m.newSubManager()) {
+				final NoiseSource noise = NoiseSource.seeded(seed * 7919 + k);
+				final NDArray start = noise.normal(one, new ai.djl.ndarray.types.Shape(stateShape), -1).mul(
+					grid[0]);
+				final int done = k;
+				final NDArray s = run(tiled, a, y, start, sigmaY, grid, eta, resample, noise, (i, n) -> progress
+					.stepDone(done * n + i, count * n));
+				moments.add(s);
+			}
 		}
 		return moments.result(std);
 	}

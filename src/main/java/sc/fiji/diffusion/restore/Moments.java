@@ -2,24 +2,39 @@ package sc.fiji.diffusion.restore;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 
-/** Running mean and spread of posterior samples on the device (Welford's update, no read-back). */
+/**
+ * Running mean and spread of posterior samples on the device (Welford's update, no read-back). Only
+ * the running mean and sum of squares live in the home manager; each sample and its intermediates
+ * stay in the manager the caller closes after {@link #add}, so device memory does not grow with the
+ * number of samples.
+ */
 final class Moments {
 
+	private final NDManager home;
 	private NDArray mean, m2;
 	private int count;
+
+	Moments(final NDManager home) {
+		this.home = home;
+	}
 
 	void add(final NDArray sample) {
 		count++;
 		if (mean == null) {
-			mean = sample;
-			m2 = sample.zerosLike();
+			mean = sample.duplicate();
+			mean.attach(home);
+			m2 = home.zeros(sample.getShape(), sample.getDataType());
 			return;
 		}
 		final NDArray delta = sample.sub(mean);
 		final NDArray next = mean.add(delta.div(count));
-		m2 = m2.add(delta.mul(sample.sub(next)));
+		final NDArray nextM2 = m2.add(delta.mul(sample.sub(next)));
+		mean.close();
+		m2.close();
 		mean = next;
+		m2 = nextM2;
 	}
 
 	/** The mean, and the sample standard deviation when asked (zero for a single sample). */

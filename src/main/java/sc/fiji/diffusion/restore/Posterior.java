@@ -60,14 +60,16 @@ final class Posterior {
 		final double start = grid[0];
 		final double extra = Math.sqrt(Math.max(0, start * start - sigmaY * sigmaY));
 		final NDManager m = y.getManager();
-		final Moments moments = new Moments();
+		final Moments moments = new Moments(m);
 		for (int k = 0; k < count; k++) {
-			final NoiseSource noise = NoiseSource.seeded(seed * 7919 + k);
-			final NDArray x = y.add(noise.normal(m, y.getShape(), -1).mul(extra));
-			final int done = k;
-			final NDArray s = sampler.sample(tiled, x, grid, noise, (i, n) -> progress.stepDone(done * n + i,
-				count * n));
-			moments.add(s);
+			try (NDManager one = m.newSubManager()) {
+				final NoiseSource noise = NoiseSource.seeded(seed * 7919 + k);
+				final NDArray x = noise.normal(one, y.getShape(), -1).mul(extra).add(y);
+				final int done = k;
+				final NDArray s = sampler.sample(tiled, x, grid, noise, (i, n) -> progress.stepDone(done * n +
+					i, count * n));
+				moments.add(s);
+			}
 		}
 		return moments.result(std);
 	}

@@ -43,7 +43,7 @@ class ModelFolderTest {
 			}
 			// And the network computes the same thing twice from a reload.
 			try (NetworkDenoiser again = ModelFolder.load(dir, Device.cpu());
-				NDManager m = NDManager.newBaseManager())
+				NDManager m = NDManager.newBaseManager(Device.cpu()))
 			{
 				final NDArray x = m.randomNormal(new Shape(1, 1, 16, 16));
 				final NDArray s = m.create(new float[] { 0.7f });
