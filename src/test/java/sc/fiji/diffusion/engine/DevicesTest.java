@@ -1,0 +1,32 @@
+package sc.fiji.diffusion.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+import org.junit.jupiter.api.Test;
+
+/** The user's device words, on whatever machine the tests run. */
+class DevicesTest {
+
+	@Test
+	void wordsChooseTheDeviceOrSayWhatExists() {
+		final int gpus = Engine.getEngine("PyTorch").getGpuCount();
+		assertEquals(Device.cpu(), Devices.choose("CPU"));
+		assertEquals(gpus > 0 ? Device.gpu() : Device.cpu(), Devices.choose("auto"));
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> Devices.choose("gpu:" + gpus))
+			.getMessage().contains("PyTorch sees " + gpus + " GPU(s)"));
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> Devices.choose("tpu")).getMessage()
+			.contains("gpu:N"));
+		if (gpus == 0) {
+			assertTrue(assertThrows(IllegalArgumentException.class, () -> Devices.choose("gpu")).getMessage()
+				.contains("use device cpu"));
+		}
+		else {
+			assertEquals(Device.gpu(gpus - 1), Devices.choose("GPU:" + (gpus - 1)));
+		}
+	}
+}

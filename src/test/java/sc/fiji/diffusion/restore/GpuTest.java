@@ -1,0 +1,96 @@
+package sc.fiji.diffusion.restore;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+import java.io.IOException;
+import java.nio.file.Paths;
+
+import net.imglib2.img.array.ArrayImgs;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+
+import sc.fiji.diffusion.engine.HostReads;
+import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.model.ModelFolder;
+
+/**
+ * The restorations on a GPU, where there is one (skipped elsewhere): the same answers as on the CPU
+ * and one read-back per result. The CPU-only natives on the test class path hide a GPU: run with
+ * {@code mvn test -Pgpu -Dtest=GpuTest}, which leaves them out and lets DJL fetch its CUDA build.
+ */
+@EnabledIf("sc.fiji.diffusion.restore.GpuTest#hasGpu")
+class GpuTest {
+
+	static NetworkDenoiser gpu;
+
+	static boolean hasGpu() {
+		try {
+			return Engine.getEngine("PyTorch").getGpuCount() > 0;
+		}
+		catch (final RuntimeException | UnsatisfiedLinkError e) {
+			return false;
+		}
+	}
+
+	@BeforeAll
+	static void load() throws IOException {
+		gpu = ModelFolder.load(Paths.get("models", "ddpm-fluo"), Device.gpu());
+	}
+
+	@AfterAll
+	static void close() {
+		gpu.close();
+	}
+
+	@Test
+	void denoisingGivesTheCpusAnswerWithOneReadBack() {
+		final float[][] s = DenoiseTest.noisyScene(256, 100, 3);
+		final long before = HostReads.count();
+		final float[] onGpu = DenoiseTest.pixels(Denoise.run(ArrayImgs.floats(s[1].clone(), 256, 256), -1,
+			new NoiseModel.Gaussian(100), RestoreOptions.defaults(gpu, "ddpm", 50)).image());
+		assertEquals(1, HostReads.count() - before, "read-backs from the device");
+		final float[] onCpu = DenoiseTest.pixels(Denoise.run(ArrayImgs.floats(s[1].clone(), 256, 256), -1,
+			new NoiseModel.Gaussian(100), RestoreOptions.defaults(ShippedModel.ddpm(), "ddpm", 50)).image());
+		// Data range 1000: kernels differ in rounding, not in result.
+		assertTrue(DenoiseTest.rms(onGpu, onCpu) < 1, "GPU and CPU differ by RMS " + DenoiseTest.rms(onGpu,
+			onCpu));
+	}
+
+	@Test
+	void inpaintingAndSuperResolutionKeepTheirGuaranteesAndRepeatWithTheSeed() {
+		final int n = 64;
+		final float[] img = InverseProblemTest.scene(n);
+		final byte[] mask = new byte[n * n];
+		for (int y = 20; y < 30; y++) for (int x = 10; x < 50; x++) mask[y * n + x] = 1;
+		final RestoreOptions o = RestoreOptions.defaults(gpu, "ddpm", 20).withSamples(2, true).withSeed(5);
+		final long before = HostReads.count();
+		final Result a = Inpaint.run(ArrayImgs.floats(img.clone(), n, n), ArrayImgs.unsignedBytes(mask, n,
+			n), -1, new NoiseModel.Gaussian(0), o);
+		assertEquals(2, HostReads.count() - before, "read-backs from the device (mean and spread)");
+		final float[] out = Planes.of(a.image()).plane(0);
+		for (int i = 0; i < n * n; i++) if (mask[i] == 0) assertEquals(img[i], out[i], 0f);
+		final float[] again = Planes.of(Inpaint.run(ArrayImgs.floats(img.clone(), n, n), ArrayImgs
+			.unsignedBytes(mask, n, n), -1, new NoiseModel.Gaussian(0), o).image()).plane(0);
+		assertArrayEquals(out, again, 0f, "the same seed on the same GPU");
+		final int m = 32;
+		final float[] lo = new float[m * m];
+		for (int y = 0; y < m; y++) for (int x = 0; x < m; x++) lo[y * m + x] = img[2 * y * n + 2 * x];
+		final float[] hi = Planes.of(SuperResolve.run(ArrayImgs.floats(lo.clone(), m, m), 2, -1,
+			new NoiseModel.Gaussian(0), RestoreOptions.defaults(gpu, "ddpm", 20)).image()).plane(0);
+		for (int y = 0; y < m; y++) {
+			for (int x = 0; x < m; x++) {
+				final double binned = (hi[2 * y * n + 2 * x] + hi[2 * y * n + 2 * x + 1] + hi[(2 * y + 1) * n + 2 *
+					x] + hi[(2 * y + 1) * n + 2 * x + 1]) / 4;
+				assertEquals(lo[y * m + x], binned, 1.0, "block " + x + "," + y);
+			}
+		}
+	}
+}
