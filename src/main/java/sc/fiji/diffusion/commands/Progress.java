@@ -35,24 +35,25 @@ final class Progress implements SamplingListener, AutoCloseable {
 
 	@Override
 	public void stepDone(final int done, final int total) {
-		// Checked before reporting too: an interrupt that arrives during the step is seen here, before
-		// event handlers that wait on the UI thread can swallow it.
 		checkCancelled();
-		if (task != null) {
-			task.setProgressMaximum(total);
-			task.setProgressValue(done);
-		}
-		if (status != null) status.showProgress(done, total);
-		IJ.showProgress(done, total);
+		// Reported a few times a second, not at every step: SciJava delivers status and task events
+		// on the UI thread and waits for them, which costs more than a small step, and an interrupt
+		// that arrives during that wait is lost.
 		final long now = System.nanoTime();
-		if (now - lastShown > 250_000_000L || done >= total) {
+		if (now - lastShown > 200_000_000L || done >= total) {
 			lastShown = now;
+			if (task != null) {
+				task.setProgressMaximum(total);
+				task.setProgressValue(done);
+			}
+			if (status != null) status.showProgress(done, total);
+			IJ.showProgress(done, total);
 			final double seconds = (now - start) / 1e9;
 			final String left = done > 0 && done < total ? String.format(Locale.ROOT, ", about %s left",
 				duration(seconds * (total - done) / done)) : "";
 			show(String.format(Locale.ROOT, "%s: %d%%%s", what, 100L * done / Math.max(1, total), left));
+			checkCancelled();
 		}
-		checkCancelled();
 	}
 
 	/** Throws {@link CancellationException} when the user asked to stop. */

@@ -96,15 +96,7 @@ public class TrainCommand extends DiffusionCommand {
 					(int) Math.max(1, steps - start)));
 			}
 			catch (final CancellationException e) {
-				// Stopped by an interrupt, the thread would fail to write (file channels refuse):
-				// save first, then keep the interrupt for whoever stopped it.
-				final boolean interrupted = Thread.interrupted();
-				try {
-					trainer.save(checkpoint);
-				}
-				finally {
-					if (interrupted) Thread.currentThread().interrupt();
-				}
+				trainer.save(checkpoint);
 				throw new CancellationException("Training stopped at step " + trainer.step() + "; run it " +
 					"again with the same output to continue from " + checkpoint + ".");
 			}

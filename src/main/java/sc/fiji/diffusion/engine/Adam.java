@@ -52,14 +52,21 @@ final class Adam {
 		}
 		final NDArray scale = sumSquares.sqrt().add(1e-12).pow(-1).mul(maxNorm).minimum(1);
 		final double c1 = 1 - Math.pow(beta1, step), c2 = 1 - Math.pow(beta2, step);
+		// This step's constants on the device once, shared by every parameter: a Java number in an
+		// array operation is a copy to the device each time (hundreds per step on a GPU).
+		final NDManager sm = scale.getManager();
+		final NDArray b1 = sm.create((float) beta1), b1Rest = sm.create((float) (1 - beta1)), b2 = sm
+			.create((float) beta2), b2Rest = sm.create((float) (1 - beta2)), unbias1 = sm.create(
+				(float) (learningRate / c1)), unbias2 = sm.create((float) (1 / c2)), eps = sm.create(
+					(float) epsilon);
 		for (final Map.Entry<String, NDArray> e : parameters.entrySet()) {
 			final NDArray p = e.getValue();
 			final NDArray g = p.getGradient().mul(scale);
 			final NDArray m = first.get(e.getKey());
 			final NDArray v = second.get(e.getKey());
-			m.muli(beta1).addi(g.mul(1 - beta1));
-			v.muli(beta2).addi(g.square().mul(1 - beta2));
-			p.subi(m.div(c1).div(v.div(c2).sqrt().add(epsilon)).mul(learningRate));
+			m.muli(b1).addi(g.mul(b1Rest));
+			v.muli(b2).addi(g.square().mul(b2Rest));
+			p.subi(m.mul(unbias1).div(v.mul(unbias2).sqrt().add(eps)));
 		}
 	}
 

@@ -228,10 +228,12 @@ public final class Trainer implements AutoCloseable {
 	private void updateEma(final NDManager sub) {
 		// Warm-up as in common practice: early on, the average follows the weights more closely.
 		final double decay = Math.min(config.emaDecay(), (1.0 + step) / (10.0 + step));
+		// On the device once per step, not once per parameter (see Adam).
+		final NDArray keep = sub.create((float) decay), take = sub.create((float) (1 - decay));
 		for (final Map.Entry<String, NDArray> e : ema.entrySet()) {
 			final NDArray weights = network.getParameters().get(e.getKey()).getArray();
 			sub.tempAttachAll(weights, e.getValue());
-			e.getValue().muli(decay).addi(weights.mul(1 - decay));
+			e.getValue().muli(keep).addi(weights.mul(take));
 		}
 	}
 
@@ -268,8 +270,23 @@ public final class Trainer implements AutoCloseable {
 		return out;
 	}
 
-	/** Everything needed to continue: weights, EMA, optimizer moments, step, wall time. */
+	/**
+	 * Everything needed to continue: weights, EMA, optimizer moments, step, wall time. Written also
+	 * when the thread is interrupted (training stopped that way saves here, and on some platforms,
+	 * Windows among them, file output is an interruptible channel that refuses to write for an
+	 * interrupted thread); the interrupt is kept for the caller.
+	 */
 	public void save(final Path file) throws IOException {
+		final boolean interrupted = Thread.interrupted();
+		try {
+			write(file);
+		}
+		finally {
+			if (interrupted) Thread.currentThread().interrupt();
+		}
+	}
+
+	private void write(final Path file) throws IOException {
 		final Map<String, TensorFile.Tensor> t = new LinkedHashMap<>();
 		for (final Map.Entry<String, TensorFile.Tensor> e : Checkpoint.weights(network).entrySet()) {
 			t.put("param/" + e.getKey(), e.getValue());
