@@ -101,7 +101,7 @@ public final class ImagePlusImgs {
 	public static ImagePlus toImagePlus(final RandomAccessibleInterval<FloatType> image,
 		final ImagePlus source, final String title, final int factor)
 	{
-		final Planes p = Planes.of(image);
+		final Planes p = Planes.shared(image);
 		final ImageStack stack = new ImageStack(p.width(), p.height());
 		final ImageStack sourceStack = source.getStack();
 		for (int i = 0; i < p.count(); i++) {

@@ -1,11 +1,15 @@
 package sc.fiji.diffusion.restore;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import net.imglib2.Cursor;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.planar.PlanarImg;
-import net.imglib2.img.planar.PlanarImgs;
+import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.util.Fraction;
 import net.imglib2.view.Views;
 
 /**
@@ -85,14 +89,25 @@ public final class Planes {
 		return (int) ((plane / stride) % dims[axis]);
 	}
 
-	/** A 32-bit image holding these planes (shared, not copied). */
-	public PlanarImg<FloatType, ?> toImg() {
-		final PlanarImg<FloatType, net.imglib2.img.basictypeaccess.array.FloatArray> img = PlanarImgs
-			.floats(dims);
-		for (int i = 0; i < planes.length; i++) {
-			final float[] storage = img.getPlane(i).getCurrentStorageArray();
-			System.arraycopy(planes[i], 0, storage, 0, storage.length);
-		}
+	/** A 32-bit image over these planes: shared, not copied. */
+	public PlanarImg<FloatType, FloatArray> toImg() {
+		final List<FloatArray> arrays = new ArrayList<>(planes.length);
+		for (final float[] p : planes) arrays.add(new FloatArray(p));
+		final PlanarImg<FloatType, FloatArray> img = new PlanarImg<>(arrays, dims, new Fraction());
+		img.setLinkedType(new FloatType(img));
 		return img;
+	}
+
+	/**
+	 * The planes of a 32-bit image, shared with it when it is one of {@link #toImg}'s (a result
+	 * handed on, not copied again), else copied as {@link #of} does.
+	 */
+	public static Planes shared(final RandomAccessibleInterval<FloatType> image) {
+		if (image instanceof PlanarImg<?, ?> img && img.numSlices() > 0 && img.getPlane(0) instanceof FloatArray) {
+			final float[][] planes = new float[img.numSlices()][];
+			for (int i = 0; i < planes.length; i++) planes[i] = ((FloatArray) img.getPlane(i)).getCurrentStorageArray();
+			return new Planes(img.dimensionsAsLongArray(), planes);
+		}
+		return of(image);
 	}
 }
