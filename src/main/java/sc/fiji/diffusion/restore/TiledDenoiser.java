@@ -92,21 +92,24 @@ public final class TiledDenoiser implements Denoiser {
 		}
 		final NDArray window = window(th, tw);
 		final NDArray out = padded.zerosLike();
+		// Each tile's noise level, gathered once per evaluation (not two small operations per tile).
+		final long[] ids = new long[tiles.size()];
+		for (int i = 0; i < ids.length; i++) ids[i] = tiles.get(i)[0];
+		final NDArray levels = sigma.take(x.getManager().create(ids));
 		for (int first = 0; first < tiles.size(); first += batch) {
 			// The network's activations of one batch of tiles die with this sub-manager: on a large
 			// image one evaluation is many batches, and keeping them all exhausts memory.
 			try (NDManager scope = x.getManager().newSubManager()) {
-				scope.tempAttachAll(padded, out, sigma, window);
-				final List<long[]> group = tiles.subList(first, Math.min(tiles.size(), first + batch));
-				final NDList cut = new NDList(), levels = new NDList();
-				for (final long[] t : group) {
-					cut.add(padded.get(index(t, th, tw)));
-					levels.add(sigma.get(t[0]).reshape(1));
-				}
-				final NDArray d = model.denoise(NDArrays.concat(cut, 0), NDArrays.concat(levels, 0));
+				scope.tempAttachAll(padded, out, levels, window);
+				final int end = Math.min(tiles.size(), first + batch);
+				final List<long[]> group = tiles.subList(first, end);
+				final NDList cut = new NDList();
+				for (final long[] t : group) cut.add(padded.get(index(t, th, tw)));
+				// Weighted by the window in one operation; each tile then added in place into its view.
+				final NDArray d = model.denoise(NDArrays.concat(cut, 0), levels.get(first + ":" + end)).mul(
+					window);
 				for (int i = 0; i < group.size(); i++) {
-					final NDIndex at = index(group.get(i), th, tw);
-					out.set(at, out.get(at).add(d.get(i).expandDims(0).mul(window)));
+					out.get(index(group.get(i), th, tw)).addi(d.get(i).expandDims(0));
 				}
 			}
 			batches.stepDone(first / batch + 1, (tiles.size() + batch - 1) / batch);
