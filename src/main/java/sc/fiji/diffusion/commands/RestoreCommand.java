@@ -31,8 +31,8 @@ public abstract class RestoreCommand extends DiffusionCommand {
 	protected ImagePlus image;
 
 	@Parameter(label = "Noise", persist = false, description = "Noise of the input: auto (denoising; " +
-		"estimated, reported in the log), none, gaussian:SIGMA in the image's units, or " +
-		"poisson-gaussian:GAIN,OFFSET,READ in camera ADU.")
+		"estimated, reported in the log), none, gaussian:SIGMA, or poisson-gaussian:GAIN,OFFSET,READ " +
+		"(camera ADU), in the values ImageJ shows for the image (calibrated ones when it is calibrated).")
 	protected String noise = "auto";
 
 	@Parameter(label = "Model", persist = false, description = "Name of an installed model (see Diffusion Model Info) " +

@@ -94,6 +94,8 @@ public class TrainCommand extends DiffusionCommand {
 			try {
 				trainer.train(steps, checkpoint, 600, p -> progress.stepDone((int) (p.step() - start),
 					(int) Math.max(1, steps - start)));
+				// Training ends early on an interrupt that came after the last check: stopped, not done.
+				if (trainer.step() < steps) throw new CancellationException();
 			}
 			catch (final CancellationException e) {
 				trainer.save(checkpoint);

@@ -17,6 +17,12 @@ public interface NoiseSource {
 	NDArray normal(NDManager manager, Shape shape, int step);
 
 	/**
+	 * Held while anything seeds or draws from the engine's one random generator (noise here, a
+	 * network's initial weights elsewhere), so that one run's seed is not used by another's draw.
+	 */
+	Object GENERATOR = new Object();
+
+	/**
 	 * Noise from the engine's generator, reseeded for every step. The generator is one per process:
 	 * seeding and drawing hold a lock, so that two restorations at once (two commands, or a command
 	 * and a training) do not draw from each other's seeds.
@@ -24,7 +30,7 @@ public interface NoiseSource {
 	static NoiseSource seeded(final long seed) {
 		return (manager, shape, step) -> {
 			final long mixed = seed * 0x9E3779B97F4A7C15L + (step + 1) * 0xD6E8FEB86659FD93L;
-			synchronized (NoiseSource.class) {
+			synchronized (GENERATOR) {
 				Engine.getEngine(manager.getEngine().getEngineName()).setRandomSeed((int) (mixed ^ mixed >>> 32));
 				return manager.randomNormal(shape);
 			}

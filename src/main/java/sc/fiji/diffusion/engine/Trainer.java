@@ -116,9 +116,11 @@ public final class Trainer implements AutoCloseable {
 		this.data = data;
 		manager = NDManager.newBaseManager(device);
 		network = new UNet(config.network(), 1);
-		Engine.getInstance().setRandomSeed((int) config.seed());
-		network.initialize(manager, DataType.FLOAT32, new Shape(config.batch(), 1, config.patch(), config
-			.patch()), new Shape(config.batch()));
+		synchronized (NoiseSource.GENERATOR) {
+			Engine.getInstance().setRandomSeed((int) config.seed());
+			network.initialize(manager, DataType.FLOAT32, new Shape(config.batch(), 1, config.patch(), config
+				.patch()), new Shape(config.batch()));
+		}
 		denoiser = new NetworkDenoiser(config.family(), config.schedule(), network, manager);
 		adam = new Adam(config.learningRate(), 1.0);
 		for (final Pair<String, Parameter> p : network.getParameters()) {

@@ -104,8 +104,10 @@ public final class ImagePlusImgs {
 		final Planes p = Planes.shared(image);
 		final ImageStack stack = new ImageStack(p.width(), p.height());
 		final ImageStack sourceStack = source.getStack();
+		// Slice labels of a stack (a single image's "label" is its title and info, not carried over).
+		final boolean labels = source.getStackSize() > 1;
 		for (int i = 0; i < p.count(); i++) {
-			stack.addSlice(i < sourceStack.size() ? sourceStack.getSliceLabel(i + 1) : null,
+			stack.addSlice(labels && i < sourceStack.size() ? sourceStack.getSliceLabel(i + 1) : null,
 				new FloatProcessor(p.width(), p.height(), p.plane(i)));
 		}
 		ImagePlus out = new ImagePlus(title, stack);

@@ -77,7 +77,10 @@ public final class ModelFolder {
 		try {
 			final UNet net = new UNet(card.network(), card.channels());
 			final int p = card.patch();
-			net.initialize(manager, DataType.FLOAT32, new Shape(1, card.channels(), p, p), new Shape(1));
+			// Random initial weights, overwritten below; drawn under the generator's lock all the same.
+			synchronized (sc.fiji.diffusion.engine.NoiseSource.GENERATOR) {
+				net.initialize(manager, DataType.FLOAT32, new Shape(1, card.channels(), p, p), new Shape(1));
+			}
 			try {
 				Checkpoint.load(net, file.tensors(), "");
 			}

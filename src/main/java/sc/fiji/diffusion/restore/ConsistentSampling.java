@@ -76,7 +76,8 @@ final class ConsistentSampling {
 			final boolean carries = lambda[i] * threshold != 0;
 			for (int r = 0; r < rounds; r++) {
 				try (NDManager step = m.newSubManager()) {
-					step.tempAttachAll(x, y);
+					// The tables too, so that what is taken from them dies with the step.
+					step.tempAttachAll(x, y, sigmaT, lambdaT, keepT, freshT, gammaT, gammaLessT, renoiseT);
 					final NDArray x0 = tiled.denoise(x, Sampler.at(sigmaT, i, batch));
 					final NDArray corrected = x0.sub(a.pseudoInverse(a.apply(x0).sub(y)).mul(Sampler.scalar(
 						lambdaT, i)));

@@ -47,9 +47,12 @@ public final class Inpaint {
 		}
 		for (int p = 0; p < holed.length; p++) {
 			if (Stacks.missing(List.of(holed[p])) == holed[p].length) {
-				throw new IllegalArgumentException("The mask covers every pixel" + (holed.length > 1 ? " of plane " +
-					(p + 1) : "") + ": there is nothing known to fill from. Non-zero mask values mark the " +
-					"missing pixels; check that the mask is not the image itself or inverted.");
+				final String where = holed.length > 1 ? " of plane " + (p + 1) : "";
+				throw new IllegalArgumentException(mask != null ? "The mask covers every pixel" + where +
+					": there is nothing known to fill from. Non-zero mask values mark the missing pixels; " +
+					"check that the mask is not the image itself or inverted." : "Every pixel" + where +
+					" is missing (NaN): there is nothing known to fill it from. Remove that plane or give it " +
+					"values.");
 			}
 		}
 		if (Stacks.missing(Arrays.asList(holed)) == 0) {

@@ -18,19 +18,17 @@ public final class NoiseEstimate {
 
 	/**
 	 * @return the noise sigma in the image's units; NaN pixels and neighbourhoods touching a clipped
-	 *         level are skipped; 0 when nothing is left or the image is flat where it is not clipped
+	 *         level are skipped; 0 when every neighbourhood touches one (noiseless as far as it shows)
 	 */
 	public static double gaussianSigma(final float[] image, final int width, final int height) {
-		if (width < 3 || height < 3) {
-			throw new IllegalArgumentException("Noise estimation needs an image of at least 3 x 3 pixels: " +
-				"give the noise explicitly (noise=gaussian:SIGMA).");
-		}
-		final double median = medianResponse(image, width, height);
-		return Double.isNaN(median) ? Double.NaN : sigmaOfMedianResponse(median);
+		return gaussianSigma(List.of(image), width, height);
 	}
 
-	/** Median absolute response over usable neighbourhoods: NaN when none has a finite value. */
-	private static double medianResponse(final float[] image, final int width, final int height) {
+	/**
+	 * Median absolute response over usable neighbourhoods and the number of finite ones: the median
+	 * is NaN when none is usable (all NaN, or all touching a clipped level).
+	 */
+	private static double[] medianResponse(final float[] image, final int width, final int height) {
 		final float[] clip = clippedLevels(image);
 		final float[] r = new float[(width - 2) * (height - 2)];
 		int n = 0, finite = 0;
@@ -43,12 +41,10 @@ public final class NoiseEstimate {
 				if (!touches(image, i, width, clip)) r[n++] = (float) Math.abs(v);
 			}
 		}
-		if (finite == 0) return Double.NaN;
-		// Clipped everywhere (a saturated or empty plane): no noise to see.
-		if (n == 0) return 0;
+		if (n == 0) return new double[] { Double.NaN, finite };
 		final float[] a = Arrays.copyOf(r, n);
 		Arrays.sort(a);
-		return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2.0;
+		return new double[] { n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2.0, finite };
 	}
 
 	/**
@@ -88,16 +84,24 @@ public final class NoiseEstimate {
 	}
 
 	/**
-	 * Median over planes of each plane's {@link #gaussianSigma}: one level for a channel of a stack.
-	 * Planes without a finite neighbourhood (all NaN) do not count.
+	 * One level for a channel of a stack: the median over planes of each plane's level. Planes with
+	 * nothing usable (all NaN, or clipped everywhere: an empty or saturated frame) do not count; when
+	 * no plane counts but some have finite neighbourhoods, 0 (noiseless as far as it shows).
 	 */
 	public static double gaussianSigma(final List<float[]> planes, final int width, final int height) {
+		if (width < 3 || height < 3) {
+			throw new IllegalArgumentException("Noise estimation needs an image of at least 3 x 3 pixels: " +
+				"give the noise explicitly (noise=gaussian:SIGMA).");
+		}
 		final double[] s = new double[planes.size()];
 		int n = 0;
+		boolean finite = false;
 		for (final float[] p : planes) {
-			final double v = gaussianSigma(p, width, height);
-			if (!Double.isNaN(v)) s[n++] = v;
+			final double[] r = medianResponse(p, width, height);
+			finite |= r[1] > 0;
+			if (!Double.isNaN(r[0])) s[n++] = sigmaOfMedianResponse(r[0]);
 		}
+		if (n == 0 && finite) return 0;
 		if (n == 0) throw new IllegalArgumentException("The image has no finite 3 x 3 neighbourhood: " +
 			"give the noise explicitly (noise=gaussian:SIGMA).");
 		Arrays.sort(s, 0, n);

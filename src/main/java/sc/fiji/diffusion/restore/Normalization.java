@@ -54,7 +54,8 @@ public record Normalization(double low, double high) {
 	 * pixel): the network was trained on [-1, 1] and one hot pixel far above the 99.8th percentile
 	 * would otherwise set the normalization statistics of its whole window. Inputs are clipped to
 	 * [-2 - 4 sigma, 3 + 4 sigma] (sigma the noise in model units, so noise is never clipped) and the
-	 * excess is added back to the result, so nothing is lost.
+	 * excess is added back to the result, so nothing is lost; such a pixel keeps the noise of its
+	 * excess (only pixels more than the image's whole range, 1st to 99.8th percentile, above the 99.8th).
 	 */
 	public float excess(final float v, final double sigma) {
 		final double z = toModel(v), lo = -2 - 4 * sigma, hi = 3 + 4 * sigma;

@@ -157,32 +157,36 @@ final class Stacks {
 	 */
 	static float[] filled(final float[] plane, final int width, final int height) {
 		final int n = width * height;
-		final boolean[] known = new boolean[n];
-		int[] front = new int[n];
+		final boolean[] known = new boolean[n], queued = new boolean[n];
+		final int[] around = new int[8];
+		int[] front = new int[n], next = new int[n];
 		int count = 0;
 		for (int i = 0; i < n; i++) known[i] = Float.isFinite(plane[i]);
-		final float[] out = plane.clone();
-		for (int i = 0; i < n; i++) if (!known[i] && touchesKnown(known, i, width, height)) front[count++] = i;
+		for (int i = 0; i < n; i++) {
+			if (known[i]) continue;
+			final int c = neighbours(i, width, height, around);
+			for (int k = 0; k < c; k++) {
+				if (known[around[k]]) {
+					front[count++] = i;
+					queued[i] = true;
+					break;
+				}
+			}
+		}
 		if (count == 0) return plane;
-		final float[] value = new float[n];
-		final boolean[] queued = new boolean[n];
-		for (int k = 0; k < count; k++) queued[front[k]] = true;
-		int[] next = new int[n];
+		final float[] out = plane.clone(), value = new float[n];
 		while (count > 0) {
 			// One ring at a time: every pixel of the ring from the pixels known before it.
 			for (int k = 0; k < count; k++) {
-				final int i = front[k], x = i % width, y = i / width;
+				final int c = neighbours(front[k], width, height, around);
 				double sum = 0;
-				int c = 0;
-				for (int dy = -1; dy <= 1; dy++) {
-					for (int dx = -1; dx <= 1; dx++) {
-						final int xx = x + dx, yy = y + dy;
-						if (xx < 0 || yy < 0 || xx >= width || yy >= height || !known[yy * width + xx]) continue;
-						sum += out[yy * width + xx];
-						c++;
-					}
+				int m = 0;
+				for (int j = 0; j < c; j++) {
+					if (!known[around[j]]) continue;
+					sum += out[around[j]];
+					m++;
 				}
-				value[i] = (float) (sum / c);
+				value[front[k]] = (float) (sum / m);
 			}
 			for (int k = 0; k < count; k++) {
 				out[front[k]] = value[front[k]];
@@ -190,16 +194,11 @@ final class Stacks {
 			}
 			int m = 0;
 			for (int k = 0; k < count; k++) {
-				final int i = front[k], x = i % width, y = i / width;
-				for (int dy = -1; dy <= 1; dy++) {
-					for (int dx = -1; dx <= 1; dx++) {
-						final int xx = x + dx, yy = y + dy;
-						if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
-						final int j = yy * width + xx;
-						if (!known[j] && !queued[j]) {
-							queued[j] = true;
-							next[m++] = j;
-						}
+				final int c = neighbours(front[k], width, height, around);
+				for (int j = 0; j < c; j++) {
+					if (!known[around[j]] && !queued[around[j]]) {
+						queued[around[j]] = true;
+						next[m++] = around[j];
 					}
 				}
 			}
@@ -211,17 +210,18 @@ final class Stacks {
 		return out;
 	}
 
-	private static boolean touchesKnown(final boolean[] known, final int i, final int width,
-		final int height)
-	{
+	/** The 8-neighbours of pixel i inside the plane, into out; returns how many. */
+	private static int neighbours(final int i, final int width, final int height, final int[] out) {
 		final int x = i % width, y = i / width;
+		int c = 0;
 		for (int dy = -1; dy <= 1; dy++) {
 			for (int dx = -1; dx <= 1; dx++) {
 				final int xx = x + dx, yy = y + dy;
-				if (xx >= 0 && yy >= 0 && xx < width && yy < height && known[yy * width + xx]) return true;
+				if ((dx != 0 || dy != 0) && xx >= 0 && yy >= 0 && xx < width && yy < height) out[c++] = yy *
+					width + xx;
 			}
 		}
-		return false;
+		return c;
 	}
 
 	/**

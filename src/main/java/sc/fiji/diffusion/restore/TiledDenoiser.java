@@ -95,24 +95,35 @@ public final class TiledDenoiser implements Denoiser {
 		// Each tile's noise level, gathered once per evaluation (not two small operations per tile).
 		final long[] ids = new long[tiles.size()];
 		for (int i = 0; i < ids.length; i++) ids[i] = tiles.get(i)[0];
-		final NDArray levels = sigma.take(x.getManager().create(ids));
-		for (int first = 0; first < tiles.size(); first += batch) {
-			// The network's activations of one batch of tiles die with this sub-manager: on a large
-			// image one evaluation is many batches, and keeping them all exhausts memory.
-			try (NDManager scope = x.getManager().newSubManager()) {
-				scope.tempAttachAll(padded, out, levels, window);
-				final int end = Math.min(tiles.size(), first + batch);
-				final List<long[]> group = tiles.subList(first, end);
-				final NDList cut = new NDList();
-				for (final long[] t : group) cut.add(padded.get(index(t, th, tw)));
-				// Weighted by the window in one operation; each tile then added in place into its view.
-				final NDArray d = model.denoise(NDArrays.concat(cut, 0), levels.get(first + ":" + end)).mul(
-					window);
-				for (int i = 0; i < group.size(); i++) {
-					out.get(index(group.get(i), th, tw)).addi(d.get(i).expandDims(0));
+		final NDManager evaluation = x.getManager().newSubManager();
+		final NDArray levels;
+		try (NDManager gather = evaluation.newSubManager()) {
+			gather.tempAttachAll(sigma);
+			levels = sigma.take(gather.create(ids));
+			levels.attach(evaluation);
+		}
+		try {
+			for (int first = 0; first < tiles.size(); first += batch) {
+				// The network's activations of one batch of tiles die with this sub-manager: on a large
+				// image one evaluation is many batches, and keeping them all exhausts memory.
+				try (NDManager scope = x.getManager().newSubManager()) {
+					scope.tempAttachAll(padded, out, levels, window);
+					final int end = Math.min(tiles.size(), first + batch);
+					final List<long[]> group = tiles.subList(first, end);
+					final NDList cut = new NDList();
+					for (final long[] t : group) cut.add(padded.get(index(t, th, tw)));
+					// Weighted by the window in one operation; each tile then added in place into its view.
+					final NDArray d = model.denoise(NDArrays.concat(cut, 0), levels.get(first + ":" + end)).mul(
+						window);
+					for (int i = 0; i < group.size(); i++) {
+						out.get(index(group.get(i), th, tw)).addi(d.get(i).expandDims(0));
+					}
 				}
+				batches.stepDone(first / batch + 1, (tiles.size() + batch - 1) / batch);
 			}
-			batches.stepDone(first / batch + 1, (tiles.size() + batch - 1) / batch);
+		}
+		finally {
+			evaluation.close();
 		}
 		final NDArray blended = out.div(weightSum(ph, pw, th, tw));
 		return ph == h && pw == w ? blended : blended.get(new NDIndex(":, :, :{}, :{}", h, w));

@@ -125,6 +125,14 @@ class InverseProblemTest {
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> Inpaint.run(ArrayImgs.floats(img,
 			32, 32), ArrayImgs.unsignedBytes(all, 32, 32), -1, new NoiseModel.Gaussian(0), o)).getMessage()
 			.contains("covers every pixel"));
+		// Without a mask: a plane with no known pixel is named, not blamed on a mask.
+		final float[] twoPlanes = new float[2 * 32 * 32];
+		System.arraycopy(img, 0, twoPlanes, 0, 32 * 32);
+		twoPlanes[7] = Float.NaN;
+		java.util.Arrays.fill(twoPlanes, 32 * 32, 2 * 32 * 32, Float.NaN);
+		final String e = assertThrows(IllegalArgumentException.class, () -> Inpaint.run(ArrayImgs.floats(
+			twoPlanes, 32, 32, 2), null, -1, new NoiseModel.Gaussian(0), o)).getMessage();
+		assertTrue(e.contains("Every pixel of plane 2 is missing") && !e.contains("mask"), e);
 		final byte[] m = new byte[32 * 32];
 		m[5] = 1;
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> Inpaint.run(ArrayImgs.floats(img,

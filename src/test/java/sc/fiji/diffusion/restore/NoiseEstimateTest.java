@@ -119,7 +119,10 @@ class NoiseEstimateTest {
 		final float[] nan = new float[N * N], zero = new float[N * N];
 		java.util.Arrays.fill(nan, Float.NaN);
 		final float[] a = eightBit(30, 200, 10, 5), b = eightBit(30, 200, 10, 6);
-		for (final List<float[]> stack : List.of(List.of(a, nan, b), List.of(a, zero, b))) {
+		// Empty frames in the majority too (a mostly blank time-lapse).
+		for (final List<float[]> stack : List.of(List.of(a, nan, b), List.of(a, zero, b), List.of(a, zero,
+			zero), List.of(nan, zero, a, nan)))
+		{
 			final NoiseModel m = NoiseEstimate.model(stack, N, N);
 			final NoiseModel.Gaussian g = assertInstanceOf(NoiseModel.Gaussian.class, m, m.toString());
 			assertEquals(10, g.sigma(), 1.5);
