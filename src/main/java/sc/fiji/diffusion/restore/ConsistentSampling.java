@@ -116,19 +116,12 @@ final class ConsistentSampling {
 	{
 		final double eta = eta(sampler);
 		final double[] grid = Sampler.byName(sampler).grid(schedule, steps);
-		final NDManager m = y.getManager();
-		final Moments moments = new Moments(m);
-		for (int k = 0; k < count; k++) {
-			try (NDManager one = m.newSubManager()) {
-				final NoiseSource noise = NoiseSource.seeded(seed * 7919 + k);
-				final NDArray start = noise.normal(one, new ai.djl.ndarray.types.Shape(stateShape), -1).mul(
-					grid[0]);
-				final int done = k;
-				final NDArray s = run(tiled, a, y, start, sigmaY, grid, eta, resample, noise, (i, n) -> progress
-					.stepDone(done * n + i, count * n));
-				moments.add(s);
-			}
-		}
-		return moments.result(std);
+		return Moments.of(y.getManager(), count, std, (k, one) -> {
+			final NoiseSource noise = NoiseSource.seeded(seed * 7919 + k);
+			final NDArray start = noise.normal(one, new ai.djl.ndarray.types.Shape(stateShape), -1).mul(
+				grid[0]);
+			return run(tiled, a, y, start, sigmaY, grid, eta, resample, noise, (i, n) -> progress.stepDone(k *
+				n + i, count * n));
+		});
 	}
 }

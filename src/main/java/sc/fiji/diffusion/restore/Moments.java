@@ -20,6 +20,23 @@ final class Moments {
 		this.home = home;
 	}
 
+	/** One posterior sample, made in the manager given (closed after its moments are taken). */
+	interface Draw {
+
+		NDArray sample(int k, NDManager one);
+	}
+
+	/** Mean (and spread when asked) of count samples, each drawn in a manager of its own. */
+	static NDList of(final NDManager home, final int count, final boolean std, final Draw draw) {
+		final Moments moments = new Moments(home);
+		for (int k = 0; k < count; k++) {
+			try (NDManager one = home.newSubManager()) {
+				moments.add(draw.sample(k, one));
+			}
+		}
+		return moments.result(std);
+	}
+
 	void add(final NDArray sample) {
 		count++;
 		if (mean == null) {

@@ -59,18 +59,10 @@ final class Posterior {
 		final double[] grid = gridFrom(sampler, schedule, sigmaY, steps);
 		final double start = grid[0];
 		final double extra = Math.sqrt(Math.max(0, start * start - sigmaY * sigmaY));
-		final NDManager m = y.getManager();
-		final Moments moments = new Moments(m);
-		for (int k = 0; k < count; k++) {
-			try (NDManager one = m.newSubManager()) {
-				final NoiseSource noise = NoiseSource.seeded(seed * 7919 + k);
-				final NDArray x = noise.normal(one, y.getShape(), -1).mul(extra).add(y);
-				final int done = k;
-				final NDArray s = sampler.sample(tiled, x, grid, noise, (i, n) -> progress.stepDone(done * n +
-					i, count * n));
-				moments.add(s);
-			}
-		}
-		return moments.result(std);
+		return Moments.of(y.getManager(), count, std, (k, one) -> {
+			final NoiseSource noise = NoiseSource.seeded(seed * 7919 + k);
+			final NDArray x = noise.normal(one, y.getShape(), -1).mul(extra).add(y);
+			return sampler.sample(tiled, x, grid, noise, (i, n) -> progress.stepDone(k * n + i, count * n));
+		});
 	}
 }
