@@ -7,6 +7,19 @@ public final class Percentiles {
 
 	private Percentiles() {}
 
+	/** The lowest and highest finite value of the planes (every value read), or {+inf, -inf} when none. */
+	public static float[] finiteRange(final java.util.List<float[]> planes) {
+		float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+		for (final float[] p : planes) {
+			for (final float v : p) {
+				if (!Float.isFinite(v)) continue;
+				if (v < lo) lo = v;
+				if (v > hi) hi = v;
+			}
+		}
+		return new float[] { lo, hi };
+	}
+
 	/**
 	 * Percentiles over many planes from at most {@code maxValues} of their values, evenly strided:
 	 * exact enough for normalization and display, in bounded time and memory.

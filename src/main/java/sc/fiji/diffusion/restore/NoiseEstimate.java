@@ -53,16 +53,11 @@ public final class NoiseEstimate {
 	 * clipped level is cut too, so those neighbourhoods would understate it.
 	 */
 	static float[] clippedLevels(final float[] image) {
-		float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-		int finite = 0;
+		final float[] range = sc.fiji.diffusion.engine.Percentiles.finiteRange(List.of(image));
+		final float lo = range[0], hi = range[1];
+		int nLo = 0, nHi = 0, finite = 0;
 		for (final float v : image) {
-			if (!Float.isFinite(v)) continue;
-			finite++;
-			if (v < lo) lo = v;
-			if (v > hi) hi = v;
-		}
-		int nLo = 0, nHi = 0;
-		for (final float v : image) {
+			if (Float.isFinite(v)) finite++;
 			if (v == lo) nLo++;
 			if (v == hi) nHi++;
 		}

@@ -21,14 +21,8 @@ public record Normalization(double low, double high) {
 		if (q[1] > q[0]) return new Normalization(q[0], q[1]);
 		// Sparse images (a few bright spots on an even background, fewer than 0.2% of the pixels):
 		// the range of the values themselves.
-		float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-		for (final float[] p : planes) {
-			for (final float v : p) {
-				if (!Float.isFinite(v)) continue;
-				if (v < lo) lo = v;
-				if (v > hi) hi = v;
-			}
-		}
+		final float[] range = Percentiles.finiteRange(planes);
+		final float lo = range[0], hi = range[1];
 		if (!(hi > lo)) {
 			throw new IllegalArgumentException("The image is constant where it is known: there is nothing " +
 				"to restore.");
