@@ -48,7 +48,7 @@ final class ConsistentSampling {
 		// is a copy to the device and a wait, which on a GPU would cost more than the step's arithmetic.
 		final int n = grid.length;
 		final double[] lambda = new double[n], keep = new double[n], fresh = new double[n],
-			gamma = new double[n], renoise = new double[n];
+			gamma = new double[n], gammaLess = new double[n], renoise = new double[n];
 		for (int i = 0; i < n; i++) {
 			final double s = grid[i], next = i + 1 < n ? grid[i + 1] : 0;
 			// lambda from the level the step goes to: the measurement noise that x0' carries,
@@ -60,10 +60,9 @@ final class ConsistentSampling {
 			// that carried measurement noise plus the rest make exactly sigma' (DDNM+).
 			final double carried = lambda[i] * threshold;
 			gamma[i] = next > 0 ? Math.sqrt(Math.max(0, next * next - carried * carried)) / next : 0;
+			gammaLess[i] = gamma[i] - 1;
 			renoise[i] = Math.sqrt(s * s - next * next);
 		}
-		final double[] gammaLess = new double[n];
-		for (int i = 0; i < n; i++) gammaLess[i] = gamma[i] - 1;
 		final NDArray sigmaT = Sampler.table(m, grid), lambdaT = Sampler.table(m, lambda), keepT = Sampler
 			.table(m, keep), freshT = Sampler.table(m, fresh), gammaT = Sampler.table(m, gamma),
 			gammaLessT = Sampler.table(m, gammaLess), renoiseT = Sampler.table(m, renoise);

@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 import sc.fiji.diffusion.engine.NetworkDenoiser;
@@ -48,21 +46,13 @@ final class InverseProblem {
 				public NDList restore(final NDManager m, final TiledDenoiser tiled, final int[] chunk,
 					final long seed, final SamplingListener progress)
 				{
+					// Missing pixels enter y at the low percentile (toDevice); the mask leaves them out.
 					final float[] known = new float[chunk.length * w * h];
-					final List<float[]> filled = new ArrayList<>();
 					for (int k = 0; k < chunk.length; k++) {
 						final float[] p = planes.get(chunk[k]);
-						final float[] f = new float[p.length];
-						for (int i = 0; i < p.length; i++) {
-							final boolean ok = Float.isFinite(p[i]);
-							known[k * w * h + i] = ok ? 1 : 0;
-							f[i] = ok ? p[i] : (float) norm.low();
-						}
-						filled.add(f);
+						for (int i = 0; i < p.length; i++) known[k * w * h + i] = Float.isFinite(p[i]) ? 1 : 0;
 					}
-					final int[] all = new int[chunk.length];
-					for (int k = 0; k < all.length; k++) all[k] = k;
-					final NDArray y = Stacks.toDevice(m, filled, all, w, h, norm, sigmaY);
+					final NDArray y = Stacks.toDevice(m, planes, chunk, w, h, norm, sigmaY);
 					final Measurement a = factor == 1 ? new Measurement.Mask(m.create(known, new Shape(
 						chunk.length, 1, h, w))) : new Measurement.Binning(factor);
 					return ConsistentSampling.samples(tiled, a, y, new long[] { chunk.length, 1, H, W }, sigmaY,

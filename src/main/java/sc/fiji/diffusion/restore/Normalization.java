@@ -52,7 +52,11 @@ public record Normalization(double low, double high) {
 	 * excess (only pixels more than the image's whole range, 1st to 99.8th percentile, above the 99.8th).
 	 */
 	public float excess(final float v, final double sigma) {
-		final double z = toModel(v), lo = -2 - 4 * sigma, hi = 3 + 4 * sigma;
-		return (float) (z < lo ? z - lo : z > hi ? z - hi : 0);
+		return toModel(v) - toNetwork(v, sigma);
+	}
+
+	/** A pixel in model units as the network is given it: clipped as {@link #excess} says. */
+	public float toNetwork(final float v, final double sigma) {
+		return (float) Math.max(-2 - 4 * sigma, Math.min(3 + 4 * sigma, toModel(v)));
 	}
 }

@@ -144,7 +144,7 @@ final class Stacks {
 		for (int k = 0; k < chunk.length; k++) {
 			final float[] p = planes.get(chunk[k]);
 			for (int i = 0; i < n; i++) {
-				flat[k * n + i] = Float.isFinite(p[i]) ? norm.toModel(p[i]) - norm.excess(p[i], sigma) : -1;
+				flat[k * n + i] = Float.isFinite(p[i]) ? norm.toNetwork(p[i], sigma) : -1;
 			}
 		}
 		return m.create(flat, new Shape(chunk.length, 1, height, width));

@@ -92,17 +92,12 @@ public final class TiledDenoiser implements Denoiser {
 		}
 		final NDArray window = window(th, tw);
 		final NDArray out = padded.zerosLike();
-		// Each tile's noise level, gathered once per evaluation (not two small operations per tile).
-		final long[] ids = new long[tiles.size()];
-		for (int i = 0; i < ids.length; i++) ids[i] = tiles.get(i)[0];
-		final NDManager evaluation = x.getManager().newSubManager();
-		final NDArray levels;
-		try (NDManager gather = evaluation.newSubManager()) {
-			gather.tempAttachAll(sigma);
-			levels = sigma.take(gather.create(ids));
-			levels.attach(evaluation);
-		}
-		try {
+		try (NDManager evaluation = x.getManager().newSubManager()) {
+			// Each tile's noise level, gathered once per evaluation (not two small operations per tile).
+			final long[] ids = new long[tiles.size()];
+			for (int i = 0; i < ids.length; i++) ids[i] = tiles.get(i)[0];
+			evaluation.tempAttachAll(sigma);
+			final NDArray levels = sigma.take(evaluation.create(ids));
 			for (int first = 0; first < tiles.size(); first += batch) {
 				// The network's activations of one batch of tiles die with this sub-manager: on a large
 				// image one evaluation is many batches, and keeping them all exhausts memory.
@@ -121,9 +116,6 @@ public final class TiledDenoiser implements Denoiser {
 				}
 				batches.stepDone(first / batch + 1, (tiles.size() + batch - 1) / batch);
 			}
-		}
-		finally {
-			evaluation.close();
 		}
 		final NDArray blended = out.div(weightSum(ph, pw, th, tw));
 		return ph == h && pw == w ? blended : blended.get(new NDIndex(":, :, :{}, :{}", h, w));
