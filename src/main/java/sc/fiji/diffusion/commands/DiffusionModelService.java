@@ -74,8 +74,7 @@ public class DiffusionModelService extends AbstractService implements SciJavaSer
 		final List<Path> roots = new ArrayList<>(ModelCatalog.standard().roots());
 		final String ijDir = ij.IJ.getDirectory("imagej");
 		if (ijDir != null) roots.add(Paths.get(ijDir, "models"));
-		return new ModelCatalog(roots.stream().map(p -> p.toAbsolutePath().normalize()).distinct()
-			.toList());
+		return new ModelCatalog(roots);
 	}
 
 	/** The card of a model given by name or path, without loading its weights. */

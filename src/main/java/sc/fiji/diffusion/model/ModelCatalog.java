@@ -19,8 +19,9 @@ public final class ModelCatalog {
 
 	private final List<Path> roots;
 
+	/** Roots searched in order, each once (absolute and normalized). */
 	public ModelCatalog(final List<Path> roots) {
-		this.roots = List.copyOf(roots);
+		this.roots = roots.stream().map(p -> p.toAbsolutePath().normalize()).distinct().toList();
 	}
 
 	/**
@@ -41,8 +42,7 @@ public final class ModelCatalog {
 		}
 		final String ij = System.getProperty("ij.dir");
 		if (ij != null) roots.add(Paths.get(ij, "models"));
-		return new ModelCatalog(roots.stream().map(p -> p.toAbsolutePath().normalize()).distinct()
-			.toList());
+		return new ModelCatalog(roots);
 	}
 
 	/**
