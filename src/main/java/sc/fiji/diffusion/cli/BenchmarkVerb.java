@@ -20,6 +20,7 @@ import sc.fiji.diffusion.engine.Autograd;
 import sc.fiji.diffusion.engine.Devices;
 import sc.fiji.diffusion.engine.HostReads;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.engine.SyntheticPatches;
 import sc.fiji.diffusion.engine.Trainer;
 import sc.fiji.diffusion.model.ModelCard;
@@ -33,7 +34,7 @@ import sc.fiji.diffusion.model.ModelFolder;
  */
 final class BenchmarkVerb {
 
-	static final Set<String> KEYS = Set.of("models", "device", "repeats", "tile");
+	static final Set<String> KEYS = Set.of("models", "device", "precision", "repeats", "tile");
 
 	int run(final String[] args, final PrintStream out, final PrintStream err) throws UsageException,
 		IOException
@@ -53,26 +54,27 @@ final class BenchmarkVerb {
 		}
 		if (folders.isEmpty()) throw new IOException("No models installed in " + catalog.roots() + ".");
 		final Device device = Devices.choose(deviceName);
-		out.println("| model | device | s / evaluation, 1 x " + tile + "^2 | Mpx/s | s / training step " +
+		final Precision precision = o.precision(device);
+		out.println("| model | device, precision | s / evaluation, 1 x " + tile + "^2 | Mpx/s | s / training step " +
 			"(batch x patch^2) | peak RSS (MB) |");
 		out.println("| --- | --- | --- | --- | --- | --- |");
 		for (final Path folder : folders) {
 			final ModelCard card = ModelFolder.card(folder);
-			final double eval = evaluationSeconds(folder, device, tile, repeats);
+			final double eval = evaluationSeconds(folder, device, precision, tile, repeats);
 			final double train = trainingSeconds(card, device, Math.max(2, repeats));
 			final int batch = ((Number) card.training().getOrDefault("batch", 12)).intValue();
-			out.printf("| %s | %s | %.3f | %.3f | %.3f (%d x %d^2) | %d |%n", card.name(), device, eval,
-				tile * (double) tile / eval / 1e6, train, batch, card.patch(), peakRssMegabytes());
+			out.printf("| %s | %s | %.3f | %.3f | %.3f (%d x %d^2) | %d |%n", card.name(), device + ", " +
+				precision, eval, tile * (double) tile / eval / 1e6, train, batch, card.patch(), peakRssMegabytes());
 			err.println("done " + card.name());
 		}
 		return 0;
 	}
 
 	/** Median wall time of one denoiser evaluation, including the read-back that ends it. */
-	static double evaluationSeconds(final Path folder, final Device device, final int tile,
-		final int repeats) throws IOException
+	static double evaluationSeconds(final Path folder, final Device device, final Precision precision,
+		final int tile, final int repeats) throws IOException
 	{
-		try (NetworkDenoiser model = ModelFolder.load(folder, device)) {
+		try (NetworkDenoiser model = ModelFolder.load(folder, device, precision)) {
 			Autograd.off();
 			final double[] t = new double[repeats];
 			for (int r = -2; r < repeats; r++) {

@@ -25,7 +25,7 @@ import sc.fiji.diffusion.model.ModelFolder;
 final class CompareVerb {
 
 	static final Set<String> KEYS = Set.of("model", "count", "steps", "sampler", "seed", "device",
-		"grid", "batch");
+		"precision", "grid", "batch");
 
 	int run(final String[] args, final PrintStream out, final PrintStream err) throws UsageException,
 		IOException
@@ -43,7 +43,8 @@ final class CompareVerb {
 		if (count < 2) throw new UsageException("--count must be at least 2.");
 		final long start = System.nanoTime();
 		final float[][] samples;
-		try (NetworkDenoiser model = ModelFolder.load(folder, Devices.choose(deviceName))) {
+		final ai.djl.Device device = Devices.choose(deviceName);
+		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {
 			samples = Generation.sample(model, sampler, count, n, steps, o.integer("batch", 8), o.longValue(
 				"seed", 0), new SampleVerb.Progress(err));
 		}

@@ -72,4 +72,9 @@ final class Options {
 			throw new UsageException("Option --" + key + " must be a number, got '" + v + "'.");
 		}
 	}
+
+	/** --precision (auto, float or half) of a model on that device. */
+	sc.fiji.diffusion.engine.Precision precision(final ai.djl.Device device) {
+		return sc.fiji.diffusion.engine.Precision.choose(get("precision", "auto"), device);
+	}
 }

@@ -16,7 +16,7 @@ import sc.fiji.diffusion.model.ModelFolder;
 final class QualityVerb {
 
 	static final Set<String> KEYS = Set.of("model", "count", "size", "noise", "steps", "samples",
-		"seed", "device", "docs");
+		"seed", "device", "precision", "docs");
 
 	int run(final String[] args, final PrintStream out, final PrintStream err) throws UsageException,
 		IOException
@@ -33,7 +33,8 @@ final class QualityVerb {
 			throw new UsageException("--count must be at least 1 and --size a multiple of 4 of at least 64.");
 		}
 		final String command = "java -jar target/diffusion-ij-cli.jar " + String.join(" ", args);
-		try (NetworkDenoiser model = ModelFolder.load(folder, Devices.choose(deviceName))) {
+		final ai.djl.Device device = Devices.choose(deviceName);
+		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {
 			out.print(QualityBenchmark.run(model, name, s, Paths.get(o.get("docs", "docs")), command, err));
 		}
 		return 0;

@@ -32,7 +32,7 @@ abstract class RestoreVerb {
 	/** Sampler steps of inpainting, super-resolution and denoising with samples. */
 	static final int DEFAULT_STEPS = 50;
 	static final Set<String> COMMON = Set.of("input", "output", "samples", "std", "steps", "sampler",
-		"seed", "device", "tile", "model");
+		"seed", "device", "precision", "tile", "model");
 
 	/** Keys beyond {@link #COMMON}. */
 	abstract Set<String> extraKeys();
@@ -74,7 +74,8 @@ abstract class RestoreVerb {
 		final Device device = Devices.choose(deviceName);
 		final long start = System.nanoTime();
 		final Result result;
-		try (NetworkDenoiser model = ModelFolder.load(folder, device)) {
+		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {
+			err.println("Model " + folder + " on " + device + " in " + model.precision() + " precision");
 			// Ancestral steps for both families: annealed Langevin targets the prior, not the posterior.
 			final String sampler = o.get("sampler", "ddpm");
 			RestoreOptions r = RestoreOptions.defaults(model, sampler, steps).withSamples(samples,

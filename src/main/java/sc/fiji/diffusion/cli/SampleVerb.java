@@ -20,7 +20,7 @@ import sc.fiji.diffusion.model.ModelFolder;
 final class SampleVerb {
 
 	static final Set<String> KEYS = Set.of("model", "output", "count", "size", "steps", "sampler",
-		"seed", "device", "batch");
+		"seed", "device", "precision", "batch");
 
 	/** The sampler a family was built for, and its default number of network evaluations. */
 	static String defaultSampler(final Family family) {
@@ -54,11 +54,11 @@ final class SampleVerb {
 		final float[][] images;
 		final int size;
 		final long start = System.nanoTime();
-		try (NetworkDenoiser model = ModelFolder.load(folder, device)) {
+		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {
 			size = o.integer("size", ModelFolder.card(folder).patch());
 			err.println("Sampling " + count + " images of " + size + " x " + size + " from " + folder +
-				" on " + device + " with " + o.get("sampler", defaultSampler(family)) + ", " + steps +
-				" steps");
+				" on " + device + " in " + model.precision() + " precision with " + o.get("sampler",
+					defaultSampler(family)) + ", " + steps + " steps");
 			images = Generation.sample(model, sampler, count, size, steps, batch, seed, new Progress(err));
 		}
 		ImageFiles.writeTiff(images, size, size, output);

@@ -16,6 +16,7 @@ import org.scijava.service.SciJavaService;
 import org.scijava.service.Service;
 
 import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.model.ModelCard;
 import sc.fiji.diffusion.model.ModelCatalog;
 import sc.fiji.diffusion.model.ModelFolder;
@@ -28,7 +29,7 @@ import sc.fiji.diffusion.model.ModelFolder;
 @Plugin(type = Service.class)
 public class DiffusionModelService extends AbstractService implements SciJavaService {
 
-	private record Key(Path folder, Device device) {}
+	private record Key(Path folder, Device device, Precision precision) {}
 
 	/** A loaded model, the commands using it now, and whether it closes when the last one ends. */
 	private static final class Entry {
@@ -83,17 +84,20 @@ public class DiffusionModelService extends AbstractService implements SciJavaSer
 	}
 
 	/**
-	 * A loaded model, from the cache when the same folder is already on the device; close the lease
-	 * when done. A model released or forgotten meanwhile closes when its last lease does.
+	 * A loaded model, from the cache when the same folder is already on the device in that precision;
+	 * close the lease when done. A model released or forgotten meanwhile closes when its last lease
+	 * does.
 	 */
-	public synchronized Lease lease(final String nameOrPath, final Device device) throws IOException {
+	public synchronized Lease lease(final String nameOrPath, final Device device,
+		final Precision precision) throws IOException
+	{
 		final Path folder = catalog().resolve(nameOrPath).toAbsolutePath().normalize();
-		final Key key = new Key(folder, device);
+		final Key key = new Key(folder, device, precision);
 		Entry e = loaded.get(key);
 		if (e == null) {
-			e = new Entry(ModelFolder.load(folder, device));
+			e = new Entry(ModelFolder.load(folder, device, precision));
 			loaded.put(key, e);
-			log().info("Loaded model " + folder + " on " + device);
+			log().info("Loaded model " + folder + " on " + device + " in " + precision + " precision");
 		}
 		e.users++;
 		return new Lease(e);
@@ -101,8 +105,11 @@ public class DiffusionModelService extends AbstractService implements SciJavaSer
 
 	/** Names of the models loaded now. */
 	public synchronized List<String> loadedModels() {
-		return loaded.keySet().stream().map(k -> k.folder().getFileName() + " on " + k.device()).toList();
+		return loaded.keySet().stream().map(k -> k.folder().getFileName() + " on " + k.device() + " in " +
+			k.precision() + " precision").toList();
 	}
+
+
 
 	/** Drops a folder's loaded copies (its weights were rewritten); each closes when idle. */
 	public synchronized void forget(final Path folder) {

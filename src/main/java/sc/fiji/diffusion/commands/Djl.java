@@ -20,8 +20,13 @@ import sc.fiji.diffusion.engine.Devices;
  */
 final class Djl {
 
-	/** The device choices offered by the commands (macro values are case-insensitive). */
-	static final String AUTO = "Auto", CPU = "CPU", GPU = "GPU";
+	/** The device and precision choices offered by the commands (macro values are case-insensitive). */
+	static final String AUTO = "Auto", CPU = "CPU", GPU = "GPU", FLOAT = "Float", HALF = "Half";
+
+	/** What the precision parameter says: auto is half on a GPU and float on the CPU. */
+	static final String PRECISION_HELP = "Number type of the network: Auto (half on a GPU: faster, " +
+		"half the memory; float on the CPU), Float, or Half (GPU only). Use Float on GeForce GTX 10 " +
+		"series and older GPUs, which compute half slowly.";
 
 	private static volatile boolean started;
 

@@ -14,13 +14,14 @@ import org.scijava.ItemIO;
 import org.scijava.plugin.Parameter;
 
 import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.ij.ImagePlusImgs;
 import sc.fiji.diffusion.restore.RestoreOptions;
 import sc.fiji.diffusion.restore.Result;
 
 /**
  * What the three restoration commands share: the macro keys model, steps, samples, sampler,
- * uncertainty, tile, device and seed; the model from {@link DiffusionModelService}; progress and
+ * uncertainty, tile, device, precision and seed; the model from {@link DiffusionModelService}; progress and
  * cancel; a retry with smaller tiles when the GPU runs out of memory; the outputs as new images named
  * after the input. The work itself is one call of the restore layer.
  */
@@ -62,6 +63,10 @@ public abstract class RestoreCommand extends DiffusionCommand {
 	@Parameter(label = "Device", persist = false, choices = { Djl.AUTO, Djl.CPU, Djl.GPU })
 	protected String device = Djl.AUTO;
 
+	@Parameter(label = "Precision", persist = false, choices = { Djl.AUTO, Djl.FLOAT, Djl.HALF },
+		description = Djl.PRECISION_HELP)
+	protected String precision = Djl.AUTO;
+
 	@Parameter(label = "Seed", persist = false, description = "Same seed, same device: same result.")
 	protected long seed = 0;
 
@@ -91,7 +96,7 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		final RandomAccessibleInterval<?> view = ImagePlusImgs.wrap(imp);
 		final Device d = Djl.device(device, this::status);
 		final Result result;
-		try (DiffusionModelService.Lease lease = models.lease(model, d)) {
+		try (DiffusionModelService.Lease lease = models.lease(model, d, Precision.choose(precision, d))) {
 			final NetworkDenoiser net = lease.model();
 			RestoreOptions o = RestoreOptions.defaults(net, sampler, steps).withSamples(samples, uncertainty)
 				.withSeed(seed).withTile(tile).withProgress(progress, this::info);

@@ -14,6 +14,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import sc.fiji.diffusion.engine.Generation;
+import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.engine.Sampler;
 
 /**
@@ -43,6 +44,10 @@ public class SampleCommand extends DiffusionCommand {
 	@Parameter(label = "Device", persist = false, choices = { Djl.AUTO, Djl.CPU, Djl.GPU })
 	private String device = Djl.AUTO;
 
+	@Parameter(label = "Precision", persist = false, choices = { Djl.AUTO, Djl.FLOAT, Djl.HALF },
+		description = Djl.PRECISION_HELP)
+	private String precision = Djl.AUTO;
+
 	@Parameter(label = "Seed", persist = false)
 	private long seed = 0;
 
@@ -53,7 +58,7 @@ public class SampleCommand extends DiffusionCommand {
 	protected void work(final Progress progress) throws IOException {
 		final Device d = Djl.device(device, this::status);
 		final float[][] images;
-		try (DiffusionModelService.Lease lease = models.lease(model, d)) {
+		try (DiffusionModelService.Lease lease = models.lease(model, d, Precision.choose(precision, d))) {
 			images = Generation.sample(lease.model(), Sampler.byName(sampler), count, size, steps, Math.min(
 				count, 4), seed, progress);
 		}

@@ -28,6 +28,8 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	private final NDManager manager;
 	private final int patch;
 	private final ParameterStore store;
+	/** The network's number type; the sampler's state stays float. */
+	private final DataType type;
 	/** DDPM: log-SNR per timestep on the device, to find t(sigma) without reading back. */
 	private final NDArray logSnrTable;
 	/**
@@ -68,6 +70,7 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 		this.network = network;
 		this.manager = manager;
 		this.store = new ParameterStore(manager, false);
+		this.type = network.dataType();
 		if (schedule instanceof VpSchedule vp) {
 			final double[] t = vp.logSnrTable();
 			final float[] f = new float[t.length];
@@ -100,6 +103,11 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 
 	public int patch() {
 		return patch;
+	}
+
+	/** Float, or half when the network was cast for a GPU. */
+	public Precision precision() {
+		return type == Precision.HALF.dataType() ? Precision.HALF : Precision.FLOAT;
 	}
 
 	public UNet network() {
@@ -166,8 +174,12 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 		}
 	}
 
+	/** The network on the state in its own type (float or half); its output back in the state's. */
 	private NDArray run(final NDArray input, final NDArray label, final boolean training) {
-		return network.forward(store, new NDList(input, label), training).singletonOrThrow();
+		final DataType state = input.getDataType();
+		final NDArray in = state == type ? input : input.toType(type, false);
+		final NDArray out = network.forward(store, new NDList(in, label), training).singletonOrThrow();
+		return out.getDataType() == state ? out : out.toType(state, false);
 	}
 
 	/**

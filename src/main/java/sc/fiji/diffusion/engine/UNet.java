@@ -14,6 +14,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
+import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 
 import java.util.ArrayDeque;
@@ -86,6 +87,11 @@ public final class UNet extends AbstractBlock {
 		return imageChannels;
 	}
 
+	/** The type the initialized network computes in: its weights' (float, or half after a cast). */
+	public DataType dataType() {
+		return inConv.getParameters().valueAt(0).getArray().getDataType();
+	}
+
 	static Conv2d conv(final int filters, final int kernel, final int stride) {
 		return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
 			.optStride(new Shape(stride, stride)).optPadding(new Shape(kernel / 2, kernel / 2)).build();
@@ -107,8 +113,10 @@ public final class UNet extends AbstractBlock {
 				.sizeMultiple() + ", got " + h + " x " + wd + ".");
 		}
 		final NDArray f = ps.getValue(frequencies, x.getDevice(), training);
+		// Labels run to 1000: in half precision their spacing there would be 0.5, so the sinusoids are
+		// computed in the labels' own (float) type and only their values go to the network's type.
 		final NDArray angles = label.reshape(-1, 1).mul(f);
-		NDArray emb = angles.sin().concat(angles.cos(), 1);
+		NDArray emb = angles.sin().concat(angles.cos(), 1).toType(x.getDataType(), false);
 		emb = embedIn.forward(ps, new NDList(emb), training).singletonOrThrow();
 		emb = embedOut.forward(ps, new NDList(silu(emb)), training).singletonOrThrow();
 
@@ -137,6 +145,27 @@ public final class UNet extends AbstractBlock {
 	@Override
 	public Shape[] getOutputShapes(final Shape[] inputShapes) {
 		return new Shape[] { inputShapes[0] };
+	}
+
+	/**
+	 * Casts the initialized weights to another type, in place (DJL's blocks do not implement this):
+	 * for inference in half precision on a GPU, before the network's first evaluation. The embedding
+	 * frequencies stay float. Images then go in as that type; labels stay float.
+	 */
+	@Override
+	public void cast(final DataType type) {
+		for (final Pair<String, Parameter> p : getParameters()) {
+			final Parameter parameter = p.getValue();
+			if (parameter == frequencies || parameter.getArray().getDataType() == type) continue;
+			final NDArray old = parameter.getArray();
+			final NDArray cast = old.toType(type, false);
+			final Initializer initializer = parameter.getInitializer();
+			// A parameter's array is set once; closing empties it, and initializing fills it again.
+			parameter.close();
+			parameter.setInitializer((manager, shape, dataType) -> cast);
+			parameter.initialize(cast.getManager(), type);
+			parameter.setInitializer(initializer);
+		}
 	}
 
 	@Override

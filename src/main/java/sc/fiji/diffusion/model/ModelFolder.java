@@ -16,6 +16,7 @@ import java.util.Map;
 
 import sc.fiji.diffusion.engine.Checkpoint;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.engine.TensorFile;
 import sc.fiji.diffusion.engine.UNet;
 
@@ -59,8 +60,18 @@ public final class ModelFolder {
 		return ModelCard.read(c);
 	}
 
-	/** Loads a model onto a device, with all checks. The caller closes the returned denoiser. */
+	/** Loads a model onto a device in float, with all checks. The caller closes the returned denoiser. */
 	public static NetworkDenoiser load(final Path dir, final Device device) throws IOException {
+		return load(dir, device, Precision.FLOAT);
+	}
+
+	/**
+	 * Loads a model onto a device, its network computing in the given precision (see
+	 * {@link Precision#choose}), with all checks. The caller closes the returned denoiser.
+	 */
+	public static NetworkDenoiser load(final Path dir, final Device device, final Precision precision)
+		throws IOException
+	{
 		final ModelCard card = card(dir);
 		final Path w = dir.resolve(WEIGHTS);
 		if (!Files.isRegularFile(w)) {
@@ -87,6 +98,7 @@ public final class ModelFolder {
 			catch (final IllegalArgumentException e) {
 				throw new IOException("Model " + dir + ": " + e.getMessage(), e);
 			}
+			if (precision != Precision.FLOAT) net.cast(precision.dataType());
 			// Inference only: no parameter records gradients.
 			net.getParameters().forEach(pair -> pair.getValue().getArray().setRequiresGradient(false));
 			return new NetworkDenoiser(card.family(), card.schedule(), net, manager, card.patch());

@@ -156,6 +156,10 @@ class CommandsTest {
 		final String model = reason(run(DenoiseCommand.class, "image", gray, "model", "nonexistent"));
 		assertTrue(model.contains("Installed: ") && model.contains("ddpm-fluo"), model);
 		assertTrue(reason(run(DenoiseCommand.class, "image", gray, "device", "GPU")).contains("No GPU"));
+		assertTrue(reason(run(DenoiseCommand.class, "image", gray, "precision", "Half")).contains(
+			"Use precision auto or float"));
+		assertTrue(reason(run(SampleCommand.class, "precision", "double")).contains(
+			"use auto, float or half"));
 		assertTrue(reason(run(DenoiseCommand.class, "image", gray, "samples", 1, "uncertainty", true))
 			.contains("at least 2 samples"));
 	}
@@ -390,7 +394,7 @@ class CommandsTest {
 	@Test
 	void aModelReleasedWhileInUseClosesWhenItsCommandEnds() throws Exception {
 		final DiffusionModelService models = context.service(DiffusionModelService.class);
-		try (DiffusionModelService.Lease lease = models.lease("ddpm-fluo", ai.djl.Device.cpu())) {
+		try (DiffusionModelService.Lease lease = models.lease("ddpm-fluo", ai.djl.Device.cpu(), sc.fiji.diffusion.engine.Precision.FLOAT)) {
 			models.release();
 			assertTrue(models.loadedModels().isEmpty());
 			// Still usable by the command that holds it.

@@ -58,7 +58,7 @@ class MacroTest {
 			"print('still running');");
 		final ImageJMacro.Run r = ImageJMacro.run(work, macro, null);
 		assertTrue(r.output().contains("Unknown key stesp"), r.output());
-		assertTrue(r.output().contains("Accepted keys: device, image, model, noise, sampler, samples, " +
+		assertTrue(r.output().contains("Accepted keys: device, image, model, noise, precision, sampler, samples, " +
 			"seed, steps, tile, uncertainty"), r.output());
 		assertTrue(!r.output().contains("still running"), r.output());
 	}

@@ -93,4 +93,35 @@ class UNetTest {
 			assertTrue(diff > 1e-3, "labels 1 and 900 give the same output");
 		}
 	}
+	@Test
+	void castToHalfComputesFloatsAnswerWithTheLabelsInFloat() {
+		try (NDManager m = NDManager.newBaseManager()) {
+			final UNet net = new UNet(TINY, 1);
+			net.initialize(m, DataType.FLOAT32, new Shape(2, 1, 16, 16), new Shape(2));
+			outputWeights(net).set(m.randomNormal(new Shape(1, 8, 3, 3)).mul(0.3).toFloatArray());
+			final NDArray x = m.randomNormal(new Shape(1, 1, 16, 16)).repeat(0, 2);
+			// Labels 0.2 apart near 1000, where half precision's spacing is 0.5: both would be 999.
+			final NDArray labels = m.create(new float[] { 998.9f, 999.1f });
+			final NDArray single = net.forward(new ParameterStore(m, false), new NDList(x, labels), false)
+				.singletonOrThrow();
+			net.cast(DataType.FLOAT16);
+			assertEquals(DataType.FLOAT16, net.dataType());
+			for (final Pair<String, Parameter> p : net.getParameters()) {
+				final DataType t = p.getValue().getArray().getDataType();
+				assertEquals(p.getKey().endsWith("frequencies") ? DataType.FLOAT32 : DataType.FLOAT16, t, p
+					.getKey());
+			}
+			final NDArray half = net.forward(new ParameterStore(m, false), new NDList(x.toType(
+				DataType.FLOAT16, false), labels), false).singletonOrThrow();
+			assertEquals(DataType.FLOAT16, half.getDataType());
+			final NDArray h = half.toType(DataType.FLOAT32, false);
+			final double err = HostReads.scalar(h.sub(single).square().mean().sqrt());
+			final double size = HostReads.scalar(single.square().mean().sqrt());
+			assertTrue(err < 0.01 * size, "half differs from float by RMS " + err + " (output RMS " + size +
+				")");
+			final double labelEffect = HostReads.scalar(h.get(0).sub(h.get(1)).abs().max());
+			assertTrue(labelEffect > 10 * err, "labels 998.9 and 999.1 give the same output in half " +
+				"precision (difference " + labelEffect + ")");
+		}
+	}
 }

@@ -53,6 +53,28 @@ class DenoiseTest {
 		return Planes.of(img).plane(0);
 	}
 
+	/**
+	 * Half precision is for GPUs, but PyTorch also runs it (slowly) on the CPU: the network in half,
+	 * the state in float, and the answer float's within a small part of the noise.
+	 */
+	@Test
+	void aHalfPrecisionNetworkDenoisesAsTheFloatOneDoes() throws java.io.IOException {
+		final float[][] s = noisyScene(64, 100, 8);
+		final RestoreOptions o = RestoreOptions.defaults(model, "ddpm", 50);
+		final float[] single = pixels(Denoise.run(ArrayImgs.floats(s[1].clone(), 64, 64), -1,
+			new NoiseModel.Gaussian(100), o).image());
+		try (NetworkDenoiser half = sc.fiji.diffusion.model.ModelFolder.load(java.nio.file.Paths.get(
+			"models", "ddpm-fluo"), ai.djl.Device.cpu(), sc.fiji.diffusion.engine.Precision.HALF))
+		{
+			assertEquals(sc.fiji.diffusion.engine.Precision.HALF, half.precision());
+			final float[] h = pixels(Denoise.run(ArrayImgs.floats(s[1].clone(), 64, 64), -1,
+				new NoiseModel.Gaussian(100), RestoreOptions.defaults(half, "ddpm", 50)).image());
+			assertTrue(rms(h, single) < 1, "half and float differ by RMS " + rms(h, single) +
+				" (noise 100, range 1000)");
+			assertTrue(rms(h, s[0]) < 0.5 * rms(s[1], s[0]), "half precision did not denoise");
+		}
+	}
+
 	@Test
 	void posteriorMeanRemovesMostOfTheNoiseInTheInputsUnits() {
 		final float[][] s = noisyScene(128, 100, 3);

@@ -1,0 +1,57 @@
+package sc.fiji.diffusion.engine;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+
+import java.util.Locale;
+
+/**
+ * The number type the network computes in. Half precision (fp16 weights and activations) is for
+ * GPUs, where it is faster and takes half the memory; the sampler's state, the noise levels and the
+ * timestep embedding stay in float either way. BFLOAT16 is never offered: through DJL 0.36 it aborts
+ * the JVM.
+ */
+public enum Precision {
+
+	FLOAT(DataType.FLOAT32), HALF(DataType.FLOAT16);
+
+	private final DataType type;
+
+	Precision(final DataType type) {
+		this.type = type;
+	}
+
+	public DataType dataType() {
+		return type;
+	}
+
+	/** The user's word for it: "float" or "half". */
+	@Override
+	public String toString() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * @param choice "auto" (half on a GPU, float on the CPU), "float" or "half", case-insensitive
+	 * @throws IllegalArgumentException for another word, or half on the CPU, where PyTorch computes
+	 *           half far slower than float
+	 */
+	public static Precision choose(final String choice, final Device device) {
+		final String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
+		switch (c) {
+			case "auto":
+				return device.isGpu() ? HALF : FLOAT;
+			case "float":
+				return FLOAT;
+			case "half":
+				if (!device.isGpu()) {
+					throw new IllegalArgumentException("Half precision is for a GPU: on the CPU PyTorch " +
+						"computes half far slower than float. Use precision auto or float.");
+				}
+				return HALF;
+			default:
+				throw new IllegalArgumentException("Unknown precision '" + choice +
+					"': use auto, float or half.");
+		}
+	}
+}
