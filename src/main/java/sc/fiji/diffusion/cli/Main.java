@@ -87,5 +87,11 @@ public final class Main {
 			err.println("Error: " + e.getMessage());
 			return 1;
 		}
+		catch (final OutOfMemoryError e) {
+			err.println("Error: Java ran out of memory (" + Runtime.getRuntime().maxMemory() / (1 << 20) +
+				" MB allowed): give it more with java -Xmx (for example java -Xmx8g -jar ...), or give " +
+				"smaller images (training holds its images in memory, 4 bytes per pixel).");
+			return 1;
+		}
 	}
 }

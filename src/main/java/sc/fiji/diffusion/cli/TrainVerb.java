@@ -42,7 +42,7 @@ final class TrainVerb {
 		if (steps < 0) throw new UsageException("--steps must not be negative.");
 		final String deviceName = o.get("device", "auto");
 		Natives.configure(deviceName);
-		final PatchSource data = TrainingImages.source(o.get("data", "synthetic"));
+		final PatchSource data = TrainingImages.source(o.get("data", "synthetic"), err::println);
 		final Path checkpoint = Paths.get(o.get("checkpoint", output.toString() + ".ckpt"));
 		final Device device = Devices.choose(deviceName);
 		final Trainer trainer;
@@ -61,7 +61,7 @@ final class TrainVerb {
 		try (trainer) {
 			final Trainer.Config c = trainer.config();
 			final long startStep = trainer.step();
-			TrainingImages.requireAtLeast(data, c.patch());
+			TrainingImages.requirePatch(data, c.patch(), err::println);
 			err.println("Training " + c.family().key() + " " + c.network() + " on " + data + ", patch " + c
 				.patch() + ", batch " + c.batch() + ", until step " + steps + "; checkpoint " + checkpoint);
 			trainer.train(steps, checkpoint, o.number("every", 600), p -> {

@@ -73,8 +73,8 @@ public abstract class DiffusionCommand extends ContextCommand {
 		}
 		catch (final OutOfMemoryError e) {
 			fail(label, "Java ran out of memory (" + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB " +
-				"allowed). Give ImageJ more in Edit > Options > Memory & Threads, or restore a smaller part " +
-				"(crop, or split the stack and restore it in parts).", options != null);
+				"allowed). Give ImageJ more in Edit > Options > Memory & Threads, or " + smallerWork() + ".",
+				options != null);
 		}
 		catch (final RuntimeException e) {
 			log.error(e);
@@ -84,6 +84,11 @@ public abstract class DiffusionCommand extends ContextCommand {
 		finally {
 			Thread.currentThread().setContextClassLoader(old);
 		}
+	}
+
+	/** What to make smaller when memory runs out. */
+	protected String smallerWork() {
+		return "restore a smaller part (crop, or split the stack and restore it in parts)";
 	}
 
 	/**

@@ -62,6 +62,12 @@ public class TrainCommand extends DiffusionCommand {
 	private String card;
 
 	@Override
+	protected String smallerWork() {
+		return "train on fewer or smaller images (the folder's images are held in memory, 4 bytes per " +
+			"pixel)";
+	}
+
+	@Override
 	protected void work(final Progress progress) throws IOException {
 		if (output == null || output.isBlank()) {
 			throw new IllegalArgumentException("Give an output folder for the model (output=[path]).");
@@ -70,7 +76,7 @@ public class TrainCommand extends DiffusionCommand {
 		ModelExport.requireReplaceable(out);
 		final Path checkpoint = out.resolveSibling(out.getFileName() + ".ckpt");
 		final Family f = Family.parse(family.toLowerCase(Locale.ROOT));
-		final PatchSource source = TrainingImages.source(data);
+		final PatchSource source = TrainingImages.source(data, this::info);
 		final Device d = Djl.device(device, this::status);
 		final Trainer trainer;
 		if (Files.isRegularFile(checkpoint)) {
@@ -89,7 +95,7 @@ public class TrainCommand extends DiffusionCommand {
 					.defaultSeed(f) : seed), source, d);
 		}
 		try (trainer) {
-			TrainingImages.requireAtLeast(source, trainer.config().patch());
+			TrainingImages.requirePatch(source, trainer.config().patch(), this::info);
 			final long start = trainer.step();
 			try {
 				trainer.train(steps, checkpoint, 600, p -> progress.stepDone((int) (p.step() - start),

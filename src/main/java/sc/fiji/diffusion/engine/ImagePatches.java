@@ -1,60 +1,131 @@
 package sc.fiji.diffusion.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
- * Training patches cut from the user's own images: each image normalized once by its 1st and 99.8th
- * percentiles (as at restoration time), random crops, flips and quarter turns, scaled to [-1, 1].
+ * Training patches cut from the user's own images. Each image (all planes of a stack together) is put
+ * in model units by {@link ModelRange}'s rule, as restoration puts it, and clipped as the network is
+ * given it there; random crops, with flips and quarter turns. An image is chosen in proportion to the
+ * crops it offers, so a small image is not seen as often as a large one.
  */
 public final class ImagePatches implements PatchSource {
 
-	private record Image(float[] pixels, int width, int height) {}
+	private record Image(float[] pixels, int width, int height, String name) {}
+
+	/** Plane numbers listed in a note, at most. */
+	private static final int LISTED = 10;
 
 	private final List<Image> images = new ArrayList<>();
 	private final String description;
+	/** Cumulative crop counts for {@link #cumulativeSize}. */
+	private long[] cumulative;
+	private int cumulativeSize = -1;
 
 	public ImagePatches(final String description) {
 		this.description = description;
 	}
 
-	/** Adds one 2-D image (row-major). Images with NaN or without contrast are refused. */
-	public void add(final float[] pixels, final int width, final int height, final String name) {
-		if (pixels.length != width * height) {
-			throw new IllegalArgumentException(name + ": " + pixels.length + " pixels for " + width + " x " +
-				height + ".");
-		}
-		for (final float v : pixels) {
-			if (!Float.isFinite(v)) {
-				throw new IllegalArgumentException(name + " holds NaN or infinite pixels: training needs " +
-					"complete images.");
+	/**
+	 * Adds the planes of one single-channel image (one plane, or a stack), normalized together. Planes
+	 * with missing (NaN) or infinite pixels and blank (constant) planes are left out, and said so.
+	 *
+	 * @param planes row-major, width * height values each; taken over (normalized in place), so that a
+	 *          large folder is held once
+	 * @param notes hears what was left out, naming the image and the planes (from 1)
+	 * @return the number of planes added
+	 */
+	public int add(final List<float[]> planes, final int width, final int height, final String name,
+		final Consumer<String> notes)
+	{
+		final List<float[]> usable = new ArrayList<>();
+		final List<Integer> incomplete = new ArrayList<>(), blank = new ArrayList<>();
+		for (int p = 0; p < planes.size(); p++) {
+			final float[] pixels = planes.get(p);
+			if (pixels.length != width * height) {
+				throw new IllegalArgumentException(name + ": " + pixels.length + " pixels for " + width +
+					" x " + height + ".");
 			}
+			final float[] range = Percentiles.finiteRange(List.of(pixels));
+			boolean complete = true;
+			for (final float v : pixels) {
+				if (!Float.isFinite(v)) {
+					complete = false;
+					break;
+				}
+			}
+			if (!complete) incomplete.add(p + 1);
+			else if (!(range[1] > range[0])) blank.add(p + 1);
+			else usable.add(pixels);
 		}
-		final double[] p = Percentiles.of(pixels, 1, 99.8);
-		if (!(p[1] > p[0])) throw new IllegalArgumentException(name + " has no contrast: leave it out.");
-		final float[] n = new float[pixels.length];
-		for (int i = 0; i < n.length; i++) n[i] = (float) ((pixels[i] - p[0]) / (p[1] - p[0]));
-		images.add(new Image(n, width, height));
+		if (!incomplete.isEmpty()) {
+			notes.accept(name + ": left out " + planes(incomplete, planes.size()) + " with missing (NaN) " +
+				"or infinite pixels: training needs complete planes.");
+		}
+		if (!blank.isEmpty()) notes.accept(name + ": left out blank " + planes(blank, planes.size()) + ".");
+		if (usable.isEmpty()) return 0;
+		final double[] r = ModelRange.of(usable);
+		final double scale = 2 / (r[1] - r[0]);
+		for (final float[] pixels : usable) {
+			for (int i = 0; i < pixels.length; i++) {
+				pixels[i] = (float) Math.max(ModelRange.FLOOR, Math.min(ModelRange.CEILING, (pixels[i] - r[0]) *
+					scale - 1));
+			}
+			images.add(new Image(pixels, width, height, name));
+		}
+		cumulativeSize = -1;
+		return usable.size();
 	}
 
+	private static String planes(final List<Integer> numbers, final int of) {
+		if (of == 1) return "the image";
+		final List<Integer> shown = numbers.subList(0, Math.min(LISTED, numbers.size()));
+		final String list = shown.toString().replaceAll("[\\[\\]]", "");
+		return (numbers.size() == 1 ? "plane " : "planes ") + list + (numbers.size() > LISTED ? " and " +
+			(numbers.size() - LISTED) + " more" : "") + " of " + of;
+	}
+
+	/** Planes held. */
 	public int size() {
 		return images.size();
 	}
 
-	/** Smallest side among the images: patches must fit in every image. */
-	public int smallestSide() {
-		return images.stream().mapToInt(i -> Math.min(i.width, i.height)).min().orElse(0);
+	/**
+	 * Checks that patches of this size can be cut: images smaller than a patch are left out and said
+	 * so, and a message says what to change when none is large enough.
+	 */
+	public void requirePatch(final int size, final Consumer<String> notes) {
+		final List<String> small = images.stream().filter(i -> i.width < size || i.height < size).map(
+			i -> i.name + " (" + i.width + " x " + i.height + ")").distinct().toList();
+		if (small.size() == images.size()) {
+			final int largest = images.stream().mapToInt(i -> Math.min(i.width, i.height)).max().orElse(0);
+			final int fits = Integer.highestOneBit(Math.max(1, largest));
+			throw new IllegalArgumentException("No training image is at least " + size + " x " + size +
+				" pixels, the patch size (the largest has a side of " + largest + "). " + (fits >= 16
+					? "Use a patch of " + fits + " or larger images." : "Use larger images (at least 16 x 16)."));
+		}
+		if (!small.isEmpty()) {
+			notes.accept("Left out, smaller than the " + size + " x " + size + " patch: " + String.join(", ",
+				small.subList(0, Math.min(LISTED, small.size()))) + (small.size() > LISTED ? " and " + (small
+					.size() - LISTED) + " more" : "") + ".");
+		}
 	}
 
 	@Override
 	public float[] patch(final SplittableRandom random, final int size) {
 		if (images.isEmpty()) throw new IllegalStateException("No training images.");
-		final Image im = images.get(random.nextInt(images.size()));
-		if (im.width < size || im.height < size) {
-			throw new IllegalArgumentException("Training images must be at least " + size + " x " + size +
-				"; one is " + im.width + " x " + im.height + ".");
+		final long[] c = cumulative(size);
+		if (c[c.length - 1] == 0) {
+			throw new IllegalArgumentException("No training image is at least " + size + " x " + size + ".");
 		}
+		final long pick = random.nextLong(c[c.length - 1]);
+		int k = Arrays.binarySearch(c, pick + 1);
+		if (k < 0) k = -k - 1;
+		while (k > 0 && c[k - 1] == c[k]) k--;
+		final Image im = images.get(k);
 		final int x0 = random.nextInt(im.width - size + 1), y0 = random.nextInt(im.height - size + 1);
 		// Two flips and a transpose: all eight symmetries of the square.
 		final boolean flip = random.nextBoolean(), flipY = random.nextBoolean(), transpose = random
@@ -68,10 +139,28 @@ public final class ImagePatches implements PatchSource {
 					sx = sy;
 					sy = t;
 				}
-				out[y * size + x] = 2 * im.pixels[(y0 + sy) * im.width + x0 + sx] - 1;
+				out[y * size + x] = im.pixels[(y0 + sy) * im.width + x0 + sx];
 			}
 		}
 		return out;
+	}
+
+	/** Running totals of the crops each image offers at this size (0 for images smaller than it). */
+	private synchronized long[] cumulative(final int size) {
+		if (size != cumulativeSize) {
+			final long[] c = new long[images.size()];
+			long total = 0;
+			for (int i = 0; i < c.length; i++) {
+				final Image im = images.get(i);
+				if (im.width >= size && im.height >= size) {
+					total += (long) (im.width - size + 1) * (im.height - size + 1);
+				}
+				c[i] = total;
+			}
+			cumulative = c;
+			cumulativeSize = size;
+		}
+		return cumulative;
 	}
 
 	@Override

@@ -334,6 +334,12 @@ public final class Trainer implements AutoCloseable {
 		if (header == null || !(header.get("config") instanceof Map<?, ?> c)) {
 			throw new IOException(file + " is not a training checkpoint (no configuration).");
 		}
+		// Continuing on other data would label the result with data it mostly never saw.
+		if (header.get("data") instanceof String trained && !trained.equals(data.toString())) {
+			throw new IllegalArgumentException(file + " was trained on " + trained + ", not on " + data +
+				": choose another output for a new model, or delete " + file.getFileName() +
+				" to start again.");
+		}
 		final Trainer t = new Trainer(Config.fromMap(c), data, device);
 		try {
 			Checkpoint.load(t.network, f.tensors(), "param/");

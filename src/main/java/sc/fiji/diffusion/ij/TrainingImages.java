@@ -1,60 +1,125 @@
 package sc.fiji.diffusion.ij;
 
+import ij.IJ;
 import ij.ImagePlus;
 import ij.io.Opener;
-import ij.process.ImageProcessor;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import sc.fiji.diffusion.engine.ImagePatches;
 import sc.fiji.diffusion.engine.PatchSource;
 import sc.fiji.diffusion.engine.SyntheticPatches;
+import sc.fiji.diffusion.restore.Planes;
 
-/** Training data: the synthetic scenes, or a folder of images read by ImageJ. */
+/**
+ * Training data: the synthetic scenes, or the single-channel images of a folder read by ImageJ. What
+ * cannot be trained on (other files, colour images, blank or incomplete planes, images smaller than
+ * the patch) is left out and said so; only a folder with nothing usable is refused.
+ */
 public final class TrainingImages {
+
+	/** File names ImageJ reads as images. */
+	private static final Pattern IMAGE = Pattern.compile(
+		"(?i).*\\.(tiff?|png|jpe?g|gif|bmp|pgm|fits?|zip)$");
+	/** Names listed in a note, at most. */
+	private static final int LISTED = 5;
 
 	private TrainingImages() {}
 
-	/** "synthetic", or a folder of 2-D images (each slice of a stack counts as one image). */
-	public static PatchSource source(final String spec) throws IOException {
+	/**
+	 * "synthetic", or a folder of images (its files, not its subfolders): each file is one image, a
+	 * stack is normalized over all its planes, as restoration does.
+	 *
+	 * @param notes hears what is used and what is left out
+	 */
+	public static PatchSource source(final String spec, final Consumer<String> notes)
+		throws IOException
+	{
 		if (spec == null || spec.isBlank() || spec.equals("synthetic")) return new SyntheticPatches();
-		final Path dir = Paths.get(spec);
+		final Path dir = Paths.get(spec).toAbsolutePath().normalize();
 		if (!Files.isDirectory(dir)) {
 			throw new IOException("Training data must be 'synthetic' or a folder of images; " + dir +
 				" is not a folder.");
 		}
-		final ImagePatches patches = new ImagePatches("images in " + dir);
-		final List<Path> files;
+		final List<Path> entries;
 		try (Stream<Path> s = Files.list(dir)) {
-			files = s.filter(Files::isRegularFile).sorted().toList();
+			entries = s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
 		}
-		for (final Path f : files) {
-			final ImagePlus imp = new Opener().openImage(f.toString());
-			if (imp == null) continue;
+		final List<String> folders = new ArrayList<>(), others = new ArrayList<>(), unread =
+			new ArrayList<>(), colour = new ArrayList<>();
+		final ImagePatches patches = new ImagePatches("images in " + dir);
+		int files = 0;
+		for (final Path f : entries) {
+			final String name = f.getFileName().toString();
+			if (Files.isDirectory(f)) {
+				folders.add(name);
+				continue;
+			}
+			if (!IMAGE.matcher(name).matches()) {
+				others.add(name);
+				continue;
+			}
+			// An unreadable file is a line in the Log, not an error dialog that stops the macro; the
+			// switch is global in ImageJ, so it is put back for whoever comes next.
+			final ImagePlus imp;
+			IJ.redirectErrorMessages(true);
+			try {
+				imp = new Opener().openImage(f.toString());
+			}
+			finally {
+				IJ.redirectErrorMessages(false);
+			}
+			if (imp == null || imp.getWidth() == 0 || imp.getHeight() == 0) {
+				unread.add(name);
+				continue;
+			}
 			if (imp.getNChannels() > 1 || imp.getBitDepth() == 24) {
-				throw new IOException(f + " has several channels: training takes single-channel images.");
+				colour.add(name);
+				continue;
 			}
-			for (int z = 1; z <= imp.getStackSize(); z++) {
-				final ImageProcessor ip = imp.getStack().getProcessor(z).convertToFloatProcessor();
-				patches.add((float[]) ip.getPixels(), ip.getWidth(), ip.getHeight(), f.getFileName() + " slice " +
-					z);
-			}
+			// In calibrated units, as restoration reads the image; the file's own pixels are let go.
+			@SuppressWarnings({ "rawtypes", "unchecked" })
+			final Planes planes = Planes.of((net.imglib2.RandomAccessibleInterval) ImagePlusImgs.wrap(imp));
+			imp.flush();
+			final List<float[]> list = new ArrayList<>();
+			for (int p = 0; p < planes.count(); p++) list.add(planes.plane(p));
+			if (patches.add(list, planes.width(), planes.height(), name, notes) > 0) files++;
 		}
-		if (patches.size() == 0) throw new IOException("No readable images in " + dir + ".");
+		note(notes, "Subfolders are not searched", folders);
+		note(notes, "Left out, not image files", others);
+		note(notes, "Left out, ImageJ cannot read them", unread);
+		note(notes, "Left out, several channels or RGB (split the channels first)", colour);
+		if (patches.size() == 0) {
+			throw new IOException("Nothing to train on in " + dir + ": it holds no single-channel image " +
+				"with contrast (see the lines above for what was left out).");
+		}
+		notes.accept(String.format(Locale.ROOT, "Training on %d plane(s) of %d image file(s) in %s",
+			patches.size(), files, dir));
 		return patches;
 	}
 
-	/** Images smaller than the training patch: a message that says what to change. */
-	public static void requireAtLeast(final PatchSource data, final int patch) {
-		if (data instanceof ImagePatches ip && ip.smallestSide() < patch) {
-			throw new IllegalArgumentException("Training images must be at least " + patch + " x " + patch +
-				" pixels; the smallest is " + ip.smallestSide() + ". Use a patch of " + Integer.highestOneBit(
-					Math.max(1, ip.smallestSide())) + " or larger images.");
-		}
+	private static void note(final Consumer<String> notes, final String what, final List<String> names) {
+		if (names.isEmpty()) return;
+		notes.accept(what + ": " + String.join(", ", names.subList(0, Math.min(LISTED, names.size()))) +
+			(names.size() > LISTED ? " and " + (names.size() - LISTED) + " more" : "") + ".");
+	}
+
+	/**
+	 * Images smaller than the training patch are left out (and said so); none large enough is a
+	 * message that says what to change.
+	 */
+	public static void requirePatch(final PatchSource data, final int patch,
+		final Consumer<String> notes)
+	{
+		if (data instanceof ImagePatches ip) ip.requirePatch(patch, notes);
 	}
 }

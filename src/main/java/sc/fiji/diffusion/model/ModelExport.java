@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import sc.fiji.diffusion.engine.ImagePatches;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.PatchSource;
 import sc.fiji.diffusion.engine.Trainer;
@@ -115,7 +116,9 @@ public final class ModelExport {
 				metrics.put("denoise_psnr_sigma_" + s, Math.round(psnr * 100) / 100.0);
 			}
 		}
-		metrics.put("validation", "64 held-out patches of " + data + ", Gaussian noise sigma (data " +
+		// Synthetic scenes are new with every seed; a folder's patches come from the training images.
+		metrics.put("validation", "64 " + (data instanceof ImagePatches ? "patches of the training " +
+			"images (not held out), " : "held-out patches of ") + data + ", Gaussian noise sigma (data " +
 			"range 1), posterior mean D(y, sigma), PSNR in dB");
 		card = card.with("metrics", metrics);
 		card.write(output.resolve(ModelFolder.CARD));

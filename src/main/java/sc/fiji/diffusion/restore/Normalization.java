@@ -2,32 +2,25 @@ package sc.fiji.diffusion.restore;
 
 import java.util.List;
 
+import sc.fiji.diffusion.engine.ModelRange;
 import sc.fiji.diffusion.engine.Percentiles;
 
 /**
- * Maps pixel values to the model's range [-1, 1] by two percentiles (1 and 99.8) computed once over a
- * whole stack of planes, never per tile or per slice (which would make a stack flicker); by the
- * lowest and highest value when those percentiles coincide (a sparse image). Missing pixels (NaN)
- * are ignored.
+ * Maps pixel values to the model's range [-1, 1] by {@link ModelRange}'s rule (the same as training's):
+ * two percentiles computed once over a whole stack of planes, the lowest and highest value for a sparse
+ * image. Missing pixels (NaN) are ignored.
  */
 public record Normalization(double low, double high) {
 
-	public static final double LOW_PERCENT = 1, HIGH_PERCENT = 99.8;
-	/** Percentiles from at most this many values, evenly strided: exact enough, bounded time. */
-	private static final int MAX_VALUES = 1 << 22;
-
 	public static Normalization of(final List<float[]> planes) {
-		final double[] q = Percentiles.ofStrided(planes, MAX_VALUES, LOW_PERCENT, HIGH_PERCENT);
-		if (q[1] > q[0]) return new Normalization(q[0], q[1]);
-		// Sparse images (a few bright spots on an even background, fewer than 0.2% of the pixels):
-		// the range of the values themselves.
-		final float[] range = Percentiles.finiteRange(planes);
-		final float lo = range[0], hi = range[1];
-		if (!(hi > lo)) {
-			throw new IllegalArgumentException("The image is constant where it is known: there is nothing " +
-				"to restore.");
+		final double[] r = ModelRange.of(planes);
+		if (r == null) {
+			final boolean none = Float.isInfinite(Percentiles.finiteRange(planes)[0]);
+			throw new IllegalArgumentException(none ? "The image has no finite pixel value (all NaN): " +
+				"there is nothing to restore." : "The image is constant where it is known: there is " +
+					"nothing to restore.");
 		}
-		return new Normalization(lo, hi);
+		return new Normalization(r[0], r[1]);
 	}
 
 	/** Scale from input units to model units. */
@@ -57,6 +50,7 @@ public record Normalization(double low, double high) {
 
 	/** A pixel in model units as the network is given it: clipped as {@link #excess} says. */
 	public float toNetwork(final float v, final double sigma) {
-		return (float) Math.max(-2 - 4 * sigma, Math.min(3 + 4 * sigma, toModel(v)));
+		return (float) Math.max(ModelRange.FLOOR - 4 * sigma, Math.min(ModelRange.CEILING + 4 * sigma,
+			toModel(v)));
 	}
 }

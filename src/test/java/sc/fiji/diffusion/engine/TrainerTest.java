@@ -93,6 +93,34 @@ class TrainerTest {
 	}
 
 	@Test
+	void aCheckpointIsNotContinuedOnOtherData(@TempDir final Path dir) throws IOException {
+		final Path checkpoint = dir.resolve("run.ckpt");
+		final PatchSource first = new PatchSource() {
+
+			@Override
+			public float[] patch(final java.util.SplittableRandom random, final int size) {
+				return BLOBS.patch(random, size);
+			}
+
+			@Override
+			public String toString() {
+				return "images in /data/first";
+			}
+		};
+		try (Trainer t = new Trainer(config(Family.DDPM), first, Device.cpu())) {
+			t.trainStep();
+			t.save(checkpoint);
+		}
+		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer
+			.resume(checkpoint, BLOBS, Device.cpu()));
+		assertTrue(e.getMessage().contains("was trained on images in /data/first") && e.getMessage()
+			.contains("delete run.ckpt"), e.getMessage());
+		try (Trainer t = Trainer.resume(checkpoint, first, Device.cpu())) {
+			assertEquals(1, t.step());
+		}
+	}
+
+	@Test
 	void aCheckpointThatIsCutShortIsRefusedWithItsName(@TempDir final Path dir) throws IOException {
 		final Path checkpoint = dir.resolve("run.ckpt");
 		try (Trainer t = new Trainer(config(Family.NCSN), BLOBS, Device.cpu())) {

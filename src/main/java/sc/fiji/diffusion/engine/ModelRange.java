@@ -1,0 +1,36 @@
+package sc.fiji.diffusion.engine;
+
+import java.util.List;
+
+/**
+ * How pixel values map to the model's units, one rule for training and restoration: the 1st and
+ * 99.8th percentiles of an image (all planes of a stack together, never per tile or slice) go to -1
+ * and 1, or its lowest and highest values when those percentiles coincide (a sparse image: a few bright
+ * spots on an even background). Missing pixels (NaN) are ignored.
+ */
+public final class ModelRange {
+
+	public static final double LOW_PERCENT = 1, HIGH_PERCENT = 99.8;
+	/**
+	 * The network is given model units clipped to [FLOOR, CEILING] (widened by the noise when
+	 * restoring): a whole percentile range beyond either end, so one hot pixel cannot set the
+	 * statistics of its neighbourhood.
+	 */
+	public static final double FLOOR = -2, CEILING = 3;
+	/** Percentiles from at most this many values, evenly strided: exact enough, bounded time. */
+	private static final int MAX_VALUES = 1 << 22;
+
+	private ModelRange() {}
+
+	/**
+	 * @return the values that map to -1 and 1, or null when the planes hold no two different finite
+	 *         values
+	 */
+	public static double[] of(final List<float[]> planes) {
+		final float[] range = Percentiles.finiteRange(planes);
+		if (!(range[1] > range[0])) return null;
+		final double[] q = Percentiles.ofStrided(planes, MAX_VALUES, LOW_PERCENT, HIGH_PERCENT);
+		if (q[1] > q[0]) return q;
+		return new double[] { range[0], range[1] };
+	}
+}
