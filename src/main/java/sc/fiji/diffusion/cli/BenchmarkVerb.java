@@ -56,7 +56,7 @@ final class BenchmarkVerb {
 		final Device device = Devices.choose(deviceName);
 		final Precision precision = o.precision(device);
 		out.println("| model | device, precision | s / evaluation, 1 x " + tile + "^2 | Mpx/s | s / training step " +
-			"(batch x patch^2) | peak RSS (MB) |");
+			"(float, batch x patch^2) | peak RSS (MB) |");
 		out.println("| --- | --- | --- | --- | --- | --- |");
 		for (final Path folder : folders) {
 			final ModelCard card = ModelFolder.card(folder);

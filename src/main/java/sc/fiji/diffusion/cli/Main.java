@@ -32,7 +32,8 @@ public final class Main {
 		"  benchmark [--models NAME,NAME] [--device auto|cpu|gpu] [--repeats N]",
 		"  quality [--model NAME] [--count N] [--size N] [--noise SIGMA] [--steps N] [--device ...]",
 		"          restoration quality beside oracle-tuned classical methods; writes docs/quality.md",
-		"Models are looked up in ./models (and -Ddiffusion.models=DIR).");
+		"Verbs that run a model also take --precision auto|float|half (auto: half on a GPU, float on",
+		"the CPU). Models are looked up in ./models (and -Ddiffusion.models=DIR).");
 
 	private Main() {}
 

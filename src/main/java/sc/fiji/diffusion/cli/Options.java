@@ -74,7 +74,12 @@ final class Options {
 	}
 
 	/** --precision (auto, float or half) of a model on that device. */
-	sc.fiji.diffusion.engine.Precision precision(final ai.djl.Device device) {
-		return sc.fiji.diffusion.engine.Precision.choose(get("precision", "auto"), device);
+	sc.fiji.diffusion.engine.Precision precision(final ai.djl.Device device) throws UsageException {
+		try {
+			return sc.fiji.diffusion.engine.Precision.choose(get("precision", "auto"), device);
+		}
+		catch (final IllegalArgumentException e) {
+			throw new UsageException("--precision: " + e.getMessage());
+		}
 	}
 }

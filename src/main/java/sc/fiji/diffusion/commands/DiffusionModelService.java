@@ -95,6 +95,8 @@ public class DiffusionModelService extends AbstractService implements SciJavaSer
 		final Key key = new Key(folder, device, precision);
 		Entry e = loaded.get(key);
 		if (e == null) {
+			// One copy per folder and device: another precision's copy goes when it is idle.
+			retireWhere(k -> k.folder().equals(folder) && k.device().equals(device));
 			e = new Entry(ModelFolder.load(folder, device, precision));
 			loaded.put(key, e);
 			log().info("Loaded model " + folder + " on " + device + " in " + precision + " precision");
@@ -114,8 +116,13 @@ public class DiffusionModelService extends AbstractService implements SciJavaSer
 	/** Drops a folder's loaded copies (its weights were rewritten); each closes when idle. */
 	public synchronized void forget(final Path folder) {
 		final Path f = folder.toAbsolutePath().normalize();
+		retireWhere(k -> k.folder().equals(f));
+	}
+
+	/** Drops the loaded copies whose keys match; each closes when idle. */
+	private void retireWhere(final java.util.function.Predicate<Key> match) {
 		loaded.entrySet().removeIf(en -> {
-			if (!en.getKey().folder().equals(f)) return false;
+			if (!match.test(en.getKey())) return false;
 			retire(en.getValue());
 			return true;
 		});

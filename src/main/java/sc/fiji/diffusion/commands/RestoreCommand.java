@@ -67,7 +67,8 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		description = Djl.PRECISION_HELP)
 	protected String precision = Djl.AUTO;
 
-	@Parameter(label = "Seed", persist = false, description = "Same seed, same device: same result.")
+	@Parameter(label = "Seed", persist = false, description = "Same seed, device and precision: same " +
+		"result.")
 	protected long seed = 0;
 
 	// Shown in this order: the restored image ends up the active one.
@@ -111,7 +112,9 @@ public abstract class RestoreCommand extends DiffusionCommand {
 					final int smaller = o.tileBatch() > 1 ? o.tile() : o.tile() / 2;
 					if (smaller < net.patch()) {
 						throw new IllegalArgumentException("The " + d + " ran out of memory even with one tile of " +
-							o.tile() + " pixels per call: use device CPU, or close other programs that use the GPU.");
+							o.tile() + " pixels per call: use device CPU" + (net.precision() == Precision.FLOAT
+								? ", or precision Half (half the memory)" : "") + ", or close other programs that use " +
+							"the GPU.");
 					}
 					o = o.withTiling(smaller, 1);
 					info("Out of memory on " + d + ": retrying with tile " + o.tile() + ", " + o.tileBatch() +

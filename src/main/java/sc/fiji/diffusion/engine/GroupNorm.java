@@ -61,10 +61,13 @@ public final class GroupNorm extends AbstractBlock {
 		// Running statistics are required by the kernel and thrown away (momentum 1 keeps them), and
 		// the per-channel affine step follows outside, so weight and bias are identity here. The four
 		// must be distinct arrays: the kernel writes the running ones in place.
-		final NDArray runningMean = m.zeros(new Shape(rows), x.getDataType(), x.getDevice());
-		final NDArray runningVar = m.ones(new Shape(rows), x.getDataType(), x.getDevice());
-		final NDArray weight = m.ones(new Shape(rows), x.getDataType(), x.getDevice());
-		final NDArray bias = m.zeros(new Shape(rows), x.getDataType(), x.getDevice());
+		// In float even for a half input: PyTorch takes cuDNN's kernel for half only with float
+		// statistics and weights, as mixed precision training uses it.
+		final DataType type = DataType.FLOAT32;
+		final NDArray runningMean = m.zeros(new Shape(rows), type, x.getDevice());
+		final NDArray runningVar = m.ones(new Shape(rows), type, x.getDevice());
+		final NDArray weight = m.ones(new Shape(rows), type, x.getDevice());
+		final NDArray bias = m.zeros(new Shape(rows), type, x.getDevice());
 		return BatchNorm.batchNorm(folded, runningMean, runningVar, weight, bias, 1, 1f, epsilon, true)
 			.singletonOrThrow().reshape(s);
 	}

@@ -28,8 +28,6 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	private final NDManager manager;
 	private final int patch;
 	private final ParameterStore store;
-	/** The network's number type; the sampler's state stays float. */
-	private final DataType type;
 	/** DDPM: log-SNR per timestep on the device, to find t(sigma) without reading back. */
 	private final NDArray logSnrTable;
 	/**
@@ -70,7 +68,6 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 		this.network = network;
 		this.manager = manager;
 		this.store = new ParameterStore(manager, false);
-		this.type = network.dataType();
 		if (schedule instanceof VpSchedule vp) {
 			final double[] t = vp.logSnrTable();
 			final float[] f = new float[t.length];
@@ -107,7 +104,7 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 
 	/** Float, or half when the network was cast for a GPU. */
 	public Precision precision() {
-		return type == Precision.HALF.dataType() ? Precision.HALF : Precision.FLOAT;
+		return network.dataType() == Precision.HALF.dataType() ? Precision.HALF : Precision.FLOAT;
 	}
 
 	public UNet network() {
@@ -176,7 +173,7 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 
 	/** The network on the state in its own type (float or half); its output back in the state's. */
 	private NDArray run(final NDArray input, final NDArray label, final boolean training) {
-		final DataType state = input.getDataType();
+		final DataType state = input.getDataType(), type = network.dataType();
 		final NDArray in = state == type ? input : input.toType(type, false);
 		final NDArray out = network.forward(store, new NDList(in, label), training).singletonOrThrow();
 		return out.getDataType() == state ? out : out.toType(state, false);

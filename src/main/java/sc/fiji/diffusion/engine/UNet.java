@@ -40,6 +40,8 @@ public final class UNet extends AbstractBlock {
 	private final List<List<ResBlock>> down = new ArrayList<>(), up = new ArrayList<>();
 	private final List<Block> downsample = new ArrayList<>(), upsample = new ArrayList<>();
 	private final ResBlock mid1, mid2;
+	/** Set by the first evaluation: a parameter store may hold the weights from then on. */
+	private volatile boolean evaluated;
 
 	public UNet(final UNetConfig config, final int imageChannels) {
 		super(VERSION);
@@ -107,6 +109,7 @@ public final class UNet extends AbstractBlock {
 	{
 		final NDArray x = inputs.get(0);
 		final NDArray label = inputs.get(1);
+		evaluated = true;
 		final long h = x.getShape().get(2), wd = x.getShape().get(3);
 		if (h % config.sizeMultiple() != 0 || wd % config.sizeMultiple() != 0) {
 			throw new IllegalArgumentException("U-Net input sides must be multiples of " + config
@@ -149,11 +152,18 @@ public final class UNet extends AbstractBlock {
 
 	/**
 	 * Casts the initialized weights to another type, in place (DJL's blocks do not implement this):
-	 * for inference in half precision on a GPU, before the network's first evaluation. The embedding
-	 * frequencies stay float. Images then go in as that type; labels stay float.
+	 * for inference in half precision on a GPU. The embedding frequencies stay float. Images then go
+	 * in as that type; labels stay float.
+	 *
+	 * @throws IllegalStateException after the first evaluation, when parameter stores may hold the old
+	 *           weights
 	 */
 	@Override
 	public void cast(final DataType type) {
+		if (evaluated) {
+			throw new IllegalStateException("Cast the network before its first evaluation: parameter " +
+				"stores keep the weights they have seen.");
+		}
 		for (final Pair<String, Parameter> p : getParameters()) {
 			final Parameter parameter = p.getValue();
 			if (parameter == frequencies || parameter.getArray().getDataType() == type) continue;

@@ -15,7 +15,7 @@ import sc.fiji.diffusion.engine.SamplingListener;
  * @param samples 0 for the posterior mean by Tweedie (denoising only), else the number of posterior
  *          samples whose mean is returned
  * @param std also return the samples' standard deviation (needs samples >= 2)
- * @param seed noise seed: same seed, same device, same result, at any tile size
+ * @param seed noise seed: same seed, device and precision, same result, at any tile size
  * @param tile tile side in pixels, at least the model's training patch: one network call takes
  *          (tile / patch)^2 x tileBatch windows of the patch size; memory only, the result does not
  *          change

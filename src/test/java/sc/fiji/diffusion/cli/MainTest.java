@@ -82,5 +82,9 @@ class MainTest {
 		assertTrue(err().contains("at least 1"), err());
 		assertEquals(1, run("sample", "--model", model, "--output", tif, "--sampler", "heun"));
 		assertTrue(err().contains("Unknown sampler 'heun'"), err());
+		assertEquals(2, run("sample", "--model", model, "--output", tif, "--device", "cpu",
+			"--precision", "half"));
+		assertTrue(err().contains("--precision: Half precision is for a GPU"), err());
+		assertTrue(!Files.exists(dir.resolve("o.tif")));
 	}
 }

@@ -394,7 +394,9 @@ class CommandsTest {
 	@Test
 	void aModelReleasedWhileInUseClosesWhenItsCommandEnds() throws Exception {
 		final DiffusionModelService models = context.service(DiffusionModelService.class);
-		try (DiffusionModelService.Lease lease = models.lease("ddpm-fluo", ai.djl.Device.cpu(), sc.fiji.diffusion.engine.Precision.FLOAT)) {
+		try (DiffusionModelService.Lease lease = models.lease("ddpm-fluo", ai.djl.Device.cpu(),
+			sc.fiji.diffusion.engine.Precision.FLOAT))
+		{
 			models.release();
 			assertTrue(models.loadedModels().isEmpty());
 			// Still usable by the command that holds it.
@@ -402,6 +404,28 @@ class CommandsTest {
 				sc.fiji.diffusion.engine.Sampler.byName("ddim"), 1, 32, 2, 1, 0, null);
 			assertEquals(32 * 32, x[0].length);
 		}
+	}
+
+	@Test
+	void aModelIsLoadedOncePerDeviceWhateverThePrecision() throws Exception {
+		final DiffusionModelService models = context.service(DiffusionModelService.class);
+		models.release();
+		final ai.djl.Device cpu = ai.djl.Device.cpu();
+		final sc.fiji.diffusion.engine.NetworkDenoiser single;
+		try (DiffusionModelService.Lease lease = models.lease("ddpm-fluo", cpu,
+			sc.fiji.diffusion.engine.Precision.FLOAT))
+		{
+			single = lease.model();
+		}
+		try (DiffusionModelService.Lease lease = models.lease("ddpm-fluo", cpu,
+			sc.fiji.diffusion.engine.Precision.HALF))
+		{
+			assertEquals(sc.fiji.diffusion.engine.Precision.HALF, lease.model().precision());
+			assertEquals(java.util.List.of("ddpm-fluo on cpu() in half precision"), models.loadedModels());
+			// The float copy was idle: closed, its weights freed.
+			assertThrows(IllegalStateException.class, () -> single.manager().create(1f));
+		}
+		models.release();
 	}
 
 	/** Runs out of "GPU memory" while more than one 64-pixel tile goes into a call. */

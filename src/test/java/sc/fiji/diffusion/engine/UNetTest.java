@@ -104,14 +104,18 @@ class UNetTest {
 			final NDArray labels = m.create(new float[] { 998.9f, 999.1f });
 			final NDArray single = net.forward(new ParameterStore(m, false), new NDList(x, labels), false)
 				.singletonOrThrow();
-			net.cast(DataType.FLOAT16);
-			assertEquals(DataType.FLOAT16, net.dataType());
-			for (final Pair<String, Parameter> p : net.getParameters()) {
+			// The same weights in a network that was never evaluated, cast to half.
+			final UNet halfNet = new UNet(TINY, 1);
+			halfNet.initialize(m, DataType.FLOAT32, new Shape(2, 1, 16, 16), new Shape(2));
+			Checkpoint.load(halfNet, Checkpoint.weights(net), "");
+			halfNet.cast(DataType.FLOAT16);
+			assertEquals(DataType.FLOAT16, halfNet.dataType());
+			for (final Pair<String, Parameter> p : halfNet.getParameters()) {
 				final DataType t = p.getValue().getArray().getDataType();
 				assertEquals(p.getKey().endsWith("frequencies") ? DataType.FLOAT32 : DataType.FLOAT16, t, p
 					.getKey());
 			}
-			final NDArray half = net.forward(new ParameterStore(m, false), new NDList(x.toType(
+			final NDArray half = halfNet.forward(new ParameterStore(m, false), new NDList(x.toType(
 				DataType.FLOAT16, false), labels), false).singletonOrThrow();
 			assertEquals(DataType.FLOAT16, half.getDataType());
 			final NDArray h = half.toType(DataType.FLOAT32, false);
@@ -122,6 +126,8 @@ class UNetTest {
 			final double labelEffect = HostReads.scalar(h.get(0).sub(h.get(1)).abs().max());
 			assertTrue(labelEffect > 10 * err, "labels 998.9 and 999.1 give the same output in half " +
 				"precision (difference " + labelEffect + ")");
+			// A parameter store now holds the half weights: casting again would leave it stale.
+			assertThrows(IllegalStateException.class, () -> halfNet.cast(DataType.FLOAT32));
 		}
 	}
 }

@@ -54,6 +54,44 @@ class InverseProblemTest {
 		assertTrue(holeSpread > 0, "two samples agree exactly inside the hole");
 	}
 
+	/** Both families in half precision (which PyTorch also runs, slowly, on the CPU). */
+	@Test
+	void halfPrecisionInpaintsAndSuperResolvesAsFloatDoes() throws java.io.IOException {
+		final int n = 64;
+		final float[] img = scene(n);
+		final byte[] mask = new byte[n * n];
+		for (int y = 20; y < 30; y++) for (int x = 10; x < 50; x++) mask[y * n + x] = 1;
+		final float[] lo = new float[32 * 32];
+		for (int i = 0; i < lo.length; i++) lo[i] = img[(i / 32) * 2 * n + (i % 32) * 2];
+		final java.nio.file.Path ncsn = java.nio.file.Paths.get("models", "ncsn-fluo");
+		try (NetworkDenoiser single = sc.fiji.diffusion.model.ModelFolder.load(ncsn, ai.djl.Device.cpu());
+			NetworkDenoiser half = sc.fiji.diffusion.model.ModelFolder.load(ncsn, ai.djl.Device.cpu(),
+				sc.fiji.diffusion.engine.Precision.HALF);
+			NetworkDenoiser ddpmHalf = sc.fiji.diffusion.model.ModelFolder.load(java.nio.file.Paths.get(
+				"models", "ddpm-fluo"), ai.djl.Device.cpu(), sc.fiji.diffusion.engine.Precision.HALF))
+		{
+			final float[][] filled = new float[2][];
+			final NetworkDenoiser[] models = { single, half };
+			for (int k = 0; k < 2; k++) {
+				filled[k] = Planes.of(Inpaint.run(ArrayImgs.floats(img.clone(), n, n), ArrayImgs
+					.unsignedBytes(mask, n, n), -1, new NoiseModel.Gaussian(0), RestoreOptions.defaults(
+						models[k], "ddpm", 5)).image()).plane(0);
+			}
+			for (int i = 0; i < n * n; i++) if (mask[i] == 0) assertEquals(img[i], filled[1][i], 0f);
+			// Range 1000: half's rounding moves the filled pixels by a fraction of a unit.
+			assertTrue(DenoiseTest.rms(filled[0], filled[1]) < 3, "half and float differ by RMS " +
+				DenoiseTest.rms(filled[0], filled[1]));
+			final float[][] sr = new float[2][];
+			final NetworkDenoiser[] ddpm = { model, ddpmHalf };
+			for (int k = 0; k < 2; k++) {
+				sr[k] = Planes.of(SuperResolve.run(ArrayImgs.floats(lo.clone(), 32, 32), 2, -1,
+					new NoiseModel.Gaussian(0), RestoreOptions.defaults(ddpm[k], "ddpm", 5)).image()).plane(0);
+			}
+			assertTrue(DenoiseTest.rms(sr[0], sr[1]) < 3, "half and float differ by RMS " + DenoiseTest
+				.rms(sr[0], sr[1]));
+		}
+	}
+
 	@Test
 	void nanPixelsAreInpaintedWithoutAMask() {
 		final int n = 64;
