@@ -15,6 +15,7 @@ import sc.fiji.diffusion.engine.Devices;
 import sc.fiji.diffusion.engine.Family;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.PatchSource;
+import sc.fiji.diffusion.engine.SamplingListener;
 import sc.fiji.diffusion.engine.Trainer;
 import sc.fiji.diffusion.ij.TrainingImages;
 import sc.fiji.diffusion.model.ModelCard;
@@ -42,7 +43,8 @@ final class TrainVerb {
 		if (steps < 0) throw new UsageException("--steps must not be negative.");
 		final String deviceName = o.get("device", "auto");
 		Natives.configure(deviceName);
-		final PatchSource data = TrainingImages.source(o.get("data", "synthetic"), err::println);
+		final PatchSource data = TrainingImages.source(o.get("data", "synthetic"), err::println,
+			SamplingListener.NONE);
 		final Path checkpoint = Paths.get(o.get("checkpoint", output.toString() + ".ckpt"));
 		final Device device = Devices.choose(deviceName);
 		final Trainer trainer;

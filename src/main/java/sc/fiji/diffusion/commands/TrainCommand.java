@@ -76,7 +76,8 @@ public class TrainCommand extends DiffusionCommand {
 		ModelExport.requireReplaceable(out);
 		final Path checkpoint = out.resolveSibling(out.getFileName() + ".ckpt");
 		final Family f = Family.parse(family.toLowerCase(Locale.ROOT));
-		final PatchSource source = TrainingImages.source(data, this::info);
+		status("Reading the training images");
+		final PatchSource source = TrainingImages.source(data, this::info, progress);
 		final Device d = Djl.device(device, this::status);
 		final Trainer trainer;
 		if (Files.isRegularFile(checkpoint)) {

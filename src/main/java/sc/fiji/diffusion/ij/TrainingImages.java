@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import sc.fiji.diffusion.engine.ImagePatches;
 import sc.fiji.diffusion.engine.PatchSource;
+import sc.fiji.diffusion.engine.SamplingListener;
 import sc.fiji.diffusion.engine.SyntheticPatches;
 import sc.fiji.diffusion.restore.Planes;
 
@@ -40,9 +41,10 @@ public final class TrainingImages {
 	 * stack is normalized over all its planes, as restoration does.
 	 *
 	 * @param notes hears what is used and what is left out
+	 * @param progress hears each file read (of all entries), and may stop the reading
 	 */
-	public static PatchSource source(final String spec, final Consumer<String> notes)
-		throws IOException
+	public static PatchSource source(final String spec, final Consumer<String> notes,
+		final SamplingListener progress) throws IOException
 	{
 		if (spec == null || spec.isBlank() || spec.equals("synthetic")) return new SyntheticPatches();
 		final Path dir = Paths.get(spec).toAbsolutePath().normalize();
@@ -57,8 +59,9 @@ public final class TrainingImages {
 		final List<String> folders = new ArrayList<>(), others = new ArrayList<>(), unread =
 			new ArrayList<>(), colour = new ArrayList<>();
 		final ImagePatches patches = new ImagePatches("images in " + dir);
-		int files = 0;
+		int files = 0, done = 0;
 		for (final Path f : entries) {
+			progress.stepDone(done++, entries.size());
 			final String name = f.getFileName().toString();
 			if (Files.isDirectory(f)) {
 				folders.add(name);

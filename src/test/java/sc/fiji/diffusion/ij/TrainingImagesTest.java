@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sc.fiji.diffusion.engine.ImagePatches;
 import sc.fiji.diffusion.engine.ModelRange;
 import sc.fiji.diffusion.engine.PatchSource;
+import sc.fiji.diffusion.engine.SamplingListener;
 
 /** A biologist's folder as training data: what is used, how it is scaled, what is left out. */
 class TrainingImagesTest {
@@ -73,7 +74,7 @@ class TrainingImagesTest {
 		final short[] bright = ramp(n, 1000, 1), dim = bright.clone();
 		for (int i = 0; i < dim.length; i++) dim[i] = (short) (100 + 0.3 * (bright[i] - 100));
 		save(dir.resolve("timelapse.tif"), planes(n, bright, dim));
-		final PatchSource data = TrainingImages.source(dir.toString(), s -> {});
+		final PatchSource data = TrainingImages.source(dir.toString(), s -> {}, SamplingListener.NONE);
 		final List<Float> maxima = patchMaxima(data, n, 40);
 		// Scaled per plane, the dim frame's brightest pixel would be near 1 like the bright one's.
 		assertTrue(maxima.stream().anyMatch(m -> m < -0.2), "the dim frame reaches " + maxima.stream()
@@ -99,7 +100,7 @@ class TrainingImagesTest {
 		Files.createDirectory(dir.resolve("raw"));
 		Files.writeString(dir.resolve("broken.tif"), "not a tiff");
 		final List<String> notes = new ArrayList<>();
-		final PatchSource data = TrainingImages.source(dir.toString(), notes::add);
+		final PatchSource data = TrainingImages.source(dir.toString(), notes::add, SamplingListener.NONE);
 		final String all = String.join("\n", notes);
 		assertTrue(all.contains("not image files: readme.txt."), all);
 		assertTrue(all.contains("Subfolders are not searched: raw."), all);
@@ -124,12 +125,12 @@ class TrainingImagesTest {
 	{
 		Files.writeString(dir.resolve("notes.txt"), "x");
 		final IOException none = assertThrows(IOException.class, () -> TrainingImages.source(dir
-			.toString(), s -> {}));
+			.toString(), s -> {}, SamplingListener.NONE));
 		assertTrue(none.getMessage().contains("Nothing to train on"), none.getMessage());
 		final ImageStack small = new ImageStack(40, 40);
 		small.addSlice(new ShortProcessor(40, 40, ramp(40, 500, 5), null));
 		save(dir.resolve("small.tif"), small);
-		final PatchSource data = TrainingImages.source(dir.toString(), s -> {});
+		final PatchSource data = TrainingImages.source(dir.toString(), s -> {}, SamplingListener.NONE);
 		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
 			() -> TrainingImages.requirePatch(data, 64, s -> {}));
 		assertTrue(e.getMessage().contains("Use a patch of 32 or larger images."), e.getMessage());
