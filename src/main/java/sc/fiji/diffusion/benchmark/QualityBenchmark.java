@@ -117,7 +117,7 @@ public final class QualityBenchmark {
 			md.append("![").append(t).append("](quality-").append(t).append(".png)\n\n");
 		}
 		md.append("Speed on this machine, default settings, one 512 x 512 image:\n\n");
-		md.append(speed(model, s));
+		md.append(speed(model, 512, s.steps(), s.noise(), s.seed() - 1));
 		md.append("\nMade by:\n\n```\n").append(command).append("\n```\n");
 		final String report = md.toString();
 		Files.createDirectories(docs);
@@ -247,16 +247,24 @@ public final class QualityBenchmark {
 		return row;
 	}
 
-	private static String speed(final NetworkDenoiser model, final Settings s) {
-		final int n = 512;
-		final float[] truth = SyntheticScenes.scene(SyntheticScenes.Kind.CYTOPLASM, n, n, s.seed() - 1);
+	/**
+	 * Wall time of the three restorations with default settings on one n x n scene, as a markdown
+	 * table: the posterior mean of denoising, one inpainting sample and one x2 super-resolution sample
+	 * of {@code steps} steps, each including its read-back to the host.
+	 *
+	 * @param noise Gaussian noise added for denoising, data range 1
+	 */
+	public static String speed(final NetworkDenoiser model, final int n, final int steps,
+		final double noise, final long seed)
+	{
+		final float[] truth = SyntheticScenes.scene(SyntheticScenes.Kind.CYTOPLASM, n, n, seed);
 		final float[] noisy = truth.clone();
 		final SplittableRandom r = new SplittableRandom(1);
-		for (int k = 0; k < noisy.length; k++) noisy[k] += (float) (s.noise() * r.nextGaussian());
+		for (int k = 0; k < noisy.length; k++) noisy[k] += (float) (noise * r.nextGaussian());
 		final StringBuilder md = new StringBuilder("| task | seconds |\n| --- | --- |\n");
 		long t0 = System.nanoTime();
 		Denoise.run(ArrayImgs.floats(noisy, n, n), -1, new NoiseModel.Auto(), RestoreOptions.defaults(
-			model, "ddpm", s.steps()));
+			model, "ddpm", steps));
 		md.append(String.format(Locale.ROOT, "| denoise (posterior mean) | %.1f |%n", (System.nanoTime() -
 			t0) / 1e9));
 		final float[] holed = truth.clone();
@@ -264,14 +272,14 @@ public final class QualityBenchmark {
 		for (int k = 0; k < holed.length; k++) if (hole[k]) holed[k] = Float.NaN;
 		t0 = System.nanoTime();
 		Inpaint.run(ArrayImgs.floats(holed, n, n), null, -1, new NoiseModel.Gaussian(0), RestoreOptions
-			.defaults(model, "ddpm", s.steps()));
-		md.append(String.format(Locale.ROOT, "| inpaint (%d steps) | %.1f |%n", s.steps(), (System
+			.defaults(model, "ddpm", steps));
+		md.append(String.format(Locale.ROOT, "| inpaint (%d steps) | %.1f |%n", steps, (System
 			.nanoTime() - t0) / 1e9));
 		t0 = System.nanoTime();
 		SuperResolve.run(ArrayImgs.floats(bin(truth, n, 2), n / 2, n / 2), 2, -1, new NoiseModel.Gaussian(
-			0), RestoreOptions.defaults(model, "ddpm", s.steps()));
-		md.append(String.format(Locale.ROOT, "| super-resolve x2 to 512 x 512 (%d steps) | %.1f |%n", s
-			.steps(), (System.nanoTime() - t0) / 1e9));
+			0), RestoreOptions.defaults(model, "ddpm", steps));
+		md.append(String.format(Locale.ROOT, "| super-resolve x2 to %d x %d (%d steps) | %.1f |%n", n, n,
+			steps, (System.nanoTime() - t0) / 1e9));
 		return md.toString();
 	}
 

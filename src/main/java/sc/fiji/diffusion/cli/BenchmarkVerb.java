@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 import sc.fiji.diffusion.benchmark.Metrics;
+import sc.fiji.diffusion.benchmark.QualityBenchmark;
 import sc.fiji.diffusion.engine.Autograd;
 import sc.fiji.diffusion.engine.Devices;
 import sc.fiji.diffusion.engine.HostReads;
@@ -34,7 +35,8 @@ import sc.fiji.diffusion.model.ModelFolder;
  */
 final class BenchmarkVerb {
 
-	static final Set<String> KEYS = Set.of("models", "device", "precision", "repeats", "tile");
+	static final Set<String> KEYS = Set.of("models", "device", "precision", "repeats", "tile",
+		"restorations");
 
 	int run(final String[] args, final PrintStream out, final PrintStream err) throws UsageException,
 		IOException
@@ -66,6 +68,21 @@ final class BenchmarkVerb {
 			out.printf("| %s | %s | %.3f | %.3f | %.3f (%d x %d^2) | %d |%n", card.name(), device + ", " +
 				precision, eval, tile * (double) tile / eval / 1e6, train, batch, card.patch(), peakRssMegabytes());
 			err.println("done " + card.name());
+		}
+		if (o.has("restorations")) {
+			final int size = o.integer("restorations", 512);
+			if (size < 64 || size % 4 != 0) {
+				throw new UsageException("--restorations takes an image side, a multiple of 4 of at least 64.");
+			}
+			for (final Path folder : folders) {
+				try (NetworkDenoiser model = ModelFolder.load(folder, device, precision)) {
+					// Once small first: the first calls on a GPU pay for its start and kernel choices.
+					QualityBenchmark.speed(model, 64, 2, 0.1, 8999);
+					out.printf("%nRestorations with %s on %s, %s precision, one %d x %d image:%n%n", folder
+						.getFileName(), device, precision, size, size);
+					out.print(QualityBenchmark.speed(model, size, RestoreVerb.DEFAULT_STEPS, 0.1, 8999));
+				}
+			}
 		}
 		return 0;
 	}
