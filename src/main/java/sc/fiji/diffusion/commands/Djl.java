@@ -25,8 +25,7 @@ final class Djl {
 
 	/** What the precision parameter says: auto is half on a GPU and float on the CPU. */
 	static final String PRECISION_HELP = "Number type of the network: Auto (half on a GPU: faster, " +
-		"half the memory; float on the CPU and on GPUs that compute half slowly, GeForce GTX 10 series " +
-		"and older), Float, or Half (GPU only).";
+		"half the memory; float on the CPU), Float, or Half (GPU only).";
 
 	private static volatile boolean started;
 

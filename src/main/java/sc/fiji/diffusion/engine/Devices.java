@@ -24,11 +24,11 @@ public final class Devices {
 				throw new IllegalArgumentException("There is no GPU " + id + ": PyTorch sees " + gpus + " GPU(s), " +
 					"numbered from 0.");
 			}
-			return Device.gpu(id);
+			return supported(Device.gpu(id), computeCapability(id), true);
 		}
 		switch (c) {
 			case "auto":
-				return gpus > 0 ? Device.gpu() : Device.cpu();
+				return gpus > 0 ? supported(Device.gpu(), computeCapability(0), false) : Device.cpu();
 			case "cpu":
 				return Device.cpu();
 			case "gpu":
@@ -37,10 +37,36 @@ public final class Devices {
 						"use device cpu, or install an NVIDIA driver and a CUDA build of PyTorch " +
 						"(see README, 'GPU').");
 				}
-				return Device.gpu();
+				return supported(Device.gpu(), computeCapability(0), true);
 			default:
 				throw new IllegalArgumentException("Unknown device '" + choice +
 					"': use auto, cpu, gpu or gpu:N.");
+		}
+	}
+
+	/** Oldest CUDA compute capability (major * 10 + minor) of PyTorch's CUDA 12.8 builds: 7.5. */
+	static final int OLDEST_CAPABILITY = 75;
+
+	/**
+	 * A GPU PyTorch's CUDA 12.8 build has kernels for (compute capability 7.5 and newer: GeForce RTX 20
+	 * series, T4 and later); an older one is the CPU when the choice was auto, and a message when the
+	 * user asked for the GPU. A capability CUDA's runtime does not tell (-1) is let through.
+	 */
+	static Device supported(final Device gpu, final int capability, final boolean asked) {
+		if (capability < 0 || capability >= OLDEST_CAPABILITY) return gpu;
+		if (!asked) return Device.cpu();
+		throw new IllegalArgumentException(String.format(Locale.ROOT, "This GPU has CUDA compute " +
+			"capability %d.%d; PyTorch's CUDA 12.8 build, which DJL uses, runs on 7.5 and newer (GeForce " +
+			"RTX 20 series, T4 and later). Use device cpu.", capability / 10, capability % 10));
+	}
+
+	/** The CUDA compute capability of a GPU (86 for 8.6), or -1 when CUDA's runtime does not say. */
+	static int computeCapability(final int gpu) {
+		try {
+			return Integer.parseInt(ai.djl.util.cuda.CudaUtils.getComputeCapability(gpu));
+		}
+		catch (final RuntimeException | LinkageError e) {
+			return -1;
 		}
 	}
 }

@@ -30,8 +30,9 @@ public final class ImagePatches implements PatchSource {
 	}
 
 	/**
-	 * Adds the planes of one single-channel image (one plane, or a stack), normalized together. Planes
-	 * with missing (NaN) or infinite pixels and blank (constant) planes are left out, and said so.
+	 * Adds the planes of one single-channel image (one plane, or a stack), normalized together over all
+	 * of them (their finite values), as restoration normalizes it. Planes with missing (NaN) or
+	 * infinite pixels and blank (constant) planes are then left out, and said so.
 	 *
 	 * @param planes row-major, width * height values each; taken over (normalized in place), so that a
 	 *          large folder is held once
@@ -67,13 +68,10 @@ public final class ImagePatches implements PatchSource {
 		}
 		if (!blank.isEmpty()) notes.accept(name + ": left out blank " + planes(blank, planes.size()) + ".");
 		if (usable.isEmpty()) return 0;
-		final double[] r = ModelRange.of(usable);
-		final double scale = 2 / (r[1] - r[0]);
+		// Over every plane, blank and incomplete ones too: restoration sees the whole stack.
+		final double[] r = ModelRange.of(planes);
 		for (final float[] pixels : usable) {
-			for (int i = 0; i < pixels.length; i++) {
-				pixels[i] = (float) Math.max(ModelRange.FLOOR, Math.min(ModelRange.CEILING, (pixels[i] - r[0]) *
-					scale - 1));
-			}
+			for (int i = 0; i < pixels.length; i++) pixels[i] = ModelRange.toNetwork(pixels[i], r[0], r[1], 0);
 			images.add(new Image(pixels, width, height, name));
 		}
 		cumulativeSize = -1;
@@ -82,10 +80,15 @@ public final class ImagePatches implements PatchSource {
 
 	private static String planes(final List<Integer> numbers, final int of) {
 		if (of == 1) return "the image";
-		final List<Integer> shown = numbers.subList(0, Math.min(LISTED, numbers.size()));
-		final String list = shown.toString().replaceAll("[\\[\\]]", "");
-		return (numbers.size() == 1 ? "plane " : "planes ") + list + (numbers.size() > LISTED ? " and " +
-			(numbers.size() - LISTED) + " more" : "") + " of " + of;
+		return (numbers.size() == 1 ? "plane " : "planes ") + listed(numbers, LISTED) + " of " + of;
+	}
+
+	/** The first {@code max} items, separated by commas, and how many more there are. */
+	public static String listed(final List<?> items, final int max) {
+		final StringBuilder s = new StringBuilder();
+		for (int i = 0; i < Math.min(max, items.size()); i++) s.append(i > 0 ? ", " : "").append(items.get(i));
+		if (items.size() > max) s.append(" and ").append(items.size() - max).append(" more");
+		return s.toString();
 	}
 
 	/** Planes held. */
@@ -98,19 +101,18 @@ public final class ImagePatches implements PatchSource {
 	 * so, and a message says what to change when none is large enough.
 	 */
 	public void requirePatch(final int size, final Consumer<String> notes) {
-		final List<String> small = images.stream().filter(i -> i.width < size || i.height < size).map(
-			i -> i.name + " (" + i.width + " x " + i.height + ")").distinct().toList();
-		if (small.size() == images.size()) {
+		if (images.stream().allMatch(i -> i.width < size || i.height < size)) {
 			final int largest = images.stream().mapToInt(i -> Math.min(i.width, i.height)).max().orElse(0);
 			final int fits = Integer.highestOneBit(Math.max(1, largest));
 			throw new IllegalArgumentException("No training image is at least " + size + " x " + size +
 				" pixels, the patch size (the largest has a side of " + largest + "). " + (fits >= 16
 					? "Use a patch of " + fits + " or larger images." : "Use larger images (at least 16 x 16)."));
 		}
+		final List<String> small = images.stream().filter(i -> i.width < size || i.height < size).map(
+			i -> i.name + " (" + i.width + " x " + i.height + ")").distinct().toList();
 		if (!small.isEmpty()) {
-			notes.accept("Left out, smaller than the " + size + " x " + size + " patch: " + String.join(", ",
-				small.subList(0, Math.min(LISTED, small.size()))) + (small.size() > LISTED ? " and " + (small
-					.size() - LISTED) + " more" : "") + ".");
+			notes.accept("Left out, smaller than the " + size + " x " + size + " patch: " + listed(small,
+				LISTED) + ".");
 		}
 	}
 

@@ -23,6 +23,18 @@ public final class ModelRange {
 	private ModelRange() {}
 
 	/**
+	 * A value in model units as the network is given it: mapped by the range from {@link #of}, and
+	 * clipped to [FLOOR - 4 sigma, CEILING + 4 sigma] (sigma the noise in model units, 0 for clean
+	 * images, so that noise is never clipped).
+	 */
+	public static float toNetwork(final float v, final double low, final double high,
+		final double sigma)
+	{
+		final double model = (v - low) * (2 / (high - low)) - 1;
+		return (float) Math.max(FLOOR - 4 * sigma, Math.min(CEILING + 4 * sigma, model));
+	}
+
+	/**
 	 * @return the values that map to -1 and 1, or null when the planes hold no two different finite
 	 *         values
 	 */

@@ -2,7 +2,6 @@ package sc.fiji.diffusion.engine;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.util.cuda.CudaUtils;
 
 import java.util.Locale;
 
@@ -33,25 +32,15 @@ public enum Precision {
 	}
 
 	/**
-	 * @param choice "auto" (half on a GPU that computes it fast, float elsewhere), "float" or "half",
-	 *          case-insensitive
+	 * @param choice "auto" (half on a GPU, float on the CPU), "float" or "half", case-insensitive
 	 * @throws IllegalArgumentException for another word, or half on the CPU, where PyTorch computes
 	 *           half far slower than float
 	 */
 	public static Precision choose(final String choice, final Device device) {
-		return choose(choice, device, device.isGpu() ? computeCapability(device.getDeviceId()) : -1);
-	}
-
-	/**
-	 * @param capability the GPU's CUDA compute capability as major * 10 + minor (86 for 8.6), or -1
-	 *          when unknown: half is fast from 7.0 (Volta; GeForce from the RTX 20 series), slow on the
-	 *          GeForce GTX 10 series (6.1) and older
-	 */
-	static Precision choose(final String choice, final Device device, final int capability) {
 		final String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
 		switch (c) {
 			case "auto":
-				return device.isGpu() && (capability < 0 || capability >= 70) ? HALF : FLOAT;
+				return device.isGpu() ? HALF : FLOAT;
 			case "float":
 				return FLOAT;
 			case "half":
@@ -63,16 +52,6 @@ public enum Precision {
 			default:
 				throw new IllegalArgumentException("Unknown precision '" + choice +
 					"': use auto, float or half.");
-		}
-	}
-
-	/** The CUDA compute capability of a GPU (86 for 8.6), or -1 when CUDA's runtime does not say. */
-	static int computeCapability(final int gpu) {
-		try {
-			return Integer.parseInt(CudaUtils.getComputeCapability(gpu));
-		}
-		catch (final RuntimeException | LinkageError e) {
-			return -1;
 		}
 	}
 }

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import sc.fiji.diffusion.engine.ImagePatches;
@@ -28,9 +28,9 @@ import sc.fiji.diffusion.restore.Planes;
  */
 public final class TrainingImages {
 
-	/** File names ImageJ reads as images. */
-	private static final Pattern IMAGE = Pattern.compile(
-		"(?i).*\\.(tiff?|png|jpe?g|gif|bmp|pgm|fits?|zip)$");
+	/** What ImageJ would open as something else than an image: text, tables, ROIs, LUTs, macros. */
+	private static final Set<Integer> NOT_IMAGES = Set.of(Opener.JAVA_OR_TEXT, Opener.TEXT, Opener.TABLE,
+		Opener.ROI, Opener.LUT, Opener.OJJ);
 	/** Names listed in a note, at most. */
 	private static final int LISTED = 5;
 
@@ -67,19 +67,22 @@ public final class TrainingImages {
 				folders.add(name);
 				continue;
 			}
-			if (!IMAGE.matcher(name).matches()) {
+			// Every format ImageJ (or Fiji's Bio-Formats) reads is tried, but text and tables, which
+			// ImageJ would open as images of numbers.
+			if (NOT_IMAGES.contains(new Opener().getFileType(f.toString()))) {
 				others.add(name);
 				continue;
 			}
-			// An unreadable file is a line in the Log, not an error dialog that stops the macro; the
-			// switch is global in ImageJ, so it is put back for whoever comes next.
+			// An unreadable file is a line in the Log, not an error dialog; the switch is global in
+			// ImageJ, so it is put back as it was.
 			final ImagePlus imp;
+			final boolean redirecting = IJ.redirectingErrorMessages();
 			IJ.redirectErrorMessages(true);
 			try {
 				imp = new Opener().openImage(f.toString());
 			}
 			finally {
-				IJ.redirectErrorMessages(false);
+				IJ.redirectErrorMessages(redirecting);
 			}
 			if (imp == null || imp.getWidth() == 0 || imp.getHeight() == 0) {
 				unread.add(name);
@@ -111,9 +114,7 @@ public final class TrainingImages {
 	}
 
 	private static void note(final Consumer<String> notes, final String what, final List<String> names) {
-		if (names.isEmpty()) return;
-		notes.accept(what + ": " + String.join(", ", names.subList(0, Math.min(LISTED, names.size()))) +
-			(names.size() > LISTED ? " and " + (names.size() - LISTED) + " more" : "") + ".");
+		if (!names.isEmpty()) notes.accept(what + ": " + ImagePatches.listed(names, LISTED) + ".");
 	}
 
 	/**

@@ -16,7 +16,8 @@ public record Normalization(double low, double high) {
 		final double[] r = ModelRange.of(planes);
 		if (r == null) {
 			final boolean none = Float.isInfinite(Percentiles.finiteRange(planes)[0]);
-			throw new IllegalArgumentException(none ? "The image has no finite pixel value (all NaN): " +
+			throw new IllegalArgumentException(none ? "The image has no finite pixel value (all NaN or " +
+				"infinite): " +
 				"there is nothing to restore." : "The image is constant where it is known: there is " +
 					"nothing to restore.");
 		}
@@ -50,7 +51,6 @@ public record Normalization(double low, double high) {
 
 	/** A pixel in model units as the network is given it: clipped as {@link #excess} says. */
 	public float toNetwork(final float v, final double sigma) {
-		return (float) Math.max(ModelRange.FLOOR - 4 * sigma, Math.min(ModelRange.CEILING + 4 * sigma,
-			toModel(v)));
+		return ModelRange.toNetwork(v, low, high, sigma);
 	}
 }

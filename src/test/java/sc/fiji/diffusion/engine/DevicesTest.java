@@ -29,4 +29,15 @@ class DevicesTest {
 			assertEquals(Device.gpu(gpus - 1), Devices.choose("GPU:" + (gpus - 1)));
 		}
 	}
+
+	@Test
+	void aGpuOlderThanPyTorchsCudaBuildIsTheCpuForAutoAndAMessageWhenAskedFor() {
+		assertEquals(Device.gpu(), Devices.supported(Device.gpu(), 86, true));
+		assertEquals(Device.gpu(), Devices.supported(Device.gpu(), 75, true));
+		assertEquals(Device.gpu(), Devices.supported(Device.gpu(), -1, true));
+		assertEquals(Device.cpu(), Devices.supported(Device.gpu(), 61, false));
+		final String m = assertThrows(IllegalArgumentException.class, () -> Devices.supported(Device.gpu(),
+			61, true)).getMessage();
+		assertTrue(m.contains("capability 6.1") && m.contains("Use device cpu"), m);
+	}
 }

@@ -12,12 +12,8 @@ import org.junit.jupiter.api.Test;
 class PrecisionTest {
 
 	@Test
-	void autoIsHalfOnAGpuThatComputesItFastAndFloatElsewhere() {
-		assertEquals(Precision.HALF, Precision.choose("auto", Device.gpu(), 90));
-		assertEquals(Precision.HALF, Precision.choose("auto", Device.gpu(), 70));
-		assertEquals(Precision.HALF, Precision.choose("auto", Device.gpu(), -1));
-		assertEquals(Precision.FLOAT, Precision.choose("auto", Device.gpu(), 61));
-		assertEquals(Precision.HALF, Precision.choose("half", Device.gpu(), 61));
+	void autoIsHalfOnAGpuAndFloatOnTheCpu() {
+		assertEquals(Precision.HALF, Precision.choose("auto", Device.gpu()));
 		assertEquals(Precision.FLOAT, Precision.choose("Auto", Device.cpu()));
 		assertEquals(Precision.FLOAT, Precision.choose(null, Device.cpu()));
 		assertEquals(Precision.FLOAT, Precision.choose("FLOAT", Device.gpu(1)));

@@ -98,7 +98,8 @@ class TrainingImagesTest {
 		Files.writeString(dir.resolve(".DS_Store"), "junk");
 		Files.writeString(dir.resolve("._good.tif"), "junk");
 		Files.createDirectory(dir.resolve("raw"));
-		Files.writeString(dir.resolve("broken.tif"), "not a tiff");
+		// A TIFF header whose first directory lies beyond the end of the file.
+		Files.write(dir.resolve("broken.tif"), new byte[] { 0x49, 0x49, 0x2A, 0, 0x10, 0x27, 0, 0 });
 		final List<String> notes = new ArrayList<>();
 		final PatchSource data = TrainingImages.source(dir.toString(), notes::add, SamplingListener.NONE);
 		final String all = String.join("\n", notes);
@@ -153,6 +154,33 @@ class TrainingImagesTest {
 		final ImagePatches clipped = new ImagePatches("hot");
 		clipped.add(List.of(hot), n, n, "hot.tif", s -> {});
 		for (final float m : patchMaxima(clipped, n, 3)) assertEquals(ModelRange.CEILING, m, 1e-6);
+	}
+
+	@Test
+	void blankPlanesCountInTheScaleAsRestorationCountsThem() {
+		// Frame 2 is blank (0): restoration's 1st percentile over the stack is 0, not the ramp's 100.
+		final int n = 32;
+		final float[] ramp = new float[n * n];
+		for (int i = 0; i < ramp.length; i++) ramp[i] = 100 + i % 1000;
+		final ImagePatches data = new ImagePatches("stack");
+		final List<String> notes = new ArrayList<>();
+		assertEquals(1, data.add(new ArrayList<>(List.of(ramp, new float[n * n])), n, n, "stack.tif",
+			notes::add));
+		assertEquals(List.of("stack.tif: left out blank plane 2 of 2."), notes);
+		float min = Float.POSITIVE_INFINITY;
+		for (final float v : data.patch(new SplittableRandom(2), n)) min = Math.min(min, v);
+		assertEquals(-1 + 2 * 100 / (1099 - 0.0), min, 0.02);
+	}
+
+	@Test
+	void aStackSmallerThanThePatchIsRefusedBeforeTraining() {
+		final ImagePatches data = new ImagePatches("small stack");
+		final float[][] planes = new float[3][32 * 32];
+		for (final float[] p : planes) for (int i = 0; i < p.length; i++) p[i] = i;
+		data.add(List.of(planes), 32, 32, "stack.tif", s -> {});
+		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> data
+			.requirePatch(64, s -> {}));
+		assertTrue(e.getMessage().contains("Use a patch of 32"), e.getMessage());
 	}
 
 	@Test
