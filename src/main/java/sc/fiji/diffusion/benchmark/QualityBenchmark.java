@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 import net.imglib2.img.array.ArrayImgs;
@@ -37,8 +38,25 @@ public final class QualityBenchmark {
 	 * @param samples posterior samples: their mean is our inpainting and super-resolution result
 	 *          (an estimate of the posterior mean, the MMSE estimate), their standard deviation the
 	 *          figures' uncertainty panels
+	 * @param tasks which of {@link #TASKS} to run
 	 */
-	public record Settings(int count, int size, double noise, int steps, int samples, long seed) {}
+	public record Settings(int count, int size, double noise, int steps, int samples, long seed,
+		Set<String> tasks)
+	{
+
+		public Settings {
+			for (final String t : tasks) {
+				if (!TASKS.contains(t)) {
+					throw new IllegalArgumentException("Unknown task '" + t + "': use " + String.join(", ",
+						TASKS) + ".");
+				}
+			}
+		}
+	}
+
+	/** The report's parts: the four restoration tasks (with their figures) and the speed table. */
+	public static final List<String> TASKS = List.of("denoise", "inpaint", "super-resolve-2",
+		"super-resolve-4", "speed");
 
 	/** Per-image scores of one task. */
 	private static final class Row {
@@ -78,10 +96,10 @@ public final class QualityBenchmark {
 		final Path docs, final String command, final PrintStream log) throws IOException
 	{
 		final List<Row> rows = new ArrayList<>();
-		rows.add(denoise(model, s, docs, log));
-		rows.add(inpaint(model, s, docs, log));
-		rows.add(superResolve(model, s, 2, docs, log));
-		rows.add(superResolve(model, s, 4, docs, log));
+		if (s.tasks().contains("denoise")) rows.add(denoise(model, s, docs, log));
+		if (s.tasks().contains("inpaint")) rows.add(inpaint(model, s, docs, log));
+		if (s.tasks().contains("super-resolve-2")) rows.add(superResolve(model, s, 2, docs, log));
+		if (s.tasks().contains("super-resolve-4")) rows.add(superResolve(model, s, 4, docs, log));
 		final StringBuilder md = new StringBuilder();
 		md.append("# Restoration quality\n\n");
 		md.append(String.format(Locale.ROOT, "Model `%s`; %d held-out synthetic scenes of %d x %d per " +
@@ -113,11 +131,14 @@ public final class QualityBenchmark {
 		}
 		md.append("\nFigures (input, best classical, ours, uncertainty = std of ").append(s.samples())
 			.append(" posterior samples, truth):\n\n");
-		for (final String t : new String[] { "denoise", "inpaint", "super-resolve-2", "super-resolve-4" }) {
+		for (final String t : TASKS.subList(0, 4)) {
+			if (!s.tasks().contains(t)) continue;
 			md.append("![").append(t).append("](quality-").append(t).append(".png)\n\n");
 		}
-		md.append("Speed on this machine, default settings, one 512 x 512 image:\n\n");
-		md.append(speed(model, 512, s.steps(), s.noise(), s.seed() - 1));
+		if (s.tasks().contains("speed")) {
+			md.append("Speed on this machine, default settings, one 512 x 512 image:\n\n");
+			md.append(speed(model, 512, s.steps(), s.noise(), s.seed() - 1));
+		}
 		md.append("\nMade by:\n\n```\n").append(command).append("\n```\n");
 		final String report = md.toString();
 		Files.createDirectories(docs);

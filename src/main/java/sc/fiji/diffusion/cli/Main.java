@@ -31,7 +31,8 @@ public final class Main {
 		"          samples beside training scenes: power spectrum and histogram distances",
 		"  benchmark [--models NAME,NAME] [--device auto|cpu|gpu] [--repeats N]",
 		"  quality [--model NAME] [--count N] [--size N] [--noise SIGMA] [--steps N] [--device ...]",
-		"          restoration quality beside oracle-tuned classical methods; writes docs/quality.md",
+		"          [--tasks denoise,inpaint,super-resolve-2,super-resolve-4,speed] [--docs DIR]",
+		"          restoration quality beside oracle-tuned classical methods; writes DIR/quality.md",
 		"Verbs that run a model also take --precision auto|float|half (auto: half on a GPU, float on",
 		"the CPU). Models are looked up in ./models (and -Ddiffusion.models=DIR).");
 

@@ -16,7 +16,7 @@ import sc.fiji.diffusion.model.ModelFolder;
 final class QualityVerb {
 
 	static final Set<String> KEYS = Set.of("model", "count", "size", "noise", "steps", "samples",
-		"seed", "device", "precision", "docs");
+		"seed", "device", "precision", "docs", "tasks");
 
 	int run(final String[] args, final PrintStream out, final PrintStream err) throws UsageException,
 		IOException
@@ -28,7 +28,9 @@ final class QualityVerb {
 		final Path folder = ModelCatalog.standard().resolve(name);
 		final QualityBenchmark.Settings s = new QualityBenchmark.Settings(o.integer("count", 8), o.integer(
 			"size", 256), o.number("noise", 0.1), o.integer("steps", RestoreVerb.DEFAULT_STEPS), o.integer(
-				"samples", 4), o.longValue("seed", 9000));
+				"samples", 4), o.longValue("seed", 9000), java.util.Arrays.stream(o.get("tasks", String.join(",",
+				QualityBenchmark.TASKS)).split(",")).map(String::trim).collect(java.util.stream.Collectors
+					.toCollection(java.util.LinkedHashSet::new)));
 		if (s.count() < 1 || s.size() < 64 || s.size() % 4 != 0) {
 			throw new UsageException("--count must be at least 1 and --size a multiple of 4 of at least 64.");
 		}

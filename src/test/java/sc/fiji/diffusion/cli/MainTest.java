@@ -87,4 +87,16 @@ class MainTest {
 		assertTrue(err().contains("--precision: Half precision is for a GPU"), err());
 		assertTrue(!Files.exists(dir.resolve("o.tif")));
 	}
+
+	@Test
+	void qualityRunsTheTasksAskedForIntoTheFolderAskedFor(@TempDir final Path dir) throws IOException {
+		assertEquals(0, run("quality", "--tasks", "inpaint", "--count", "2", "--size", "64", "--steps", "2",
+			"--samples", "2", "--docs", dir.toString(), "--device", "cpu"), err());
+		final String md = Files.readString(dir.resolve("quality.md"));
+		assertTrue(md.contains("| inpaint (PSNR in holes) |") && !md.contains("denoise (sigma") && !md
+			.contains("Speed on this machine"), md);
+		assertTrue(Files.exists(dir.resolve("quality-inpaint.png")));
+		assertEquals(1, run("quality", "--tasks", "inpaint,deblur", "--docs", dir.toString()));
+		assertTrue(err().contains("Unknown task 'deblur'"), err());
+	}
 }
