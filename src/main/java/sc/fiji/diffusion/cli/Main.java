@@ -29,7 +29,7 @@ public final class Main {
 		"          --tile, --model, and --resample R: RePaint rounds per step, default 1)",
 		"  compare --model NAME [--count N] [--steps N] [--sampler NAME] [--grid FILE.png]",
 		"          samples beside training scenes: power spectrum and histogram distances",
-		"  benchmark [--models NAME,NAME] [--device auto|cpu|gpu] [--repeats N]",
+		"  benchmark [--models NAME,NAME] [--device auto|cpu|gpu] [--repeats N] [--restorations SIDE]",
 		"  quality [--model NAME] [--count N] [--size N] [--noise SIGMA] [--steps N] [--device ...]",
 		"          [--tasks denoise,inpaint,super-resolve-2,super-resolve-4,speed] [--docs DIR]",
 		"          restoration quality beside oracle-tuned classical methods; writes DIR/quality.md",
