@@ -55,7 +55,7 @@ final class BenchmarkVerb {
 			folders.addAll(catalog.list(null).values());
 		}
 		if (folders.isEmpty()) throw new IOException("No models installed in " + catalog.roots() + ".");
-		final Device device = Devices.choose(deviceName);
+		final Device device = Devices.choose(deviceName, err::println);
 		final Precision precision = o.precision(device);
 		out.println("| model | device, precision | s / evaluation, 1 x " + tile + "^2 | Mpx/s | s / training step " +
 			"(float, batch x patch^2) | peak RSS (MB) |");

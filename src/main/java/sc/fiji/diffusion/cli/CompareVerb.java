@@ -43,7 +43,7 @@ final class CompareVerb {
 		if (count < 2) throw new UsageException("--count must be at least 2.");
 		final long start = System.nanoTime();
 		final float[][] samples;
-		final ai.djl.Device device = Devices.choose(deviceName);
+		final ai.djl.Device device = Devices.choose(deviceName, err::println);
 		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {
 			samples = Generation.sample(model, sampler, count, n, steps, o.integer("batch", 8), o.longValue(
 				"seed", 0), new SampleVerb.Progress(err));

@@ -35,7 +35,7 @@ final class QualityVerb {
 			throw new UsageException("--count must be at least 1 and --size a multiple of 4 of at least 64.");
 		}
 		final String command = "java -jar target/diffusion-ij-cli.jar " + String.join(" ", args);
-		final ai.djl.Device device = Devices.choose(deviceName);
+		final ai.djl.Device device = Devices.choose(deviceName, err::println);
 		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {
 			out.print(QualityBenchmark.run(model, name, s, Paths.get(o.get("docs", "docs")), command, err));
 		}

@@ -71,7 +71,7 @@ abstract class RestoreVerb {
 		final ImagePlus imp = ImageFiles.open(input);
 		if (imp == null) throw new IOException("ImageJ cannot read " + input + ": give a TIFF image.");
 		final Path folder = ModelCatalog.standard().resolve(o.get("model", DEFAULT_MODEL));
-		final Device device = Devices.choose(deviceName);
+		final Device device = Devices.choose(deviceName, err::println);
 		final long start = System.nanoTime();
 		final Result result;
 		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {

@@ -50,7 +50,7 @@ final class SampleVerb {
 		final Sampler sampler = Sampler.byName(o.get("sampler", defaultSampler(family)));
 		final int steps = o.integer("steps", defaultSteps(family));
 		if (steps < 1) throw new UsageException("--steps must be at least 1, got " + steps + ".");
-		final Device device = Devices.choose(deviceName);
+		final Device device = Devices.choose(deviceName, err::println);
 		final float[][] images;
 		final int size;
 		final long start = System.nanoTime();

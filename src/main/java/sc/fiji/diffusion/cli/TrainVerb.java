@@ -46,7 +46,7 @@ final class TrainVerb {
 		final PatchSource data = TrainingImages.source(o.get("data", "synthetic"), err::println,
 			SamplingListener.NONE);
 		final Path checkpoint = Paths.get(o.get("checkpoint", output.toString() + ".ckpt"));
-		final Device device = Devices.choose(deviceName);
+		final Device device = Devices.choose(deviceName, err::println);
 		final Trainer trainer;
 		if (o.has("resume")) {
 			trainer = Trainer.resume(Paths.get(o.get("resume", "")), data, device);

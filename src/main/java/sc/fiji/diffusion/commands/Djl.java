@@ -44,9 +44,11 @@ final class Djl {
 	 *
 	 * @throws IllegalArgumentException for GPU on a machine without one, with what to do
 	 */
-	static Device device(final String choice, final Consumer<String> status) {
+	static Device device(final String choice, final Consumer<String> status,
+		final Consumer<String> log)
+	{
 		if (!started) start(status);
-		return Devices.choose(choice);
+		return Devices.choose(choice, log);
 	}
 
 	private static synchronized void start(final Consumer<String> status) {

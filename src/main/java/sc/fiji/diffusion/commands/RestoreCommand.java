@@ -95,7 +95,7 @@ public abstract class RestoreCommand extends DiffusionCommand {
 	protected final void work(final Progress progress) throws IOException {
 		final ImagePlus imp = requireImage(image, "image");
 		final RandomAccessibleInterval<?> view = ImagePlusImgs.wrap(imp);
-		final Device d = Djl.device(device, this::status);
+		final Device d = Djl.device(device, this::status, this::info);
 		final Result result;
 		try (DiffusionModelService.Lease lease = models.lease(model, d, Precision.choose(precision, d))) {
 			final NetworkDenoiser net = lease.model();

@@ -56,7 +56,7 @@ public class SampleCommand extends DiffusionCommand {
 
 	@Override
 	protected void work(final Progress progress) throws IOException {
-		final Device d = Djl.device(device, this::status);
+		final Device d = Djl.device(device, this::status, this::info);
 		final float[][] images;
 		try (DiffusionModelService.Lease lease = models.lease(model, d, Precision.choose(precision, d))) {
 			images = Generation.sample(lease.model(), Sampler.byName(sampler), count, size, steps, Math.min(

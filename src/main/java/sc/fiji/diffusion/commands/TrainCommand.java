@@ -78,7 +78,7 @@ public class TrainCommand extends DiffusionCommand {
 		final Family f = Family.parse(family.toLowerCase(Locale.ROOT));
 		status("Reading the training images");
 		final PatchSource source = TrainingImages.source(data, this::info, progress);
-		final Device d = Djl.device(device, this::status);
+		final Device d = Djl.device(device, this::status, this::info);
 		final Trainer trainer;
 		if (Files.isRegularFile(checkpoint)) {
 			trainer = Trainer.resume(checkpoint, source, d);

@@ -16,6 +16,15 @@ public final class Devices {
 	 * @throws IllegalArgumentException for another word, or a GPU the machine does not have
 	 */
 	public static Device choose(final String choice) {
+		return choose(choice, note -> {});
+	}
+
+	/**
+	 * As {@link #choose(String)}, saying so when auto passes a GPU over for the CPU.
+	 *
+	 * @param notes hears why the CPU was chosen over a GPU
+	 */
+	public static Device choose(final String choice, final java.util.function.Consumer<String> notes) {
 		final String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
 		final int gpus = Engine.getEngine("PyTorch").getGpuCount();
 		if (c.matches("gpu:\\d+")) {
@@ -28,7 +37,7 @@ public final class Devices {
 		}
 		switch (c) {
 			case "auto":
-				return gpus > 0 ? supported(Device.gpu(), computeCapability(0), false) : Device.cpu();
+				return gpus == 0 ? Device.cpu() : auto(computeCapability(0), notes);
 			case "cpu":
 				return Device.cpu();
 			case "gpu":
@@ -58,6 +67,17 @@ public final class Devices {
 		throw new IllegalArgumentException(String.format(Locale.ROOT, "This GPU has CUDA compute " +
 			"capability %d.%d; PyTorch's CUDA 12.8 build, which DJL uses, runs on 7.5 and newer (GeForce " +
 			"RTX 20 series, T4 and later). Use device cpu.", capability / 10, capability % 10));
+	}
+
+	/** Auto on a machine with a GPU of this capability: the GPU, or the CPU and a note why. */
+	static Device auto(final int capability, final java.util.function.Consumer<String> notes) {
+		final Device d = supported(Device.gpu(), capability, false);
+		if (!d.isGpu()) {
+			notes.accept(String.format(Locale.ROOT, "The GPU has CUDA compute capability %d.%d, older " +
+				"than PyTorch's CUDA 12.8 build runs on (7.5): working on the CPU.", capability / 10,
+				capability % 10));
+		}
+		return d;
 	}
 
 	/** The CUDA compute capability of a GPU (86 for 8.6), or -1 when CUDA's runtime does not say. */

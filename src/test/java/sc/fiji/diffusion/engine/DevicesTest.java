@@ -39,5 +39,12 @@ class DevicesTest {
 		final String m = assertThrows(IllegalArgumentException.class, () -> Devices.supported(Device.gpu(),
 			61, true)).getMessage();
 		assertTrue(m.contains("capability 6.1") && m.contains("Use device cpu"), m);
+		final java.util.List<String> notes = new java.util.ArrayList<>();
+		assertEquals(Device.cpu(), Devices.auto(52, notes::add));
+		assertEquals(java.util.List.of("The GPU has CUDA compute capability 5.2, older than PyTorch's " +
+			"CUDA 12.8 build runs on (7.5): working on the CPU."), notes);
+		notes.clear();
+		assertEquals(Device.gpu(), Devices.auto(90, notes::add));
+		assertTrue(notes.isEmpty());
 	}
 }
