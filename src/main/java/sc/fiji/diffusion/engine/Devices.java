@@ -13,16 +13,8 @@ public final class Devices {
 	/**
 	 * @param choice "auto" (a GPU when the engine sees one), "cpu", "gpu" (the first) or "gpu:N" (the
 	 *          N-th from 0, on a machine with several), case-insensitive
+	 * @param notes hears why the CPU was chosen over a GPU when auto passes one over
 	 * @throws IllegalArgumentException for another word, or a GPU the machine does not have
-	 */
-	public static Device choose(final String choice) {
-		return choose(choice, note -> {});
-	}
-
-	/**
-	 * As {@link #choose(String)}, saying so when auto passes a GPU over for the CPU.
-	 *
-	 * @param notes hears why the CPU was chosen over a GPU
 	 */
 	public static Device choose(final String choice, final java.util.function.Consumer<String> notes) {
 		final String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);

@@ -50,16 +50,17 @@ public final class ImagePatches implements PatchSource {
 				throw new IllegalArgumentException(name + ": " + pixels.length + " pixels for " + width +
 					" x " + height + ".");
 			}
-			final float[] range = Percentiles.finiteRange(List.of(pixels));
-			boolean complete = true;
+			// One pass: a missing or infinite pixel, else whether every pixel equals the first.
+			boolean complete = true, constant = true;
 			for (final float v : pixels) {
 				if (!Float.isFinite(v)) {
 					complete = false;
 					break;
 				}
+				if (v != pixels[0]) constant = false;
 			}
 			if (!complete) incomplete.add(p + 1);
-			else if (!(range[1] > range[0])) blank.add(p + 1);
+			else if (constant) blank.add(p + 1);
 			else usable.add(pixels);
 		}
 		if (!incomplete.isEmpty()) {

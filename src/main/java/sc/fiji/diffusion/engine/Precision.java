@@ -8,8 +8,8 @@ import java.util.Locale;
 /**
  * The number type the network computes in. Half precision (fp16 weights and activations) is for
  * GPUs, where it is faster and takes half the memory; the sampler's state, the noise levels and the
- * sinusoids of the noise-level embedding stay in float either way. BFLOAT16 is never offered: through DJL 0.36 it aborts
- * the JVM.
+ * sinusoids of the noise-level embedding stay in float either way. BFLOAT16 is never offered:
+ * through DJL 0.36 it aborts the JVM.
  */
 public enum Precision {
 

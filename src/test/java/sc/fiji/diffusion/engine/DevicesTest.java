@@ -12,21 +12,25 @@ import org.junit.jupiter.api.Test;
 /** The user's device words, on whatever machine the tests run. */
 class DevicesTest {
 
+	private static Device choose(final String choice) {
+		return Devices.choose(choice, note -> {});
+	}
+
 	@Test
 	void wordsChooseTheDeviceOrSayWhatExists() {
 		final int gpus = Engine.getEngine("PyTorch").getGpuCount();
-		assertEquals(Device.cpu(), Devices.choose("CPU"));
-		assertEquals(gpus > 0 ? Device.gpu() : Device.cpu(), Devices.choose("auto"));
-		assertTrue(assertThrows(IllegalArgumentException.class, () -> Devices.choose("gpu:" + gpus))
+		assertEquals(Device.cpu(), choose("CPU"));
+		assertEquals(gpus > 0 ? Device.gpu() : Device.cpu(), choose("auto"));
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> choose("gpu:" + gpus))
 			.getMessage().contains("PyTorch sees " + gpus + " GPU(s)"));
-		assertTrue(assertThrows(IllegalArgumentException.class, () -> Devices.choose("tpu")).getMessage()
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> choose("tpu")).getMessage()
 			.contains("gpu:N"));
 		if (gpus == 0) {
-			assertTrue(assertThrows(IllegalArgumentException.class, () -> Devices.choose("gpu")).getMessage()
+			assertTrue(assertThrows(IllegalArgumentException.class, () -> choose("gpu")).getMessage()
 				.contains("use device cpu"));
 		}
 		else {
-			assertEquals(Device.gpu(gpus - 1), Devices.choose("GPU:" + (gpus - 1)));
+			assertEquals(Device.gpu(gpus - 1), choose("GPU:" + (gpus - 1)));
 		}
 	}
 
