@@ -19,6 +19,7 @@ public final class Main {
 		"         [--device auto|cpu|gpu] [--batch N]",
 		"  train  --family ddpm|ncsn --output MODEL_FOLDER [--steps N] [--data synthetic|FOLDER]",
 		"         [--resume CHECKPOINT | --init MODEL_FOLDER] [--checkpoint FILE] [--every SECONDS]",
+		"         [--time SECONDS]",
 		"         [--name NAME] [--patch N] [--batch N] [--lr X] [--ema X] [--widths 32,64,128]",
 		"         [--seed S] [--device auto|cpu|gpu]",
 		"  denoise --input IN.tif --output OUT.tif [--noise auto|gaussian:SIGMA|",

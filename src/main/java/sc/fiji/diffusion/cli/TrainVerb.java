@@ -30,7 +30,7 @@ import sc.fiji.diffusion.model.ModelFolder;
 final class TrainVerb {
 
 	static final Set<String> KEYS = Set.of("family", "output", "steps", "data", "resume", "checkpoint",
-		"name", "patch", "batch", "lr", "ema", "widths", "seed", "device", "every", "init");
+		"name", "patch", "batch", "lr", "ema", "widths", "seed", "device", "every", "init", "time", "note");
 
 
 	int run(final String[] args, final PrintStream out, final PrintStream err) throws UsageException,
@@ -41,6 +41,8 @@ final class TrainVerb {
 		ModelExport.requireReplaceable(output);
 		final long steps = o.longValue("steps", 10000);
 		if (steps < 0) throw new UsageException("--steps must not be negative.");
+		final double budget = o.number("time", Double.POSITIVE_INFINITY);
+		if (!(budget > 0)) throw new UsageException("--time must be a positive number of seconds.");
 		final String deviceName = o.get("device", "auto");
 		Natives.configure(deviceName);
 		final PatchSource data = TrainingImages.source(o.get("data", "synthetic"), err::println,
@@ -61,17 +63,29 @@ final class TrainVerb {
 			trainer = new Trainer(config(o), data, device);
 		}
 		try (trainer) {
+			trainer.note(o.get("note", ""));
 			final Trainer.Config c = trainer.config();
 			final long startStep = trainer.step();
 			TrainingImages.requirePatch(data, c.patch(), err::println);
 			err.println("Training " + c.family().key() + " " + c.network() + " on " + data + ", patch " + c
 				.patch() + ", batch " + c.batch() + ", until step " + steps + "; checkpoint " + checkpoint);
+			final long began = System.nanoTime();
+			final boolean[] outOfTime = { false };
 			trainer.train(steps, checkpoint, o.number("every", 600), p -> {
-				if (p.step() % 50 == 0 || p.step() <= 3) {
+				// The loop stops at an interrupt, as in Fiji's cancel; the flag is ours, cleared below.
+				if ((System.nanoTime() - began) / 1e9 >= budget) {
+					outOfTime[0] = true;
+					Thread.currentThread().interrupt();
+				}
+				if (p.step() % 50 == 0 || p.step() <= 3 || outOfTime[0]) {
 					err.printf("step %d  loss %.4f  (avg %.4f)  %.2f s/step  %.0f s%n", p.step(), p.loss(), p
 						.averageLoss(), p.secondsPerStep(), p.seconds());
 				}
 			});
+			if (outOfTime[0]) {
+				Thread.interrupted();
+				err.printf("Stopped at step %d after --time %.0f s%n", trainer.step(), budget);
+			}
 			if (trainer.step() > startStep) trainer.save(checkpoint);
 			final ModelCard card = ModelExport.export(trainer, o.get("name", output.getFileName().toString()), output,
 				data);
@@ -86,6 +100,17 @@ final class TrainVerb {
 		final Device device) throws IOException, UsageException
 	{
 		final ModelCard card = ModelFolder.card(folder);
+		// A continuation keeps the card's network: other values would be silently ignored.
+		if (o.has("family") && Family.parse(o.get("family", "")) != card.family() || o.has("patch") && o
+			.integer("patch", 0) != card.patch() || o.has("widths") && !config(o).network().equals(card
+				.network()))
+		{
+			throw new UsageException("--init " + folder + " continues that model as it is: family " + card
+				.family().key() + ", widths " + card.network().describe().get("widths").toString().replace(" ",
+					"").replace("[", "").replace("]", "") + ", patch " + card.patch() +
+				". Leave out --family, --widths and --patch, or give those values, or train a new model " +
+				"without --init.");
+		}
 		final Map<String, Object> tr = card.training();
 		final Trainer.Config c = new Trainer.Config(card.family(), card.schedule(), card.network(), card
 			.patch(), o.integer("batch", ((Number) tr.getOrDefault("batch", 12)).intValue()), o.number("lr",
@@ -96,9 +121,24 @@ final class TrainVerb {
 		final Trainer t = new Trainer(c, data, device);
 		try (NetworkDenoiser m = ModelFolder.load(folder, Device.cpu())) {
 			t.startFrom(sc.fiji.diffusion.engine.Checkpoint.weights(m.network()), ((Number) tr.getOrDefault(
-				"steps", 0)).longValue(), ((Number) tr.getOrDefault("seconds", 0)).doubleValue());
+				"steps", 0)).longValue(), ((Number) tr.getOrDefault("seconds", 0)).doubleValue(), runs(tr));
 		}
 		return t;
+	}
+
+	/** A card's runs; a card from before runs were recorded gives its whole record as one run. */
+	@SuppressWarnings("unchecked")
+	static java.util.List<Map<String, Object>> runs(final Map<String, Object> training) {
+		if (training.get("runs") instanceof java.util.List<?> l) {
+			return l.stream().filter(Map.class::isInstance).map(r -> (Map<String, Object>) r).toList();
+		}
+		final Map<String, Object> one = new java.util.LinkedHashMap<>();
+		one.put("device", "not recorded");
+		one.put("from_step", 0);
+		for (final String k : new String[] { "steps", "batch", "learning_rate", "seconds" }) {
+			if (training.containsKey(k)) one.put(k.equals("steps") ? "to_step" : k, training.get(k));
+		}
+		return java.util.List.of(one);
 	}
 
 	static Trainer.Config config(final Options o) throws UsageException {

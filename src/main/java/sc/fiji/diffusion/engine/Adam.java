@@ -16,6 +16,8 @@ final class Adam {
 	private final double learningRate, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, maxNorm;
 	private final Map<String, NDArray> first = new LinkedHashMap<>(), second = new LinkedHashMap<>();
 	private long step;
+	/** Updates over which the learning rate ramps up from zero after the moments restart (0: none). */
+	private long warmFrom, warmTo;
 
 	Adam(final double learningRate, final double maxNorm) {
 		this.learningRate = learningRate;
@@ -24,6 +26,26 @@ final class Adam {
 
 	long step() {
 		return step;
+	}
+
+	/**
+	 * Ramps the learning rate linearly over the next {@code updates} updates: moments restarted from
+	 * zero on weights that are already trained (a continuation from a model folder) would otherwise
+	 * take full-size steps on estimates of one batch.
+	 */
+	void warmUp(final long updates) {
+		warmFrom = step;
+		warmTo = step + updates;
+	}
+
+	/** Updates of the last warm-up (0 when none). */
+	long warmUpSteps() {
+		return warmTo - warmFrom;
+	}
+
+	/** The learning rate of update number {@code n} (counted from 1). */
+	double learningRate(final long n) {
+		return n >= warmTo ? learningRate : learningRate * (n - warmFrom) / (warmTo - warmFrom);
 	}
 
 	/** One update of every parameter from its gradient; grad mode must be off. */
@@ -57,7 +79,7 @@ final class Adam {
 		final NDManager sm = scale.getManager();
 		final NDArray b1 = sm.create((float) beta1), b1Rest = sm.create((float) (1 - beta1)), b2 = sm
 			.create((float) beta2), b2Rest = sm.create((float) (1 - beta2)), unbias1 = sm.create(
-				(float) (learningRate / c1)), unbias2 = sm.create((float) (1 / c2)), eps = sm.create(
+				(float) (learningRate(step) / c1)), unbias2 = sm.create((float) (1 / c2)), eps = sm.create(
 					(float) epsilon);
 		for (final Map.Entry<String, NDArray> e : parameters.entrySet()) {
 			final NDArray p = e.getValue();

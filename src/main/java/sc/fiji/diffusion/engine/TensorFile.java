@@ -18,12 +18,20 @@ import java.util.Map;
 /**
  * A named set of float tensors and a text header, in one file: model weights, and checkpoints (weights,
  * EMA, optimizer moments). Host-side data only; written to a temporary name and then moved, so a crash
- * never leaves a half-written file under the real name.
+ * never leaves a half-written file under the real name. Each tensor is stored in float or, for model
+ * weights, in half precision (half the bytes); it is read back as float either way. Format version 1
+ * (float only, no type byte) is still read.
  */
 public final class TensorFile {
 
 	private static final int MAGIC = 0x44494a54; // "DIJT"
-	private static final int VERSION = 1;
+	private static final int VERSION = 2;
+	private static final byte FLOAT32 = 0, FLOAT16 = 1;
+
+	/** How tensors are stored: float keeps every bit (checkpoints); half is for shipped weights. */
+	public enum Storage {
+		FLOAT, HALF
+	}
 
 	/** One tensor: shape and row-major values. */
 	public record Tensor(long[] shape, float[] values) {
@@ -55,6 +63,14 @@ public final class TensorFile {
 	}
 
 	public void write(final Path file) throws IOException {
+		write(file, Storage.FLOAT);
+	}
+
+	/**
+	 * Writes via a temporary name. In {@link Storage#HALF}, a tensor with a finite value beyond half's
+	 * range is stored in float all the same.
+	 */
+	public void write(final Path file, final Storage storage) throws IOException {
 		final Path dir = file.toAbsolutePath().getParent();
 		Files.createDirectories(dir);
 		final Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".part");
@@ -75,7 +91,14 @@ public final class TensorFile {
 					for (final long d : shape) out.writeLong(d);
 					final float[] v = e.getValue().values();
 					out.writeInt(v.length);
-					for (final float f : v) out.writeFloat(f);
+					if (storage == Storage.HALF && fitsHalf(v)) {
+						out.writeByte(FLOAT16);
+						for (final float f : v) out.writeShort(Half.fromFloat(f));
+					}
+					else {
+						out.writeByte(FLOAT32);
+						for (final float f : v) out.writeFloat(f);
+					}
 				}
 			}
 			moveIntoPlace(tmp, file);
@@ -83,6 +106,13 @@ public final class TensorFile {
 		finally {
 			Files.deleteIfExists(tmp);
 		}
+	}
+
+	private static boolean fitsHalf(final float[] v) {
+		for (final float f : v) {
+			if (Float.isFinite(f) && Math.abs(f) > Half.MAX) return false;
+		}
+		return true;
 	}
 
 	/** Moves a finished temporary file over the target, atomically where the file system allows. */
@@ -114,7 +144,7 @@ public final class TensorFile {
 				throw new IOException(file + " is not a Diffusion-IJ tensor file.");
 			}
 			final int version = in.readInt();
-			if (version != VERSION) {
+			if (version != VERSION && version != 1) {
 				throw new IOException(file + " has format version " + version + "; this plugin reads " +
 					VERSION + ". Update the plugin or re-export the model.");
 			}
@@ -127,7 +157,17 @@ public final class TensorFile {
 				final long[] shape = new long[checkedCount(in.readInt(), 16, file)];
 				for (int d = 0; d < shape.length; d++) shape[d] = in.readLong();
 				final float[] v = new float[checkedCount(in.readInt(), Integer.MAX_VALUE - 8, file)];
-				for (int j = 0; j < v.length; j++) v[j] = in.readFloat();
+				final byte type = version == 1 ? FLOAT32 : in.readByte();
+				if (type == FLOAT32) {
+					for (int j = 0; j < v.length; j++) v[j] = in.readFloat();
+				}
+				else if (type == FLOAT16) {
+					for (int j = 0; j < v.length; j++) v[j] = Half.toFloat(in.readShort());
+				}
+				else {
+					throw new IOException(file + ": tensor " + name + " has unknown value type " + type +
+						": the file is corrupted or from a newer plugin.");
+				}
 				try {
 					tensors.put(name, new Tensor(shape, v));
 				}

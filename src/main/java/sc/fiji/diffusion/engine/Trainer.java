@@ -15,7 +15,9 @@ import com.google.gson.GsonBuilder;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -97,7 +99,8 @@ public final class Trainer implements AutoCloseable {
 		double seconds)
 	{}
 
-	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().setObjectToNumberStrategy(
+		com.google.gson.ToNumberPolicy.LONG_OR_DOUBLE).create();
 
 	private final Config config;
 	private final PatchSource data;
@@ -110,6 +113,11 @@ public final class Trainer implements AutoCloseable {
 	private long step;
 	private double seconds;
 	private double averageLoss = Double.NaN;
+	/** Runs before this one (a model's training record is the list of its runs), oldest first. */
+	private final List<Map<String, Object>> earlierRuns = new ArrayList<>();
+	private long runFromStep;
+	private double runFromSeconds;
+	private String note = "";
 
 	public Trainer(final Config config, final PatchSource data, final Device device) {
 		this.config = config;
@@ -140,6 +148,33 @@ public final class Trainer implements AutoCloseable {
 
 	public double seconds() {
 		return seconds;
+	}
+
+	/** A free text recorded with this run, e.g. the machine's name (a device string says "gpu(0)"). */
+	public void note(final String text) {
+		note = text == null ? "" : text;
+	}
+
+	/**
+	 * Every run of this model, oldest first, this one last: device, steps from and to, batch, patch,
+	 * learning rate and warm-up, seconds. A run resumed from a checkpoint or continued from a model's
+	 * weights appends to the record it continues.
+	 */
+	public List<Map<String, Object>> runs() {
+		final List<Map<String, Object>> all = new ArrayList<>(earlierRuns);
+		final Map<String, Object> r = new LinkedHashMap<>();
+		r.put("device", manager.getDevice().toString() + ", " + Runtime.getRuntime()
+			.availableProcessors() + " CPU cores");
+		if (!note.isEmpty()) r.put("note", note);
+		r.put("from_step", runFromStep);
+		r.put("to_step", step);
+		r.put("batch", config.batch());
+		r.put("patch", config.patch());
+		r.put("learning_rate", config.learningRate());
+		if (adam.warmUpSteps() > 0) r.put("warm_up_steps", adam.warmUpSteps());
+		r.put("seconds", Math.round(seconds - runFromSeconds));
+		all.add(r);
+		return all;
 	}
 
 	/** One optimizer step on a fresh batch; returns its loss. */
@@ -303,6 +338,7 @@ public final class Trainer implements AutoCloseable {
 		header.put("average_loss", averageLoss);
 		header.put("data", data.toString());
 		header.put("config", config.describe());
+		header.put("runs", runs());
 		new TensorFile(GSON.toJson(header), t).write(file);
 	}
 
@@ -312,7 +348,7 @@ public final class Trainer implements AutoCloseable {
 	 * zero, and the step count and wall time from the model's training record.
 	 */
 	public void startFrom(final Map<String, TensorFile.Tensor> weights, final long atStep,
-		final double secondsSoFar)
+		final double secondsSoFar, final List<Map<String, Object>> runsSoFar)
 	{
 		Checkpoint.load(network, weights, "");
 		for (final Map.Entry<String, NDArray> e : ema.entrySet()) {
@@ -320,9 +356,29 @@ public final class Trainer implements AutoCloseable {
 		}
 		step = atStep;
 		seconds = secondsSoFar;
+		startRun(runsSoFar);
 		// Fresh moments with a fresh bias correction: moments at zero with late-training corrections
 		// would make the first steps several times too large.
 		adam.load(Map.of(), 0, manager);
+		adam.warmUp(WARM_UP_STEPS);
+	}
+
+	/** Steps of learning-rate warm-up when a run continues from a model's weights. */
+	public static final int WARM_UP_STEPS = 200;
+
+	/** This run starts at the current step, after the given ones. */
+	private void startRun(final List<Map<String, Object>> runsSoFar) {
+		earlierRuns.clear();
+		earlierRuns.addAll(runsSoFar);
+		runFromStep = step;
+		runFromSeconds = seconds;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> runs(final List<?> saved) {
+		final List<Map<String, Object>> out = new ArrayList<>();
+		for (final Object o : saved) if (o instanceof Map<?, ?> m) out.add((Map<String, Object>) m);
+		return out;
 	}
 
 	/** Continues a run from its checkpoint, with its own configuration. */
@@ -352,6 +408,7 @@ public final class Trainer implements AutoCloseable {
 			t.seconds = ((Number) header.get("seconds")).doubleValue();
 			final Object avg = header.get("average_loss");
 			t.averageLoss = avg instanceof Number n ? n.doubleValue() : Double.NaN;
+			t.startRun(header.get("runs") instanceof List<?> runs ? runs(runs) : List.of());
 			t.adam.load(f.tensors(), t.step, t.manager);
 			return t;
 		}

@@ -23,6 +23,7 @@ import sc.fiji.diffusion.engine.UNetConfig;
 public final class ModelCard {
 
 	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+		.setObjectToNumberStrategy(com.google.gson.ToNumberPolicy.LONG_OR_DOUBLE)
 		.serializeSpecialFloatingPointValues().create();
 
 	/** DDPM networks predict the noise; NCSN networks are EDM-preconditioned denoisers. */

@@ -106,6 +106,7 @@ public final class ModelExport {
 		training.put("batch", c.batch());
 		training.put("learning_rate", c.learningRate());
 		training.put("ema_decay", c.emaDecay());
+		training.put("runs", trainer.runs());
 		card = card.with("training", training);
 		card = ModelFolder.save(output, card, trainer.emaWeights());
 		// Metrics of the shipped (EMA) weights, loaded back as a user would.

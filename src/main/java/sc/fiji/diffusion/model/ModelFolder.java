@@ -31,13 +31,25 @@ public final class ModelFolder {
 
 	private ModelFolder() {}
 
-	/** Writes weights, then the card with their checksum; each file via a temporary name. */
+	/**
+	 * Writes weights in half precision (half the bytes; restorations agree with float weights' to
+	 * well above 60 dB, see ModelFolderTest), then the card with their checksum; each file via a
+	 * temporary name.
+	 */
 	public static ModelCard save(final Path dir, final ModelCard card,
 		final Map<String, TensorFile.Tensor> weights) throws IOException
 	{
+		return save(dir, card, weights, TensorFile.Storage.HALF);
+	}
+
+	/** As {@link #save(Path, ModelCard, Map)}, weights stored as given. */
+	public static ModelCard save(final Path dir, final ModelCard card,
+		final Map<String, TensorFile.Tensor> weights, final TensorFile.Storage storage)
+		throws IOException
+	{
 		Files.createDirectories(dir);
 		final Path w = dir.resolve(WEIGHTS);
-		new TensorFile("{\"name\":\"" + card.name() + "\"}", weights).write(w);
+		new TensorFile("{\"name\":\"" + card.name() + "\"}", weights).write(w, storage);
 		final ModelCard done = card.withSha256(sha256(w));
 		done.write(dir.resolve(CARD));
 		return done;

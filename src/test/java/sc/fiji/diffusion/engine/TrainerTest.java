@@ -81,7 +81,7 @@ class TrainerTest {
 			weights = t.emaWeights();
 		}
 		try (Trainer t = new Trainer(config(Family.DDPM), BLOBS, Device.cpu())) {
-			t.startFrom(weights, 5, 12.5);
+			t.startFrom(weights, 5, 12.5, java.util.List.of(java.util.Map.of("device", "cpu", "to_step", 5)));
 			assertEquals(5, t.step());
 			for (final String k : weights.keySet()) {
 				assertArrayEquals(weights.get(k).values(), t.emaWeights().get(k).values(), 0f, k);
@@ -89,7 +89,25 @@ class TrainerTest {
 			final double loss = t.trainStep();
 			assertTrue(Double.isFinite(loss));
 			assertEquals(6, t.step());
+			// The record keeps the earlier run and adds this one, from step 5, with its warm-up.
+			final java.util.List<java.util.Map<String, Object>> runs = t.runs();
+			assertEquals(2, runs.size());
+			assertEquals(5L, runs.get(1).get("from_step"));
+			assertEquals(6L, runs.get(1).get("to_step"));
+			assertEquals((long) Trainer.WARM_UP_STEPS, runs.get(1).get("warm_up_steps"));
 		}
+	}
+
+	/** Moments restarted on trained weights: the learning rate ramps up over the warm-up. */
+	@Test
+	void aWarmUpRampsTheLearningRate() {
+		final Adam a = new Adam(1e-3, 1);
+		assertEquals(1e-3, a.learningRate(1), 0);
+		a.warmUp(200);
+		assertEquals(1e-3 / 200, a.learningRate(1), 1e-12);
+		assertEquals(1e-3 / 2, a.learningRate(100), 1e-12);
+		assertEquals(1e-3, a.learningRate(200), 0);
+		assertEquals(1e-3, a.learningRate(5000), 0);
 	}
 
 	@Test

@@ -26,7 +26,9 @@ public final class TinyModels {
 		try (Trainer t = new Trainer(c, (r, s) -> new float[s * s], Device.cpu())) {
 			for (int i = 0; i < 3; i++) t.trainStep();
 			final Map<String, TensorFile.Tensor> w = t.emaWeights();
-			ModelFolder.save(dir, ModelCard.create("tiny", Family.NCSN, c.schedule(), TINY, 16), w);
+			// Stored in float, so that tests can compare what they load with what was trained, bit for bit.
+			ModelFolder.save(dir, ModelCard.create("tiny", Family.NCSN, c.schedule(), TINY, 16), w,
+				TensorFile.Storage.FLOAT);
 			return w;
 		}
 	}

@@ -92,6 +92,56 @@ class InverseProblemTest {
 		}
 	}
 
+	/**
+	 * Weights stored in half precision restore as float-stored ones do, computed in float on the CPU.
+	 * The shipped weights are themselves stored in half; each is moved here by a random fraction of a
+	 * half step, as weights come out of training, then stored both ways.
+	 */
+	@Test
+	void halfStoredWeightsRestoreAsFloatStoredOnesAbove60dB(@org.junit.jupiter.api.io.TempDir
+		final java.nio.file.Path dir) throws java.io.IOException
+	{
+		final java.nio.file.Path shipped = java.nio.file.Paths.get("models", "ddpm-fluo");
+		final java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+		final java.util.Map<String, sc.fiji.diffusion.engine.TensorFile.Tensor> trained =
+			new java.util.LinkedHashMap<>();
+		sc.fiji.diffusion.engine.TensorFile.read(shipped.resolve(sc.fiji.diffusion.model.ModelFolder
+			.WEIGHTS)).tensors().forEach((k, t) -> {
+				final float[] v = t.values().clone();
+				for (int i = 0; i < v.length; i++) v[i] *= (float) (1 + (random.nextDouble() - 0.5) / 1024);
+				trained.put(k, new sc.fiji.diffusion.engine.TensorFile.Tensor(t.shape(), v));
+			});
+		final sc.fiji.diffusion.model.ModelCard card = sc.fiji.diffusion.model.ModelFolder.card(shipped);
+		final java.nio.file.Path asFloat = dir.resolve("float"), asHalf = dir.resolve("half");
+		sc.fiji.diffusion.model.ModelFolder.save(asFloat, card, trained,
+			sc.fiji.diffusion.engine.TensorFile.Storage.FLOAT);
+		sc.fiji.diffusion.model.ModelFolder.save(asHalf, card, trained,
+			sc.fiji.diffusion.engine.TensorFile.Storage.HALF);
+		final int n = 64;
+		final float[] img = scene(n);
+		final byte[] mask = new byte[n * n];
+		for (int y = 20; y < 36; y++) for (int x = 10; x < 50; x++) mask[y * n + x] = 1;
+		final float[][] noisy = DenoiseTest.noisyScene(n, 100, 8);
+		final float[][] inpainted = new float[2][], denoised = new float[2][];
+		final java.nio.file.Path[] folders = { asFloat, asHalf };
+		for (int k = 0; k < 2; k++) {
+			try (NetworkDenoiser m = sc.fiji.diffusion.model.ModelFolder.load(folders[k], ai.djl.Device
+				.cpu()))
+			{
+				inpainted[k] = Planes.of(Inpaint.run(ArrayImgs.floats(img.clone(), n, n), ArrayImgs
+					.unsignedBytes(mask, n, n), -1, new NoiseModel.Gaussian(0), RestoreOptions.defaults(m,
+						"ddpm", 8)).image()).plane(0);
+				denoised[k] = Planes.of(Denoise.run(ArrayImgs.floats(noisy[1].clone(), n, n), -1,
+					new NoiseModel.Gaussian(100), RestoreOptions.defaults(m, "ddpm", 8)).image()).plane(0);
+			}
+		}
+		final double inpaintPsnr = sc.fiji.diffusion.benchmark.Metrics.psnr(inpainted[1], inpainted[0],
+			1000), denoisePsnr = sc.fiji.diffusion.benchmark.Metrics.psnr(denoised[1], denoised[0], 1000);
+		assertTrue(inpaintPsnr >= 60 && denoisePsnr >= 60, "half vs float storage: inpainting " +
+			inpaintPsnr + " dB, denoising " + denoisePsnr + " dB");
+		assertTrue(inpaintPsnr < 200, "the weights differed, so the results should too");
+	}
+
 	@Test
 	void nanPixelsAreInpaintedWithoutAMask() {
 		final int n = 64;
