@@ -39,6 +39,15 @@ public final class Denoise {
 			if (missing > 0) {
 				report.add(label + missing + " missing (NaN) pixels stay NaN: inpaint them to fill them");
 			}
+			// A constant plane (an empty frame of a stack) holds no noise to remove: it comes back as is.
+			final boolean[] constant = new boolean[planes.size()];
+			for (int k = 0; k < constant.length; k++) {
+				final float[] r = sc.fiji.diffusion.engine.Percentiles.finiteRange(List.of(planes.get(k)));
+				constant[k] = r[0] == r[1];
+				if (constant[k] && planes.size() > 1) {
+					report.add(label + "plane " + (k + 1) + " is constant (" + r[0] + "): returned unchanged");
+				}
+			}
 			// The noise model decides the space the prior works in; auto picks one from this channel.
 			final boolean estimated = noise instanceof NoiseModel.Auto;
 			final NoiseModel resolved = estimated ? NoiseEstimate.model(planes, w, h) : noise;
@@ -62,7 +71,10 @@ public final class Denoise {
 				sigmaIn = ((NoiseModel.Gaussian) resolved).sigma();
 				report.add(label + "noise gaussian sigma " + String.format(Locale.ROOT, "%.4g", sigmaIn) + how);
 			}
-			final Normalization norm = Normalization.of(work);
+			// Constant planes come back as they are; they must not shift the others' percentiles.
+			final List<float[]> varied = new ArrayList<>();
+			for (int k = 0; k < constant.length; k++) if (!constant[k]) varied.add(work.get(k));
+			final Normalization norm = Normalization.of(varied.isEmpty() ? work : varied);
 			final double sigmaY = sigmaIn * norm.scale();
 			if (sigmaY < model.schedule().sigmaMin()) {
 				report.add("noise below the model's smallest level: served at " + model.schedule().sigmaMin() /
@@ -96,15 +108,16 @@ public final class Denoise {
 				{
 					final float[] measured = planes.get(plane), given = work.get(plane);
 					for (int i = 0; i < out.length; i++) {
-						if (!Float.isFinite(measured[i])) {
+						if (!Float.isFinite(measured[i]) || constant[plane]) {
 							// Denoising does not invent missing pixels: that is inpainting's job.
-							out[i] = Float.NaN;
-							if (sd != null) sd[i] = Float.NaN;
+							out[i] = constant[plane] ? measured[i] : Float.NaN;
+							if (sd != null) sd[i] = constant[plane] ? 0 : Float.NaN;
 							continue;
 						}
 						final double zm = norm.fromModel(mean[offset + i] + norm.excess(given[i], sigmaY));
 						if (pg != null) {
-							out[i] = (float) pg.inverse(zm);
+							// A mean goes back through the unbiased inverse, a single draw through the algebraic one.
+							out[i] = (float) (o.samples() == 1 ? pg.algebraicInverse(zm) : pg.inverse(zm));
 							if (sd != null) sd[i] = (float) Math.abs(pg.inverseSlope(zm) * std[offset + i] / norm
 								.scale());
 						}

@@ -57,26 +57,53 @@ public sealed interface NoiseModel {
 			if (!Double.isFinite(offset)) throw new IllegalArgumentException("Camera offset must be finite.");
 		}
 
-		private double readInElectrons() {
-			return read / gain;
+		/**
+		 * {@code read^2 - gain * offset}: the transform and its inverses depend on the camera only
+		 * through gain and b, which is all a noise estimate can identify.
+		 */
+		public double b() {
+			return read * read - gain * offset;
 		}
 
-		/** Generalized Anscombe transform, in electrons: {@code 2 sqrt(max(0, y + 3/8 + s^2))}. */
+		/** Below this level (in electrons, 3/8 included) the transform continues as a straight line. */
+		private static final double U0 = 0.25, Z0 = 1; // Z0 = 2 sqrt(U0)
+
+		/**
+		 * Generalized Anscombe transform {@code 2 sqrt(u)}, {@code u = (gain adu + b) / gain^2 + 3/8}, in
+		 * electrons. Below u = 1/4, where only values a model with a negative variance would call
+		 * likely fall (background-subtracted or signed data), it continues as its tangent there: no
+		 * clamp, so no two inputs share an output and nothing is lost on the way back.
+		 */
 		public double forward(final double adu) {
-			final double y = (adu - offset) / gain, s = readInElectrons();
-			return 2 * Math.sqrt(Math.max(0, y + 0.375 + s * s));
+			final double u = (gain * adu + b()) / (gain * gain) + 0.375;
+			return u >= U0 ? 2 * Math.sqrt(u) : Z0 + (u - U0) / Math.sqrt(U0);
 		}
 
-		/** Closed-form approximation of the exact unbiased inverse, back to ADU. */
-		public double inverse(final double d) {
-			final double s = readInElectrons();
-			// Below its minimum (z = 0.838) the expansion turns back up; clamp there.
-			final double z = Math.max(d, 0.838);
+		/**
+		 * Makitalo and Foi's closed-form approximation of the exact unbiased inverse, for a posterior
+		 * mean, back to ADU. Below z = 1 (near its minimum at 0.838 the expansion turns back up) it
+		 * continues as its tangent at 1, so it stays increasing and never clamps.
+		 */
+		public double inverse(final double z) {
+			final double e = z >= Z0 ? unbiased(z) : unbiased(Z0) + unbiasedSlope(Z0) * (z - Z0);
+			return gain * e - b() / gain;
+		}
+
+		/** The algebraic inverse of {@link #forward}, back to ADU: for single posterior draws. */
+		public double algebraicInverse(final double z) {
+			final double u = z >= Z0 ? z * z / 4 : U0 + (z - Z0) * Math.sqrt(U0);
+			return (gain * gain * (u - 0.375) - b()) / gain;
+		}
+
+		/** Makitalo and Foi (2013), eq. 9, in electrons with the read noise's s^2 not yet taken off. */
+		private static double unbiased(final double z) {
 			final double r = Math.sqrt(1.5);
-			final double y = 0.25 * z * z + 0.25 * r / z - 1.375 / (z * z) + 0.625 * r / (z * z * z) - 0.125 -
-				s * s;
-			// A mean photon count is never negative.
-			return Math.max(0, y) * gain + offset;
+			return 0.25 * z * z + 0.25 * r / z - 1.375 / (z * z) + 0.625 * r / (z * z * z) - 0.125;
+		}
+
+		private static double unbiasedSlope(final double z) {
+			final double r = Math.sqrt(1.5);
+			return 0.5 * z - 0.25 * r / (z * z) + 2.75 / (z * z * z) - 1.875 * r / (z * z * z * z);
 		}
 
 		/** Slope of the inverse, for carrying a standard deviation back through it. */

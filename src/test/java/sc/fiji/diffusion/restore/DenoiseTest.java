@@ -181,6 +181,56 @@ class DenoiseTest {
 		assertTrue(Float.isNaN(out[63 * n + 63]), "the hole itself stays missing");
 	}
 
+	/**
+	 * A camera image with its background subtracted (most pixels below 0), 2 stack planes, one of
+	 * them all zero: with noise auto the Anscombe transform must not clamp. Before, 79% of such an
+	 * image came back as exactly 0 and the zero plane as a constant (the estimated offset).
+	 */
+	@Test
+	void negativeCameraDataSurviveNoiseAuto() {
+		final int n = 128;
+		final float[] clean = SyntheticScenes.scene(SyntheticScenes.Kind.NUCLEI, n, n, 21);
+		final SplittableRandom r = new SplittableRandom(21);
+		final float[] img = new float[2 * n * n];
+		for (int i = 0; i < n * n; i++) {
+			// gain 2 ADU/e, offset 100, read noise 3 ADU, then 700 ADU of background taken off.
+			final double electrons = poisson(r, 40 + 400 * clean[i]);
+			img[i] = (float) (2 * electrons + 100 + 3 * r.nextGaussian() - 700);
+		}
+		int below = 0;
+		for (int i = 0; i < n * n; i++) if (img[i] < 0) below++;
+		assertTrue(below > n * n / 2, "the test image must be mostly negative: " + below);
+		final Result res = Denoise.run(ArrayImgs.floats(img.clone(), n, n, 2), -1, new NoiseModel.Auto(),
+			RestoreOptions.defaults(model, "ddpm", 10));
+		assertTrue(res.report().toString().contains("poisson-gaussian"), res.report().toString());
+		final Planes out = Planes.of(res.image());
+		final float[] o = out.plane(0);
+		double inMean = 0, outMean = 0, lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+		for (int i = 0; i < n * n; i++) {
+			inMean += img[i] / (double) (n * n);
+			outMean += o[i] / (double) (n * n);
+			lo = Math.min(lo, img[i]);
+			hi = Math.max(hi, img[i]);
+		}
+		assertEquals(inMean, outMean, 0.01 * (hi - lo), "mean in " + inMean + ", out " + outMean);
+		final java.util.Map<Float, Integer> counts = new java.util.HashMap<>();
+		for (final float v : o) counts.merge(v, 1, Integer::sum);
+		final int most = counts.values().stream().max(Integer::compare).orElse(0);
+		assertTrue(most <= n * n / 100, "one output value is shared by " + most + " pixels");
+		for (final float v : out.plane(1)) assertEquals(0f, v, 0f);
+		assertTrue(res.report().stream().anyMatch(l -> l.contains("plane 2 is constant")), res.report()
+			.toString());
+	}
+
+	/** Knuth's method for small means, a rounded normal for large ones: enough for a test image. */
+	static double poisson(final SplittableRandom r, final double mean) {
+		if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * r.nextGaussian()));
+		final double l = Math.exp(-mean);
+		int k = 0;
+		for (double p = r.nextDouble(); p > l; p *= r.nextDouble()) k++;
+		return k;
+	}
+
 	@Test
 	void theInputIsNeverModified() {
 		final float[][] s = noisyScene(64, 100, 7);

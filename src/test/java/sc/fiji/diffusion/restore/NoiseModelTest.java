@@ -76,4 +76,29 @@ class NoiseModelTest {
 			assertEquals(expected, pg.inverse(m), 0.15 * pg.gain(), "mean at " + lambda + " electrons");
 		}
 	}
+
+	/**
+	 * Only b = read^2 - gain * offset is identifiable from an image; two cameras of equal gain and b
+	 * transform alike, and the transform and both inverses are increasing everywhere, far below the
+	 * offset too (no clamp: no two inputs share an output).
+	 */
+	@Test
+	void theTransformDependsOnlyOnGainAndBAndNeverClamps() {
+		final NoiseModel.PoissonGaussian a = new NoiseModel.PoissonGaussian(2, 100, 3), b =
+			new NoiseModel.PoissonGaussian(2, 95.5, 0);
+		assertEquals(a.b(), b.b(), 1e-9);
+		double lastZ = Double.NEGATIVE_INFINITY, lastMean = lastZ, lastDraw = lastZ;
+		for (double adu = -2000; adu <= 5000; adu += 0.5) {
+			final double z = a.forward(adu);
+			assertEquals(z, b.forward(adu), 1e-9, "at " + adu);
+			assertTrue(z > lastZ, "forward increasing at " + adu);
+			assertEquals(adu, a.algebraicInverse(z), 1e-6 * Math.max(1, Math.abs(adu)), "algebraic inverse");
+			final double mean = a.inverse(z), draw = a.algebraicInverse(z);
+			assertEquals(mean, b.inverse(z), 1e-9);
+			assertTrue(mean > lastMean && draw > lastDraw, "inverses increasing at " + adu);
+			lastZ = z;
+			lastMean = mean;
+			lastDraw = draw;
+		}
+	}
 }
