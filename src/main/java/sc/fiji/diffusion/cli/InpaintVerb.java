@@ -32,7 +32,7 @@ final class InpaintVerb extends RestoreVerb {
 		if (o.has("mask")) {
 			final ImagePlus m = ImageFiles.open(Paths.get(o.get("mask", "")));
 			if (m == null) throw new IOException("ImageJ cannot read the mask " + o.get("mask", "") + ".");
-			mask = ImagePlusImgs.wrapMask(m);
+			mask = ImagePlusImgs.wrapMask(m, err::println);
 		}
 		return Inpaint.run((RandomAccessibleInterval) input, mask, channelAxis(imp), NoiseModel.parse(o
 			.get("noise", "none")), r.withResample(o.integer("resample", 1)));

@@ -61,7 +61,7 @@ public class InpaintCommand extends RestoreCommand {
 					"such file: open the mask or give its path, or leave mask empty to use the image's " +
 					"selection or its NaN pixels.");
 			}
-			return ImagePlusImgs.wrapMask(m);
+			return ImagePlusImgs.wrapMask(m, this::info);
 		}
 		final Roi roi = image.getRoi();
 		if (roi == null || !roi.isArea()) return null;

@@ -62,13 +62,40 @@ public final class ImagePlusImgs {
 
 	/**
 	 * A mask as the restore layer takes it: one X, Y plane when the image has a single plane (used for
-	 * every plane of the image), else the full X, Y, C, Z, T view of {@link #wrap}.
+	 * every plane of the image), else the full X, Y, C, Z, T view of {@link #wrap}. An RGB mask (a
+	 * selection painted in colour) marks a pixel missing where any of its colours is not 0, said in
+	 * {@code notes}.
 	 */
 	@SuppressWarnings({ "unchecked", "rawtypes" })
-	public static RandomAccessibleInterval<? extends RealType<?>> wrapMask(final ImagePlus mask) {
-		final RandomAccessibleInterval view = wrap(mask);
+	public static RandomAccessibleInterval<? extends RealType<?>> wrapMask(final ImagePlus mask,
+		final java.util.function.Consumer<String> notes)
+	{
+		final RandomAccessibleInterval view = wrap(mask.getType() == ImagePlus.COLOR_RGB ? anyColour(mask,
+			notes) : mask);
 		return mask.getStackSize() == 1 ? Views.hyperSlice(Views.hyperSlice(Views.hyperSlice(view, 4, 0), 3,
 			0), 2, 0) : view;
+	}
+
+	/** An 8-bit copy of an RGB mask: 1 where any of red, green and blue is not 0, else 0. */
+	private static ImagePlus anyColour(final ImagePlus rgb, final java.util.function.Consumer<String> notes) {
+		final ij.ImageStack in = rgb.getStack(), out = new ij.ImageStack(rgb.getWidth(), rgb.getHeight());
+		long missing = 0;
+		for (int k = 1; k <= in.getSize(); k++) {
+			final int[] px = (int[]) in.getPixels(k);
+			final byte[] b = new byte[px.length];
+			for (int i = 0; i < px.length; i++) {
+				if ((px[i] & 0xffffff) != 0) {
+					b[i] = 1;
+					missing++;
+				}
+			}
+			out.addSlice(new ij.process.ByteProcessor(rgb.getWidth(), rgb.getHeight(), b));
+		}
+		final ImagePlus m = new ImagePlus(rgb.getTitle(), out);
+		m.setDimensions(rgb.getNChannels(), rgb.getNSlices(), rgb.getNFrames());
+		notes.accept("The mask " + rgb.getTitle() + " is RGB: a pixel counts as missing where any of its " +
+			"red, green or blue values is not 0 (" + missing + " pixels).");
+		return m;
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })

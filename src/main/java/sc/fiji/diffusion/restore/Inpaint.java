@@ -35,6 +35,14 @@ public final class Inpaint {
 				throw new IllegalArgumentException("The mask is " + Arrays.toString(md) + " but the image is " +
 					Arrays.toString(id) + ": give a mask of the image's size (or of one plane).");
 			}
+			// NaN is neither 0 (known) nor a mark (missing): a mask that holds it is refused.
+			long nan = 0;
+			for (final M v : Views.flatIterable(mask)) if (Double.isNaN(v.getRealDouble())) nan++;
+			if (nan > 0) {
+				throw new IllegalArgumentException("The mask has " + nan + " NaN pixels: a mask marks the " +
+					"missing pixels with non-zero values and the known ones with 0. Give those pixels 0 or 1, " +
+					"or leave the mask out and put NaN into the image itself where it is missing.");
+			}
 			final Cursor<M> c = Views.flatIterable(mask).cursor();
 			for (int p = 0; p < (perPlane ? 1 : in.count()); p++) {
 				for (int i = 0; i < holed[p].length; i++) {

@@ -100,4 +100,25 @@ class RestoreVerbTest {
 		assertTrue(err.toString().contains("2 or 4"), err.toString());
 		assertTrue(!Files.exists(dir.resolve("o.tif")));
 	}
+
+	/** An RGB mask (a selection painted in colour): any non-zero colour marks a missing pixel. */
+	@Test
+	void anRgbMaskIsTakenWithANote(@TempDir final Path dir) {
+		final Path in = input16(dir, 32), out = dir.resolve("o.tif"), mask = dir.resolve("m.tif");
+		final ij.process.ColorProcessor cp = new ij.process.ColorProcessor(32, 32);
+		for (int y = 10; y < 14; y++) for (int x = 5; x < 20; x++) cp.set(x, y, 0x00ff00);
+		cp.set(1, 1, 0x000001);
+		new FileSaver(new ImagePlus("m", cp)).saveAsTiff(mask.toString());
+		assertEquals(0, run("inpaint", "--input", in.toString(), "--mask", mask.toString(), "--output", out
+			.toString(), "--steps", "3", "--device", "cpu"), err.toString());
+		assertTrue(err.toString().contains("is RGB") && err.toString().contains("61 pixels"), err
+			.toString());
+		final float[] a = (float[]) new Opener().openImage(in.toString()).getProcessor().convertToFloat()
+			.getPixels(), b = (float[]) new Opener().openImage(out.toString()).getProcessor().getPixels();
+		for (int i = 0; i < a.length; i++) {
+			final boolean hole = i == 33 || i / 32 >= 10 && i / 32 < 14 && i % 32 >= 5 && i % 32 < 20;
+			if (!hole) assertEquals(a[i], b[i], 0f, "known pixel " + i);
+		}
+		assertTrue(b[33] != a[33] || b[11 * 32 + 10] != a[11 * 32 + 10], "the holes were filled");
+	}
 }

@@ -143,6 +143,18 @@ class InverseProblemTest {
 	}
 
 	@Test
+	void aMaskWithNanIsRefusedWithTheirCount() {
+		final int n = 32;
+		final float[] mask = new float[n * n];
+		for (int i = 0; i < 25; i++) mask[i * 7] = Float.NaN;
+		mask[500] = 1;
+		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Inpaint.run(
+			ArrayImgs.floats(scene(n), n, n), ArrayImgs.floats(mask, n, n), -1, new NoiseModel.Gaussian(0),
+			RestoreOptions.defaults(model, "ddpm", 3)));
+		assertTrue(e.getMessage().contains("25 NaN"), e.getMessage());
+	}
+
+	@Test
 	void nanPixelsAreInpaintedWithoutAMask() {
 		final int n = 64;
 		final float[] img = scene(n);
