@@ -34,7 +34,7 @@ public final class Denoise {
 		final Sampler sampler = o.samples() > 0 ? Sampler.byName(o.sampler()) : null;
 		final NetworkDenoiser model = o.model();
 		final int w = in.width(), h = in.height();
-		return Stacks.restore(in, 1, channelAxis, o, (planes, label, report) -> {
+		return Stacks.restore(in, 1, channelAxis, o, (planes, statistics, label, report) -> {
 			final long missing = Stacks.missing(planes);
 			if (missing > 0) {
 				report.add(label + missing + " missing (NaN) pixels stay NaN: inpaint them to fill them");
@@ -50,11 +50,11 @@ public final class Denoise {
 			}
 			// The noise model decides the space the prior works in; auto picks one from this channel.
 			final boolean estimated = noise instanceof NoiseModel.Auto;
-			final NoiseModel resolved = estimated ? NoiseEstimate.model(planes, w, h) : noise;
+			final NoiseModel resolved = estimated ? NoiseEstimate.model(statistics, w, h) : noise;
 			final String how = estimated ? " (estimated)" : "";
 			final NoiseModel.PoissonGaussian pg = resolved instanceof NoiseModel.PoissonGaussian g ? g : null;
 			final double sigmaIn;
-			final List<float[]> work;
+			final List<float[]> work, workStatistics;
 			if (pg != null) {
 				work = new ArrayList<>();
 				for (final float[] p : planes) {
@@ -62,19 +62,28 @@ public final class Denoise {
 					for (int i = 0; i < z.length; i++) z[i] = (float) pg.forward(p[i]);
 					work.add(z);
 				}
+				workStatistics = statistics == planes ? work : new ArrayList<>();
+				if (statistics != planes) {
+					for (final float[] p : statistics) {
+						final float[] z = new float[p.length];
+						for (int i = 0; i < z.length; i++) z[i] = (float) pg.forward(p[i]);
+						workStatistics.add(z);
+					}
+				}
 				sigmaIn = 1;
 				report.add(label + "noise " + String.format(Locale.ROOT, "poisson-gaussian:%.4g,%.4g,%.4g", pg
 					.gain(), pg.offset(), pg.read()) + how + " (Anscombe-transformed to unit variance)");
 			}
 			else {
 				work = planes;
+				workStatistics = statistics;
 				sigmaIn = ((NoiseModel.Gaussian) resolved).sigma();
 				report.add(label + "noise gaussian sigma " + String.format(Locale.ROOT, "%.4g", sigmaIn) + how);
 			}
 			// Constant planes come back as they are; they must not shift the others' percentiles.
 			final List<float[]> varied = new ArrayList<>();
-			for (int k = 0; k < constant.length; k++) if (!constant[k]) varied.add(work.get(k));
-			final Normalization norm = Normalization.of(varied.isEmpty() ? work : varied);
+			for (int k = 0; k < constant.length; k++) if (!constant[k]) varied.add(workStatistics.get(k));
+			final Normalization norm = Normalization.of(varied.isEmpty() ? workStatistics : varied);
 			final double sigmaY = sigmaIn * norm.scale();
 			if (sigmaY < model.schedule().sigmaMin()) {
 				report.add("noise below the model's smallest level: served at " + model.schedule().sigmaMin() /
@@ -106,12 +115,15 @@ public final class Denoise {
 				public void back(final int plane, final float[] mean, final float[] std, final int offset,
 					final float[] out, final float[] sd)
 				{
-					final float[] measured = planes.get(plane), given = work.get(plane);
+					final float[] measured = planes.get(plane), given = work.get(plane), seen = statistics.get(
+						plane);
 					for (int i = 0; i < out.length; i++) {
-						if (!Float.isFinite(measured[i]) || constant[plane]) {
+						// Saturated pixels (NaN among the statistics only) come back as they are too.
+						if (!Float.isFinite(measured[i]) || constant[plane] || Float.isNaN(seen[i])) {
 							// Denoising does not invent missing pixels: that is inpainting's job.
-							out[i] = constant[plane] ? measured[i] : Float.NaN;
-							if (sd != null) sd[i] = constant[plane] ? 0 : Float.NaN;
+							final boolean kept = Float.isFinite(measured[i]);
+							out[i] = kept ? measured[i] : Float.NaN;
+							if (sd != null) sd[i] = kept ? 0 : Float.NaN;
 							continue;
 						}
 						final double zm = norm.fromModel(mean[offset + i] + norm.excess(given[i], sigmaY));

@@ -29,10 +29,10 @@ final class InverseProblem {
 		final int w = in.width(), h = in.height(), W = w * factor, H = h * factor;
 		final NetworkDenoiser model = o.model();
 		ConsistentSampling.eta(o.sampler());
-		return Stacks.restore(in, factor, channelAxis, o, (planes, label, report) -> {
-			final Normalization norm = Normalization.of(planes);
+		return Stacks.restore(in, factor, channelAxis, o, (planes, statistics, label, report) -> {
+			final Normalization norm = Normalization.of(statistics);
 			final double sigmaIn = noise instanceof NoiseModel.Gaussian g ? g.sigma() : noise instanceof NoiseModel.Auto
-				? NoiseEstimate.gaussianSigma(planes, w, h) : unsupported(noise);
+				? NoiseEstimate.gaussianSigma(statistics, w, h) : unsupported(noise);
 			report.add(label + "measurement noise sigma " + String.format(Locale.ROOT, "%.4g", sigmaIn) +
 				(noise instanceof NoiseModel.Auto ? " (estimated)" : ""));
 			final double sigmaY = sigmaIn * norm.scale();

@@ -21,10 +21,13 @@ public final class Planes {
 
 	private final long[] dims;
 	private final float[][] planes;
+	/** The pixel type's largest value for integer types (where a camera saturates), else NaN. */
+	private final double typeMax;
 
-	private Planes(final long[] dims, final float[][] planes) {
+	private Planes(final long[] dims, final float[][] planes, final double typeMax) {
 		this.dims = dims;
 		this.planes = planes;
+		this.typeMax = typeMax;
 	}
 
 	/** Copies an image's pixels as floats, plane by plane. */
@@ -46,7 +49,9 @@ public final class Planes {
 		for (final float[] p : planes) {
 			for (int i = 0; i < p.length; i++) p[i] = c.next().getRealFloat();
 		}
-		return new Planes(dims, planes);
+		final T type = image.getType();
+		return new Planes(dims, planes, type instanceof net.imglib2.type.numeric.IntegerType ? type
+			.getMaxValue() : Double.NaN);
 	}
 
 	/** Planes with the given XY size and the same other axes as this. */
@@ -54,7 +59,7 @@ public final class Planes {
 		final long[] d = dims.clone();
 		d[0] = width;
 		d[1] = height;
-		return new Planes(d, newPlanes);
+		return new Planes(d, newPlanes, typeMax);
 	}
 
 	public int width() {
@@ -71,6 +76,14 @@ public final class Planes {
 
 	public float[] plane(final int i) {
 		return planes[i];
+	}
+
+	/**
+	 * The level at which a channel counts as saturated: the pixel type's maximum for integer images
+	 * (65535 for 16-bit), NaN for float images (then the image's own maximum).
+	 */
+	public double typeMax() {
+		return typeMax;
 	}
 
 	public long[] dimensions() {
@@ -106,7 +119,7 @@ public final class Planes {
 		if (image instanceof PlanarImg<?, ?> img && img.numSlices() > 0 && img.getPlane(0) instanceof FloatArray) {
 			final float[][] planes = new float[img.numSlices()][];
 			for (int i = 0; i < planes.length; i++) planes[i] = ((FloatArray) img.getPlane(i)).getCurrentStorageArray();
-			return new Planes(img.dimensionsAsLongArray(), planes);
+			return new Planes(img.dimensionsAsLongArray(), planes, Double.NaN);
 		}
 		return of(image);
 	}

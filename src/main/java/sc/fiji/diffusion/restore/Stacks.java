@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import sc.fiji.diffusion.engine.Autograd;
+import sc.fiji.diffusion.engine.Percentiles;
 import sc.fiji.diffusion.engine.HostReads;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.SamplingListener;
@@ -44,10 +45,47 @@ final class Stacks {
 		void back(int plane, float[] mean, float[] std, int offset, float[] out, float[] sd);
 	}
 
-	/** Sets up a channel from its planes (noise, normalization) and says what it did in the report. */
+	/**
+	 * Sets up a channel from its planes (noise, normalization) and says what it did in the report.
+	 * {@code statistics} are the planes with saturated pixels as NaN (the planes themselves when none
+	 * is): the noise estimate and the normalization come from them.
+	 */
 	interface Task {
 
-		Channel start(List<float[]> planes, String label, List<String> report);
+		Channel start(List<float[]> planes, List<float[]> statistics, String label, List<String> report);
+	}
+
+	/** More than this share of a channel's pixels at one extreme means saturation. */
+	static final double SATURATED_SHARE = 0.01;
+
+	/**
+	 * The planes with saturated pixels as NaN, or the planes themselves when fewer than 1% sit at the
+	 * saturation level (the type's maximum for integer images, the channel's maximum for float):
+	 * saturated pixels carry no noise and no structure, and would pull the noise estimate and the
+	 * normalization. Said in the report.
+	 */
+	static List<float[]> statistics(final List<float[]> planes, final double typeMax,
+		final String label, final List<String> report)
+	{
+		final float level = Double.isNaN(typeMax) ? Percentiles.finiteRange(planes)[1] : (float) typeMax;
+		long at = 0, finite = 0;
+		for (final float[] p : planes) {
+			for (final float v : p) {
+				if (Float.isFinite(v)) finite++;
+				if (v == level) at++;
+			}
+		}
+		if (at <= SATURATED_SHARE * finite || at == finite) return planes;
+		report.add(String.format(java.util.Locale.ROOT, "%s%d pixels (%.1f%%) sit at the maximum %s " +
+			"(saturated): the noise estimate and the normalization come from the other pixels", label, at,
+			100.0 * at / finite, level));
+		final List<float[]> out = new ArrayList<>(planes.size());
+		for (final float[] p : planes) {
+			final float[] q = p.clone();
+			for (int i = 0; i < q.length; i++) if (q[i] == level) q[i] = Float.NaN;
+			out.add(q);
+		}
+		return out;
 	}
 
 	/**
@@ -58,6 +96,7 @@ final class Stacks {
 	static Result restore(final Planes in, final int factor, final int channelAxis,
 		final RestoreOptions o, final Task task)
 	{
+		requireMinimumSize(in);
 		final List<String> report = new ArrayList<>();
 		final int W = in.width() * factor, H = in.height() * factor, n = W * H;
 		final float[][] mean = new float[in.count()][], std = o.std() ? new float[in.count()][] : null;
@@ -68,7 +107,9 @@ final class Stacks {
 			final List<float[]> planes = new ArrayList<>();
 			for (final int p : channel) planes.add(in.plane(p));
 			requireSomeFinite(planes);
-			final Channel c = task.start(planes, label(channel, in, channelAxis), report);
+			final String label = label(channel, in, channelAxis);
+			final Channel c = task.start(planes, statistics(planes, in.typeMax(), label, report), label,
+				report);
 			for (final int[] chunk : chunks(channel, W, H)) {
 				try (NDManager m = model.manager().newSubManager()) {
 					final NDList r = c.restore(m, tiled(model, m, o), chunk, seedOf(o.seed(), channel[chunk[0]]),
@@ -87,6 +128,21 @@ final class Stacks {
 		}
 		return new Result(in.withPlanes(mean, W, H).toImg(), std == null ? null : in.withPlanes(std, W, H)
 			.toImg(), report);
+	}
+
+	/** The smallest width and height a restoration takes. */
+	public static final int MIN_SIDE = 16;
+
+	/**
+	 * Refuses images below {@link #MIN_SIDE} on a side: too few pixels for the noise estimate and for
+	 * the network's smallest level to see any structure.
+	 */
+	static void requireMinimumSize(final Planes in) {
+		if (in.width() < MIN_SIDE || in.height() < MIN_SIDE) {
+			throw new IllegalArgumentException("The image is " + in.width() + " x " + in.height() +
+				" pixels; restorations need at least " + MIN_SIDE + " x " + MIN_SIDE + ". Give a larger image " +
+				"(or, for a line scan, several lines as one image).");
+		}
 	}
 
 	/** Plane indices per channel (one group when there is no channel axis). */

@@ -194,7 +194,7 @@ class DenoiseTest {
 		final float[] img = new float[2 * n * n];
 		for (int i = 0; i < n * n; i++) {
 			// gain 2 ADU/e, offset 100, read noise 3 ADU, then 700 ADU of background taken off.
-			final double electrons = poisson(r, 40 + 400 * clean[i]);
+			final double electrons = NoiseEstimateTest.poisson(40 + 400 * clean[i], r);
 			img[i] = (float) (2 * electrons + 100 + 3 * r.nextGaussian() - 700);
 		}
 		int below = 0;
@@ -222,13 +222,69 @@ class DenoiseTest {
 			.toString());
 	}
 
-	/** Knuth's method for small means, a rounded normal for large ones: enough for a test image. */
-	static double poisson(final SplittableRandom r, final double mean) {
-		if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * r.nextGaussian()));
-		final double l = Math.exp(-mean);
-		int k = 0;
-		for (double p = r.nextDouble(); p > l; p *= r.nextDouble()) k++;
-		return k;
+	/**
+	 * A 16-bit image with 30% of its pixels saturated at 65535 (a block on the right): said in the
+	 * report, and the noise estimate and normalization come from the other pixels, so that the rest
+	 * restores as the unsaturated part alone does (far from the block, where the network's windows do
+	 * not reach it). Before, the saturated level set the normalization and moved the other pixels.
+	 */
+	@Test
+	void saturatedPixelsAreLeftOutOfTheStatistics() {
+		final int n = 256, left = 180;
+		final float[] scene = SyntheticScenes.scene(SyntheticScenes.Kind.FILAMENTS, n, n, 31);
+		final SplittableRandom r = new SplittableRandom(31);
+		final short[] full = new short[n * n];
+		final float[] crop = new float[left * n];
+		for (int y = 0; y < n; y++) {
+			for (int x = 0; x < n; x++) {
+				final int v = (int) Math.round(scene[y * n + x] * 20000 + 2000 + 300 * r.nextGaussian());
+				full[y * n + x] = (short) (x < left ? v : 65535);
+				if (x < left) crop[y * left + x] = v;
+			}
+		}
+		final Result a = Denoise.run(ArrayImgs.unsignedShorts(full, n, n), -1, new NoiseModel.Auto(),
+			RestoreOptions.defaults(model, "ddpm", 10));
+		final Result b = Denoise.run(ArrayImgs.floats(crop, left, n), -1, new NoiseModel.Auto(),
+			RestoreOptions.defaults(model, "ddpm", 10));
+		assertTrue(a.report().stream().anyMatch(l -> l.contains((n - left) * n + " pixels (29.7%) sit " +
+			"at the maximum 65535")), a.report().toString());
+		final double sa = sigmaOf(a.report()), sb = sigmaOf(b.report());
+		assertEquals(sb, sa, 0.1 * sb, a.report() + " vs " + b.report());
+		final float[] oa = Planes.of(a.image()).plane(0), ob = Planes.of(b.image()).plane(0);
+		double diff = 0;
+		int count = 0;
+		for (int y = 0; y < n; y++) {
+			for (int x = 0; x < 100; x++) {
+				diff += Math.pow(oa[y * n + x] - ob[y * left + x], 2);
+				count++;
+			}
+			assertEquals(65535f, oa[y * n + n - 1], 0f, "a saturated pixel comes back as it was");
+		}
+		assertTrue(Math.sqrt(diff / count) < 30, "RMS difference from the unsaturated part alone " + Math
+			.sqrt(diff / count) + " (noise 300)");
+	}
+
+	private static double sigmaOf(final java.util.List<String> report) {
+		for (final String l : report) {
+			final java.util.regex.Matcher m = java.util.regex.Pattern.compile("gaussian sigma ([0-9.]+)")
+				.matcher(l);
+			if (m.find()) return Double.parseDouble(m.group(1));
+		}
+		throw new AssertionError("no Gaussian estimate in " + report);
+	}
+
+	@Test
+	void imagesBelowTheMinimumSizeAreRefusedNamingIt() {
+		for (final int[] wh : new int[][] { { 1, 500 }, { 15, 64 }, { 64, 4 } }) {
+			final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Denoise
+				.run(ArrayImgs.floats(new float[wh[0] * wh[1]], wh[0], wh[1]), -1, new NoiseModel.Gaussian(1),
+					RestoreOptions.defaults(model, "ddpm", 3)));
+			assertTrue(e.getMessage().contains("at least 16 x 16"), e.getMessage());
+		}
+		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SuperResolve
+			.run(ArrayImgs.floats(new float[8 * 8], 8, 8), 4, -1, new NoiseModel.Gaussian(0), RestoreOptions
+				.defaults(model, "ddpm", 3)));
+		assertTrue(e.getMessage().contains("8 x 8"), e.getMessage());
 	}
 
 	@Test
