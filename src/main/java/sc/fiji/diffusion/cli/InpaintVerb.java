@@ -35,6 +35,6 @@ final class InpaintVerb extends RestoreVerb {
 			mask = ImagePlusImgs.wrapMask(m, err::println);
 		}
 		return Inpaint.run((RandomAccessibleInterval) input, mask, channelAxis(imp), NoiseModel.parse(o
-			.get("noise", "none")), r.withResample(o.integer("resample", 1)));
+			.get("noise", "auto")), r.withResample(o.integer("resample", 1)));
 	}
 }

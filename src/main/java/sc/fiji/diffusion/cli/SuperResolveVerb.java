@@ -31,6 +31,6 @@ final class SuperResolveVerb extends RestoreVerb {
 		final RestoreOptions r, final PrintStream err) throws UsageException
 	{
 		return SuperResolve.run((RandomAccessibleInterval) input, factor(o), channelAxis(imp), NoiseModel
-			.parse(o.get("noise", "none")), r.withResample(o.integer("resample", 1)));
+			.parse(o.get("noise", "auto")), r.withResample(o.integer("resample", 1)));
 	}
 }

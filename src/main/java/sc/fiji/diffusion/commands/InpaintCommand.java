@@ -34,9 +34,6 @@ public class InpaintCommand extends RestoreCommand {
 		"selection; without one, its NaN pixels.")
 	private String mask = "";
 
-	public InpaintCommand() {
-		noise = "none";
-	}
 
 	@Override
 	protected String suffix() {

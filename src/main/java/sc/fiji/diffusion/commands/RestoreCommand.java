@@ -31,8 +31,8 @@ public abstract class RestoreCommand extends DiffusionCommand {
 	@Parameter(label = "Image", persist = false, required = false)
 	protected ImagePlus image;
 
-	@Parameter(label = "Noise", persist = false, description = "Noise of the input: auto (denoising; " +
-		"estimated, reported in the log), none, gaussian:SIGMA, or poisson-gaussian:GAIN,OFFSET,READ " +
+	@Parameter(label = "Noise", persist = false, description = "Noise of the input: auto (estimated, " +
+		"reported in the log), none, gaussian:SIGMA, or poisson-gaussian:GAIN,OFFSET,READ " +
 		"(camera ADU), in the values ImageJ shows for the image (calibrated ones when it is calibrated).")
 	protected String noise = "auto";
 

@@ -23,9 +23,6 @@ public class SuperResolutionCommand extends RestoreCommand {
 	@Parameter(label = "Factor", persist = false, min = "2", max = "4", description = "2 or 4")
 	private int factor = 2;
 
-	public SuperResolutionCommand() {
-		noise = "none";
-	}
 
 	@Override
 	protected String suffix() {

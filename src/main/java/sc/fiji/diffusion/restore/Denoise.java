@@ -56,20 +56,8 @@ public final class Denoise {
 			final double sigmaIn;
 			final List<float[]> work, workStatistics;
 			if (pg != null) {
-				work = new ArrayList<>();
-				for (final float[] p : planes) {
-					final float[] z = new float[p.length];
-					for (int i = 0; i < z.length; i++) z[i] = (float) pg.forward(p[i]);
-					work.add(z);
-				}
-				workStatistics = statistics == planes ? work : new ArrayList<>();
-				if (statistics != planes) {
-					for (final float[] p : statistics) {
-						final float[] z = new float[p.length];
-						for (int i = 0; i < z.length; i++) z[i] = (float) pg.forward(p[i]);
-						workStatistics.add(z);
-					}
-				}
+				work = pg.forward(planes);
+				workStatistics = statistics == planes ? work : pg.forward(statistics);
 				sigmaIn = 1;
 				report.add(label + "noise " + String.format(Locale.ROOT, "poisson-gaussian:%.4g,%.4g,%.4g", pg
 					.gain(), pg.offset(), pg.read()) + how + " (Anscombe-transformed to unit variance)");

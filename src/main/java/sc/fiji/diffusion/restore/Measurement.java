@@ -18,11 +18,6 @@ interface Measurement {
 	 */
 	double noiseSpread();
 
-	/**
-	 * Where x0' carries measurement noise after the consistency step: 1 there, 0 elsewhere; null when
-	 * every pixel does.
-	 */
-	NDArray noiseCarriers(NDArray like);
 
 	/** Inpainting: keep the known pixels. A x = M x, A+ y = M y (holes 0). */
 	record Mask(NDArray known) implements Measurement {
@@ -40,11 +35,6 @@ interface Measurement {
 		@Override
 		public double noiseSpread() {
 			return 1;
-		}
-
-		@Override
-		public NDArray noiseCarriers(final NDArray like) {
-			return known;
 		}
 	}
 
@@ -67,11 +57,6 @@ interface Measurement {
 		@Override
 		public double noiseSpread() {
 			return factor;
-		}
-
-		@Override
-		public NDArray noiseCarriers(final NDArray like) {
-			return null;
 		}
 	}
 }

@@ -89,6 +89,22 @@ public sealed interface NoiseModel {
 			return gain * e - b() / gain;
 		}
 
+		/** Every pixel of the planes through {@link #forward}, as new planes (NaN stays NaN). */
+		public java.util.List<float[]> forward(final java.util.List<float[]> planes) {
+			final java.util.List<float[]> out = new java.util.ArrayList<>(planes.size());
+			for (final float[] p : planes) {
+				final float[] z = new float[p.length];
+				for (int i = 0; i < z.length; i++) z[i] = (float) forward(p[i]);
+				out.add(z);
+			}
+			return out;
+		}
+
+		/** The noise standard deviation (ADU) of a pixel whose mean is {@code adu}: sqrt(gain adu + b). */
+		public double sigmaAt(final double adu) {
+			return Math.sqrt(Math.max(0, gain * adu + b()));
+		}
+
 		/** The algebraic inverse of {@link #forward}, back to ADU: for single posterior draws. */
 		public double algebraicInverse(final double z) {
 			final double u = z >= Z0 ? z * z / 4 : U0 + (z - Z0) * Math.sqrt(U0);
