@@ -1,16 +1,14 @@
 package sc.fiji.diffusion.benchmark;
 
 import ij.ImagePlus;
-import ij.io.FileSaver;
 import ij.process.ColorProcessor;
 
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
-import sc.fiji.diffusion.engine.TensorFile;
+import sc.fiji.diffusion.ij.ImageJFiles;
 
 /** A row of labelled grey panels (input, classical, ours, uncertainty, truth) as one PNG. */
 final class Figure {
@@ -46,16 +44,6 @@ final class Figure {
 				}
 			}
 		}
-		Files.createDirectories(file.toAbsolutePath().getParent());
-		final Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".figure", ".png");
-		try {
-			if (!new FileSaver(new ImagePlus(file.getFileName().toString(), cp)).saveAsPng(tmp.toString())) {
-				throw new IOException("Could not write " + file + ".");
-			}
-			TensorFile.moveIntoPlace(tmp, file);
-		}
-		finally {
-			Files.deleteIfExists(tmp);
-		}
+		ImageJFiles.savePng(new ImagePlus(file.getFileName().toString(), cp), file);
 	}
 }

@@ -141,8 +141,8 @@ public final class QualityBenchmark {
 		}
 		md.append("\nMade by:\n\n```\n").append(command).append("\n```\n");
 		final String report = md.toString();
-		Files.createDirectories(docs);
-		Files.writeString(docs.resolve("quality.md"), report, StandardCharsets.UTF_8);
+		sc.fiji.diffusion.engine.PartialFiles.write(docs.resolve("quality.md"), tmp -> Files.writeString(tmp,
+			report, StandardCharsets.UTF_8));
 		return report;
 	}
 

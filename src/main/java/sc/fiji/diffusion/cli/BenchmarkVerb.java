@@ -46,6 +46,11 @@ final class BenchmarkVerb {
 		Natives.configure(deviceName);
 		final int repeats = o.integer("repeats", 5), tile = o.integer("tile", 256);
 		if (repeats < 1) throw new UsageException("--repeats must be at least 1.");
+		final int size = o.integer("restorations", 512);
+		if (o.has("restorations") && (size < 64 || size % 4 != 0)) {
+			throw new UsageException("--restorations takes an image side, a multiple of 4 of at least 64, " +
+				"got " + size + ".");
+		}
 		final ModelCatalog catalog = ModelCatalog.standard();
 		final List<Path> folders = new ArrayList<>();
 		if (o.has("models")) {
@@ -70,10 +75,6 @@ final class BenchmarkVerb {
 			err.println("done " + card.name());
 		}
 		if (o.has("restorations")) {
-			final int size = o.integer("restorations", 512);
-			if (size < 64 || size % 4 != 0) {
-				throw new UsageException("--restorations takes an image side, a multiple of 4 of at least 64.");
-			}
 			for (final Path folder : folders) {
 				try (NetworkDenoiser model = ModelFolder.load(folder, device, precision)) {
 					// Once small first: the first calls on a GPU pay for its start and kernel choices.

@@ -33,6 +33,10 @@ final class CompareVerb {
 		final Options o = new Options(args, 1, KEYS);
 		final String deviceName = o.get("device", "auto");
 		Natives.configure(deviceName);
+		if (o.has("grid")) {
+			sc.fiji.diffusion.engine.PartialFiles.requireWritableFile(Paths.get(o.get("grid", "")),
+				err::println);
+		}
 		final Path folder = ModelCatalog.standard().resolve(o.required("model"));
 		final ModelCard card = ModelFolder.card(folder);
 		final Family family = card.family();

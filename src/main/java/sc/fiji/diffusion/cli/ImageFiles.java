@@ -2,18 +2,15 @@ package sc.fiji.diffusion.cli;
 
 import ij.ImagePlus;
 import ij.ImageStack;
-import ij.io.FileSaver;
-import ij.io.Opener;
 import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
-import sc.fiji.diffusion.engine.TensorFile;
+import sc.fiji.diffusion.ij.ImageJFiles;
 
-/** TIFF and PNG files through ImageJ 1.x, each written to a temporary name and then moved. */
+/** Samples as a TIFF stack and as a PNG grid, written through {@link ImageJFiles}. */
 final class ImageFiles {
 
 	private ImageFiles() {}
@@ -26,22 +23,7 @@ final class ImageFiles {
 		for (final float[] im : images) stack.addSlice(new FloatProcessor(width, height, im.clone()));
 		final ImagePlus imp = new ImagePlus(file.getFileName().toString(), stack);
 		imp.setDisplayRange(0, 1);
-		writeTiff(imp, file);
-	}
-
-	/** Any image as TIFF (hyperstack layout and calibration kept). */
-	static void writeTiff(final ImagePlus imp, final Path file) throws IOException {
-		final Path tmp = temporary(file, ".tif");
-		try {
-			final FileSaver saver = new FileSaver(imp);
-			final boolean ok = imp.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver
-				.saveAsTiff(tmp.toString());
-			if (!ok) throw new IOException("Could not write " + file + ".");
-			TensorFile.moveIntoPlace(tmp, file);
-		}
-		finally {
-			Files.deleteIfExists(tmp);
-		}
+		ImageJFiles.saveTiff(imp, file);
 	}
 
 	/** Images side by side in a grid (columns x rows), 8-bit, values in [0, 1] mapped to 0-255. */
@@ -62,28 +44,6 @@ final class ImageFiles {
 				}
 			}
 		}
-		final Path tmp = temporary(file, ".png");
-		try {
-			if (!new FileSaver(new ImagePlus(file.getFileName().toString(), bp)).saveAsPng(tmp
-				.toString()))
-			{
-				throw new IOException("Could not write " + file + ".");
-			}
-			TensorFile.moveIntoPlace(tmp, file);
-		}
-		finally {
-			Files.deleteIfExists(tmp);
-		}
-	}
-
-	/** Opens an image file; null when ImageJ cannot read it. */
-	static ImagePlus open(final Path file) {
-		return new Opener().openImage(file.toString());
-	}
-
-	private static Path temporary(final Path file, final String suffix) throws IOException {
-		final Path dir = file.toAbsolutePath().getParent();
-		Files.createDirectories(dir);
-		return Files.createTempFile(dir, "." + file.getFileName().toString(), suffix);
+		ImageJFiles.savePng(new ImagePlus(file.getFileName().toString(), bp), file);
 	}
 }

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import net.imglib2.RandomAccessibleInterval;
 
+import sc.fiji.diffusion.ij.ImageJFiles;
 import sc.fiji.diffusion.ij.ImagePlusImgs;
 import sc.fiji.diffusion.restore.Inpaint;
 import sc.fiji.diffusion.restore.NoiseModel;
@@ -30,8 +31,7 @@ final class InpaintVerb extends RestoreVerb {
 	{
 		RandomAccessibleInterval mask = null;
 		if (o.has("mask")) {
-			final ImagePlus m = ImageFiles.open(Paths.get(o.get("mask", "")));
-			if (m == null) throw new IOException("ImageJ cannot read the mask " + o.get("mask", "") + ".");
+			final ImagePlus m = ImageJFiles.open(Paths.get(o.get("mask", "")));
 			mask = ImagePlusImgs.wrapMask(m, err::println);
 		}
 		return Inpaint.run((RandomAccessibleInterval) input, mask, channelAxis(imp), NoiseModel.parse(o

@@ -34,10 +34,12 @@ final class QualityVerb {
 		if (s.count() < 1 || s.size() < 64 || s.size() % 4 != 0) {
 			throw new UsageException("--count must be at least 1 and --size a multiple of 4 of at least 64.");
 		}
+		final Path docs = Paths.get(o.get("docs", "docs"));
+		sc.fiji.diffusion.engine.PartialFiles.requireWritableFile(docs.resolve("quality.md"), err::println);
 		final String command = "java -jar target/diffusion-ij-cli.jar " + String.join(" ", args);
 		final ai.djl.Device device = Devices.choose(deviceName, err::println);
 		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {
-			out.print(QualityBenchmark.run(model, name, s, Paths.get(o.get("docs", "docs")), command, err));
+			out.print(QualityBenchmark.run(model, name, s, docs, command, err));
 		}
 		return 0;
 	}

@@ -16,6 +16,8 @@ import net.imglib2.RandomAccessibleInterval;
 
 import sc.fiji.diffusion.engine.Devices;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.PartialFiles;
+import sc.fiji.diffusion.ij.ImageJFiles;
 import sc.fiji.diffusion.ij.ImagePlusImgs;
 import sc.fiji.diffusion.model.ModelCatalog;
 import sc.fiji.diffusion.model.ModelFolder;
@@ -67,9 +69,10 @@ abstract class RestoreVerb {
 		if (samples < 0) throw new UsageException("--samples must not be negative.");
 		final String deviceName = o.get("device", "auto");
 		Natives.configure(deviceName);
-		if (!Files.isRegularFile(input)) throw new IOException("Input " + input + " does not exist.");
-		final ImagePlus imp = ImageFiles.open(input);
-		if (imp == null) throw new IOException("ImageJ cannot read " + input + ": give a TIFF image.");
+		// What can be refused is refused before the work: the outputs, the input, the model.
+		PartialFiles.requireWritableFile(output, err::println);
+		if (std != null) PartialFiles.requireWritableFile(std, err::println);
+		final ImagePlus imp = ImageJFiles.open(input);
 		final Path folder = ModelCatalog.standard().resolve(o.get("model", DEFAULT_MODEL));
 		final Device device = Devices.choose(deviceName, err::println);
 		final long start = System.nanoTime();
@@ -87,9 +90,9 @@ abstract class RestoreVerb {
 		for (final String line : result.report()) err.println(line);
 		final int f = factor(o);
 		final String title = output.getFileName().toString();
-		ImageFiles.writeTiff(ImagePlusImgs.toImagePlus(result.image(), imp, title, f), output);
+		ImageJFiles.saveTiff(ImagePlusImgs.toImagePlus(result.image(), imp, title, f), output);
 		if (std != null) {
-			ImageFiles.writeTiff(ImagePlusImgs.toImagePlus(result.std(), imp, std.getFileName().toString(),
+			ImageJFiles.saveTiff(ImagePlusImgs.toImagePlus(result.std(), imp, std.getFileName().toString(),
 				f), std);
 		}
 		out.printf("Wrote %s%s in %.1f s%n", output, std == null ? "" : " and " + std, (System.nanoTime() -

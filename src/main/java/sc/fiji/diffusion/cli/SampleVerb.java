@@ -45,6 +45,10 @@ final class SampleVerb {
 		final long seed = o.longValue("seed", 0);
 		final String deviceName = o.get("device", "auto");
 		Natives.configure(deviceName);
+		final Path png = output.resolveSibling(output.getFileName().toString().replaceFirst(
+			"\\.tiff?$", ".png"));
+		sc.fiji.diffusion.engine.PartialFiles.requireWritableFile(output, err::println);
+		sc.fiji.diffusion.engine.PartialFiles.requireWritableFile(png, err::println);
 		final Path folder = ModelCatalog.standard().resolve(modelName);
 		final Family family = ModelFolder.card(folder).family();
 		final Sampler sampler = Sampler.byName(o.get("sampler", defaultSampler(family)));
@@ -62,8 +66,6 @@ final class SampleVerb {
 			images = Generation.sample(model, sampler, count, size, steps, batch, seed, new Progress(err));
 		}
 		ImageFiles.writeTiff(images, size, size, output);
-		final Path png = output.resolveSibling(output.getFileName().toString().replaceFirst(
-			"\\.tiff?$", ".png"));
 		ImageFiles.writePngGrid(images, size, (int) Math.ceil(Math.sqrt(count)), png);
 		out.printf("Wrote %s and %s in %.1f s%n", output, png, (System.nanoTime() - start) / 1e9);
 		return 0;

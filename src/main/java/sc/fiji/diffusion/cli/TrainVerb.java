@@ -38,7 +38,7 @@ final class TrainVerb {
 	{
 		final Options o = new Options(args, 1, KEYS);
 		final Path output = Paths.get(o.required("output"));
-		ModelExport.requireReplaceable(output);
+		ModelExport.requireReplaceable(output, err::println);
 		final long steps = o.longValue("steps", 10000);
 		if (steps < 0) throw new UsageException("--steps must not be negative.");
 		final double budget = o.number("time", Double.POSITIVE_INFINITY);
@@ -48,6 +48,7 @@ final class TrainVerb {
 		final PatchSource data = TrainingImages.source(o.get("data", "synthetic"), err::println,
 			SamplingListener.NONE);
 		final Path checkpoint = Paths.get(o.get("checkpoint", output.toString() + ".ckpt"));
+		sc.fiji.diffusion.engine.PartialFiles.requireWritableFile(checkpoint, err::println);
 		final Device device = Devices.choose(deviceName, err::println);
 		final Trainer trainer;
 		if (o.has("resume")) {

@@ -1,11 +1,11 @@
 package sc.fiji.diffusion.commands;
 
-import ij.IJ;
 import ij.ImagePlus;
 import ij.WindowManager;
 import ij.gui.Roi;
 import ij.process.ImageProcessor;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 
@@ -16,6 +16,7 @@ import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
+import sc.fiji.diffusion.ij.ImageJFiles;
 import sc.fiji.diffusion.ij.ImagePlusImgs;
 import sc.fiji.diffusion.restore.Inpaint;
 import sc.fiji.diffusion.restore.NoiseModel;
@@ -52,7 +53,14 @@ public class InpaintCommand extends RestoreCommand {
 	private RandomAccessibleInterval missing() {
 		if (mask != null && !mask.isBlank()) {
 			ImagePlus m = WindowManager.getImage(mask.trim());
-			if (m == null && Files.isRegularFile(Paths.get(mask.trim()))) m = IJ.openImage(mask.trim());
+			if (m == null && Files.isRegularFile(Paths.get(mask.trim()))) {
+				try {
+					m = ImageJFiles.open(Paths.get(mask.trim()));
+				}
+				catch (final IOException e) {
+					throw new IllegalArgumentException("The mask: " + e.getMessage(), e);
+				}
+			}
 			if (m == null) {
 				throw new IllegalArgumentException("No mask image titled \"" + mask + "\" is open, and no " +
 					"such file: open the mask or give its path, or leave mask empty to use the image's " +

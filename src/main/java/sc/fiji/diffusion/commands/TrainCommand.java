@@ -15,6 +15,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import sc.fiji.diffusion.engine.Family;
+import sc.fiji.diffusion.engine.PartialFiles;
 import sc.fiji.diffusion.engine.PatchSource;
 import sc.fiji.diffusion.engine.Trainer;
 import sc.fiji.diffusion.engine.UNetConfig;
@@ -73,8 +74,9 @@ public class TrainCommand extends DiffusionCommand {
 			throw new IllegalArgumentException("Give an output folder for the model (output=[path]).");
 		}
 		final Path out = Paths.get(output);
-		ModelExport.requireReplaceable(out);
+		ModelExport.requireReplaceable(out, this::info);
 		final Path checkpoint = out.resolveSibling(out.getFileName() + ".ckpt");
+		PartialFiles.requireWritableFile(checkpoint, this::info);
 		final Family f = Family.parse(family.toLowerCase(Locale.ROOT));
 		status("Reading the training images");
 		final PatchSource source = TrainingImages.source(data, this::info, progress);

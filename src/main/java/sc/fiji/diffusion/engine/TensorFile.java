@@ -6,10 +6,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -71,10 +69,7 @@ public final class TensorFile {
 	 * range is stored in float all the same.
 	 */
 	public void write(final Path file, final Storage storage) throws IOException {
-		final Path dir = file.toAbsolutePath().getParent();
-		Files.createDirectories(dir);
-		final Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".part");
-		try {
+		PartialFiles.write(file, tmp -> {
 			try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files
 				.newOutputStream(tmp), 1 << 16)))
 			{
@@ -101,11 +96,7 @@ public final class TensorFile {
 					}
 				}
 			}
-			moveIntoPlace(tmp, file);
-		}
-		finally {
-			Files.deleteIfExists(tmp);
-		}
+		});
 	}
 
 	private static boolean fitsHalf(final float[] v) {
@@ -113,24 +104,6 @@ public final class TensorFile {
 			if (Float.isFinite(f) && Math.abs(f) > Half.MAX) return false;
 		}
 		return true;
-	}
-
-	/** Moves a finished temporary file over the target, atomically where the file system allows. */
-	public static void moveIntoPlace(final Path tmp, final Path target) throws IOException {
-		// Temporary files are created private; the finished file gets the usual rw-r--r--.
-		try {
-			Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString(
-				"rw-r--r--"));
-		}
-		catch (final UnsupportedOperationException e) {
-			// not a POSIX file system: keep what it gave
-		}
-		try {
-			Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-		}
-		catch (final AtomicMoveNotSupportedException e) {
-			Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-		}
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package sc.fiji.diffusion.ij;
 
-import ij.IJ;
 import ij.ImagePlus;
 import ij.io.Opener;
 
@@ -73,19 +72,15 @@ public final class TrainingImages {
 				others.add(name);
 				continue;
 			}
-			// An unreadable file is a line in the Log, not an error dialog; the switch is global in
-			// ImageJ, so it is put back as it was.
+			// An unreadable file is a line in the Log, not an error dialog; a cut or too large TIFF is
+			// one too, with what is wrong with it.
 			final ImagePlus imp;
-			final boolean redirecting = IJ.redirectingErrorMessages();
-			IJ.redirectErrorMessages(true);
 			try {
-				imp = new Opener().openImage(f.toString());
+				imp = ImageJFiles.open(f);
 			}
-			finally {
-				IJ.redirectErrorMessages(redirecting);
-			}
-			if (imp == null || imp.getWidth() == 0 || imp.getHeight() == 0) {
-				unread.add(name);
+			catch (final IOException e) {
+				if (e.getMessage().startsWith("ImageJ cannot read")) unread.add(name);
+				else notes.accept("Left out: " + e.getMessage());
 				continue;
 			}
 			if (imp.getNChannels() > 1 || imp.getBitDepth() == 24) {

@@ -116,14 +116,9 @@ public final class ModelCard {
 	}
 
 	public void write(final Path file) throws IOException {
-		final Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "model", ".json.part");
-		try {
-			Files.writeString(tmp, GSON.toJson(values) + "\n", StandardCharsets.UTF_8);
-			sc.fiji.diffusion.engine.TensorFile.moveIntoPlace(tmp, file);
-		}
-		finally {
-			Files.deleteIfExists(tmp);
-		}
+		final String json = GSON.toJson(values) + "\n";
+		sc.fiji.diffusion.engine.PartialFiles.write(file, tmp -> Files.writeString(tmp, json,
+			StandardCharsets.UTF_8));
 	}
 
 	public String name() {

@@ -89,13 +89,18 @@ public final class ModelCatalog {
 		return found;
 	}
 
-	/** A model by name or by folder path; the message lists what is installed. */
+	/**
+	 * A model by name or by folder path; the message lists what is installed, or says that the folder
+	 * given holds no card.
+	 */
 	public Path resolve(final String nameOrPath) throws IOException {
 		final Path asPath = Paths.get(nameOrPath);
 		if (ModelFolder.isModel(asPath)) return asPath;
 		final Map<String, Path> all = list(null);
 		final Path p = all.get(nameOrPath);
 		if (p != null) return p;
+		// A folder given by its path that holds no card: say so, not that no such model is installed.
+		if (Files.isDirectory(asPath)) ModelFolder.card(asPath);
 		throw new IOException("No model '" + nameOrPath + "' in " + roots + ". Installed: " + (all
 			.isEmpty() ? "none" : String.join(", ", all.keySet())) + ". Give a name from that list or " +
 			"the path of a model folder.");

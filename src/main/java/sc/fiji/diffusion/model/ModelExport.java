@@ -5,13 +5,14 @@ import ai.djl.Device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import sc.fiji.diffusion.engine.ImagePatches;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.PartialFiles;
 import sc.fiji.diffusion.engine.PatchSource;
 import sc.fiji.diffusion.engine.Trainer;
 import sc.fiji.diffusion.engine.Validation;
@@ -26,72 +27,62 @@ public final class ModelExport {
 	private ModelExport() {}
 
 	/**
-	 * Refuses an output that would replace anything but a model folder: the output names the model's
-	 * own folder, and a folder of other things (a models folder, the desktop) must never be replaced.
-	 * An empty folder or an older model folder of that name may be replaced. Called before training,
-	 * so that the refusal does not come after hours of work.
+	 * Refuses an output that would replace anything but a model folder of ours: the output names the
+	 * model's own folder, and a folder of other things (a models folder, the desktop, another
+	 * program's model with its own model.json) must never be touched. An empty folder or a folder
+	 * whose model.json is a card of ours may be written into; only the card and the weights are then
+	 * replaced. Refuses too an output that cannot be written (the message says why). Called before
+	 * training, so that the refusal does not come after hours of work.
+	 *
+	 * @param report hears of half-written files of earlier runs that are removed
 	 */
-	public static void requireReplaceable(final Path output) throws IOException {
-		if (!Files.exists(output)) return;
-		final boolean replaceable;
-		if (!Files.isDirectory(output)) replaceable = false;
-		else if (ModelFolder.isModel(output)) replaceable = true;
-		else {
-			try (Stream<Path> s = Files.list(output)) {
-				replaceable = s.findAny().isEmpty();
+	public static void requireReplaceable(final Path output, final Consumer<String> report)
+		throws IOException
+	{
+		if (Files.exists(output)) {
+			final String problem;
+			if (!Files.isDirectory(output)) problem = "exists and is not a folder";
+			else if (ModelFolder.isModel(output)) problem = ourCard(output.resolve(ModelFolder.CARD));
+			else {
+				try (Stream<Path> s = Files.list(output)) {
+					problem = s.findAny().isEmpty() ? null : "exists and is not a model folder (it holds no " +
+						ModelFolder.CARD + ")";
+				}
+			}
+			if (problem != null) {
+				throw new IllegalArgumentException("The output " + output + " " + problem + "; writing the " +
+					"model there could replace files that are not ours. Give the name of a new folder for the " +
+					"model (for example " + output.resolve("my-model") + ").");
 			}
 		}
-		if (!replaceable) {
-			throw new IllegalArgumentException("The output " + output + " exists and is not a model " +
-				"folder; it would be replaced. Give the name of a new folder for the model (for example " +
-				output.resolve("my-model") + ").");
+		PartialFiles.requireWritableFolder(output, report);
+	}
+
+	/** Null when the card is one of ours, else what it is. */
+	private static String ourCard(final Path card) {
+		try {
+			ModelCard.read(card);
+			return null;
+		}
+		catch (final IOException e) {
+			return "holds a " + ModelFolder.CARD + " that is not a Diffusion-IJ model card (" + e
+				.getMessage() + ")";
 		}
 	}
 
 	/**
 	 * Writes the EMA weights as a model folder, with training record and validation PSNR: into a
-	 * temporary folder beside the output, moved into place when complete (an older folder of that
-	 * name is replaced only then).
+	 * temporary folder beside the output; when complete, a new output is that folder, and an existing
+	 * model folder gets the new card and weights, its other files kept.
 	 */
 	public static ModelCard export(final Trainer trainer, final String name, final Path output,
 		final PatchSource data) throws IOException
 	{
 		final Path target = output.toAbsolutePath().normalize();
-		requireReplaceable(target);
-		Files.createDirectories(target.getParent());
-		final Path temp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() +
-			"-");
-		try {
-			if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-				// Temporary folders are private; a model folder is readable by everyone, as mkdir makes it.
-				Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString(
-					"rwxr-xr-x"));
-			}
-			final ModelCard card = write(trainer, name, temp, data);
-			if (Files.exists(target)) {
-				final Path old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() +
-					"-old-");
-				Files.delete(old);
-				Files.move(target, old);
-				Files.move(temp, target);
-				deleteFolder(old);
-			}
-			else {
-				Files.move(temp, target);
-			}
-			return card;
-		}
-		finally {
-			if (Files.exists(temp)) deleteFolder(temp);
-		}
-	}
-
-	private static void deleteFolder(final Path dir) throws IOException {
-		try (Stream<Path> files = Files.walk(dir)) {
-			for (final Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-				Files.deleteIfExists(p);
-			}
-		}
+		requireReplaceable(target, System.err::println);
+		final ModelCard[] card = new ModelCard[1];
+		PartialFiles.writeFiles(target, temp -> card[0] = write(trainer, name, temp, data));
+		return card[0];
 	}
 
 	private static ModelCard write(final Trainer trainer, final String name, final Path output,

@@ -66,8 +66,9 @@ public final class ModelFolder {
 		}
 		final Path c = dir.resolve(CARD);
 		if (!Files.isRegularFile(c)) {
-			throw new IOException("Model folder " + dir + " has no " + CARD +
-				": choose a folder that holds a model card and its weights.");
+			throw new IOException("The folder " + dir + " holds no " + CARD + ", so it is no model " +
+				"folder: give a folder that holds a model card and its weights, or the name of an installed " +
+				"model (see the models verb, or Diffusion Model Info in Fiji).");
 		}
 		return ModelCard.read(c);
 	}

@@ -99,4 +99,65 @@ class MainTest {
 		assertEquals(1, run("quality", "--tasks", "inpaint,deblur", "--docs", dir.toString()));
 		assertTrue(err().contains("Unknown task 'deblur'"), err());
 	}
+
+	private static final String[] TINY_TRAINING = { "--family", "ncsn", "--widths", "8,16", "--patch",
+		"16", "--batch", "2", "--steps", "1", "--device", "cpu" };
+
+	private int train(final Path output) {
+		final String[] args = new String[TINY_TRAINING.length + 3];
+		args[0] = "train";
+		args[1] = "--output";
+		args[2] = output.toString();
+		System.arraycopy(TINY_TRAINING, 0, args, 3, TINY_TRAINING.length);
+		return run(args);
+	}
+
+	@Test
+	void trainingRefusesAFolderWhoseModelJsonIsNotOurCardAndDeletesNothing(@TempDir final Path dir)
+		throws IOException
+	{
+		final Path tfjs = Files.createDirectory(dir.resolve("tfjs"));
+		final String json = "{\"format\": \"layers-model\", \"modelTopology\": {}}";
+		Files.writeString(tfjs.resolve("model.json"), json);
+		Files.writeString(tfjs.resolve("notes.txt"), "my notes");
+		assertEquals(1, train(tfjs), err());
+		assertTrue(err().contains("not a Diffusion-IJ model card"), err());
+		assertEquals(json, Files.readString(tfjs.resolve("model.json")));
+		assertEquals("my notes", Files.readString(tfjs.resolve("notes.txt")));
+		assertTrue(!Files.exists(dir.resolve("tfjs.ckpt")), "refused before training");
+	}
+
+	@Test
+	void trainingIntoOneOfOurModelFoldersReplacesOnlyTheCardAndTheWeights(@TempDir final Path dir)
+		throws IOException
+	{
+		final Path model = dir.resolve("mine");
+		TinyModels.save(model);
+		final String before = Files.readString(model.resolve("model.json"));
+		Files.writeString(model.resolve("notes.txt"), "my notes");
+		assertEquals(0, train(model), err());
+		assertEquals("my notes", Files.readString(model.resolve("notes.txt")));
+		assertTrue(!before.equals(Files.readString(model.resolve("model.json"))));
+		sc.fiji.diffusion.model.ModelFolder.load(model, ai.djl.Device.cpu()).close();
+		try (var files = Files.list(dir)) {
+			assertEquals(0, files.filter(f -> f.getFileName().toString().startsWith(".")).count());
+		}
+	}
+
+	@Test
+	void aBadRestorationSizeIsRefusedBeforeTheBenchmarkRuns() {
+		final long start = System.nanoTime();
+		assertEquals(2, run("benchmark", "--restorations", "63", "--device", "cpu"));
+		assertTrue(err().contains("multiple of 4 of at least 64, got 63"), err());
+		assertTrue((System.nanoTime() - start) / 1e9 < 10, "refused at once");
+		assertTrue(out.toString(StandardCharsets.UTF_8).isEmpty(), out.toString(StandardCharsets.UTF_8));
+	}
+
+	@Test
+	void aModelFolderWithoutModelJsonSaysSo(@TempDir final Path dir) throws IOException {
+		final Path empty = Files.createDirectory(dir.resolve("my-model"));
+		assertEquals(1, run("sample", "--model", empty.toString(), "--output", dir.resolve("a.tif")
+			.toString(), "--device", "cpu"));
+		assertTrue(err().contains(empty + " holds no model.json"), err());
+	}
 }

@@ -2,6 +2,7 @@ package sc.fiji.diffusion.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.ImagePlus;
@@ -120,5 +121,61 @@ class RestoreVerbTest {
 			if (!hole) assertEquals(a[i], b[i], 0f, "known pixel " + i);
 		}
 		assertTrue(b[33] != a[33] || b[11 * 32 + 10] != a[11 * 32 + 10], "the holes were filled");
+	}
+
+	private String err() {
+		return err.toString(StandardCharsets.UTF_8);
+	}
+
+	@Test
+	void aTruncatedTiffIsAnErrorAndNothingIsWritten(@TempDir final Path dir) throws IOException {
+		final Path in = input16(dir, 64), out = dir.resolve("out.tif");
+		final byte[] full = Files.readAllBytes(in);
+		Files.write(in, java.util.Arrays.copyOf(full, full.length / 2));
+		assertEquals(1, run("denoise", "--input", in.toString(), "--output", out.toString(), "--device",
+			"cpu"), err());
+		assertTrue(err().contains(in.toString()) && err().contains("cut short") && err().contains("are " +
+			"missing"), err());
+		assertFalse(Files.exists(out));
+	}
+
+	@Test
+	void anOutputThatCannotBeWrittenIsRefusedBeforeTheWorkNamingItAndWhy(@TempDir final Path dir)
+		throws IOException
+	{
+		final Path in = input16(dir, 32);
+		// An output that is an existing folder.
+		final Path folder = Files.createDirectory(dir.resolve("result.tif"));
+		assertEquals(1, run("denoise", "--input", in.toString(), "--output", folder.toString(),
+			"--device", "cpu"));
+		assertTrue(err().contains("The output " + folder + " is a folder"), err());
+		// A folder nobody may write into, root included (/sys on Linux).
+		boolean writable = true;
+		try {
+			Files.delete(Files.createTempFile(Path.of("/sys"), "probe", ""));
+		}
+		catch (final IOException e) {
+			writable = e instanceof java.nio.file.NoSuchFileException;
+		}
+		org.junit.jupiter.api.Assumptions.assumeFalse(writable, "needs Linux's read-only /sys");
+		err.reset();
+		assertEquals(1, run("denoise", "--input", in.toString(), "--output", "/sys/out.tif", "--device",
+			"cpu"));
+		assertTrue(err().contains("Cannot write /sys/out.tif: permission denied in /sys"), err());
+		assertFalse(err().contains(".partial-"), err());
+		// Before the work: no model was loaded.
+		assertFalse(err().contains("Model "), err());
+	}
+
+	@Test
+	void anInputThatIsAFolderOrA64BitTiffSaysWhatIsWrong(@TempDir final Path dir) throws IOException {
+		assertEquals(1, run("denoise", "--input", dir.toString(), "--output", dir.resolve("o.tif")
+			.toString(), "--device", "cpu"));
+		assertTrue(err().contains(dir + " is a folder, not an image file"), err());
+		final Path d = sc.fiji.diffusion.ij.ImageJFilesTest.floatTiff(dir.resolve("d.tif"), 16, 16, 64);
+		err.reset();
+		assertEquals(1, run("denoise", "--input", d.toString(), "--output", dir.resolve("o.tif")
+			.toString(), "--device", "cpu"));
+		assertTrue(err().contains("64-bit pixels, which are not read: convert it to 32-bit"), err());
 	}
 }

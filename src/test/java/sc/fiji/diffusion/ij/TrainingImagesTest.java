@@ -202,4 +202,18 @@ class TrainingImagesTest {
 		}
 		assertTrue(fromBoard < 20, fromBoard + " of 2000 patches from the image with one crop");
 	}
+
+	@Test
+	void aCutTiffIsLeftOutWithWhatIsMissingNotTrainedOnAsZeros(@TempDir final Path dir)
+		throws IOException
+	{
+		save(dir.resolve("good.tif"), planes(64, ramp(64, 800, 1)));
+		final Path cut = ImageJFilesTest.sixteenBit(dir, 64, 1);
+		ImageJFilesTest.cut(cut, Files.size(cut) / 2);
+		final List<String> notes = new ArrayList<>();
+		TrainingImages.source(dir.toString(), notes::add, SamplingListener.NONE);
+		final String all = String.join("\n", notes);
+		assertTrue(all.contains("Left out: " + cut + " is cut short"), all);
+		assertTrue(all.contains("Training on 1 plane(s) of 1 image file(s)"), all);
+	}
 }
