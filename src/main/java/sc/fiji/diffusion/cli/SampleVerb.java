@@ -12,7 +12,9 @@ import sc.fiji.diffusion.engine.Devices;
 import sc.fiji.diffusion.engine.Family;
 import sc.fiji.diffusion.engine.Generation;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.engine.Sampler;
+import sc.fiji.diffusion.model.ModelCard;
 import sc.fiji.diffusion.model.ModelCatalog;
 import sc.fiji.diffusion.model.ModelFolder;
 
@@ -43,22 +45,24 @@ final class SampleVerb {
 		final int count = o.integer("count", 16);
 		final int batch = o.integer("batch", 8);
 		final long seed = o.longValue("seed", 0);
-		final String deviceName = o.get("device", "auto");
-		Natives.configure(deviceName);
+		final String deviceName = o.parsed("device", "auto", Devices::check);
+		o.parsed("precision", "auto", Precision::check);
 		final Path folder = ModelCatalog.standard().resolve(modelName);
-		final Family family = ModelFolder.card(folder).family();
-		final Sampler sampler = Sampler.byName(o.get("sampler", defaultSampler(family)));
-		final int steps = o.integer("steps", defaultSteps(family));
+		final ModelCard card = ModelFolder.card(folder);
+		final String samplerName = o.get("sampler", defaultSampler(card.family()));
+		final Sampler sampler = o.parsed("sampler", samplerName, Sampler::byName);
+		final int steps = o.integer("steps", defaultSteps(card.family()));
 		if (steps < 1) throw new UsageException("--steps must be at least 1, got " + steps + ".");
+		final int size = o.integer("size", card.patch());
+		Options.check(() -> Generation.check(count, size, card.network().sizeMultiple(), batch));
+		Natives.configure(deviceName);
 		final Device device = Devices.choose(deviceName, err::println);
 		final float[][] images;
-		final int size;
 		final long start = System.nanoTime();
 		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {
-			size = o.integer("size", ModelFolder.card(folder).patch());
 			err.println("Sampling " + count + " images of " + size + " x " + size + " from " + folder +
-				" on " + device + " in " + model.precision() + " precision with " + o.get("sampler",
-					defaultSampler(family)) + ", " + steps + " steps");
+				" on " + device + " in " + model.precision() + " precision with " + samplerName + ", " +
+				steps + " steps");
 			images = Generation.sample(model, sampler, count, size, steps, batch, seed, new Progress(err));
 		}
 		ImageFiles.writeTiff(images, size, size, output);

@@ -16,6 +16,7 @@ import org.scijava.plugin.Parameter;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.ij.ImagePlusImgs;
+import sc.fiji.diffusion.restore.NoiseModel;
 import sc.fiji.diffusion.restore.RestoreOptions;
 import sc.fiji.diffusion.restore.Result;
 
@@ -86,14 +87,22 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		return 1;
 	}
 
+	/** The task's own check of the sampler and the noise model, before a model is loaded. */
+	protected void check(final NoiseModel noiseModel) {}
+
 	/** One call of the restore layer. */
 	@SuppressWarnings("rawtypes")
 	protected abstract Result restore(RandomAccessibleInterval image, int channelAxis,
-		RestoreOptions options);
+		NoiseModel noiseModel, RestoreOptions options);
 
 	@Override
 	protected final void work(final Progress progress) throws IOException {
 		final ImagePlus imp = requireImage(image, "image");
+		// The values first, with the command line's checks: a typing error stops before anything loads.
+		final NoiseModel noiseModel = NoiseModel.parse(noise);
+		RestoreOptions.check(sampler, steps, samples, uncertainty, tile, 1);
+		check(noiseModel);
+		Precision.check(precision);
 		final RandomAccessibleInterval<?> view = ImagePlusImgs.wrap(imp);
 		final Device d = Djl.device(device, this::status, this::info);
 		final Result result;
@@ -105,7 +114,7 @@ public abstract class RestoreCommand extends DiffusionCommand {
 			Result done = null;
 			while (done == null) {
 				try {
-					done = restore(view, channelAxis, o);
+					done = restore(view, channelAxis, noiseModel, o);
 				}
 				catch (final EngineException e) {
 					if (!outOfMemory(e)) throw e;

@@ -56,11 +56,13 @@ public class SampleCommand extends DiffusionCommand {
 
 	@Override
 	protected void work(final Progress progress) throws IOException {
+		final Sampler s = Sampler.byName(sampler);
+		Precision.check(precision);
 		final Device d = Djl.device(device, this::status, this::info);
 		final float[][] images;
 		try (DiffusionModelService.Lease lease = models.lease(model, d, Precision.choose(precision, d))) {
-			images = Generation.sample(lease.model(), Sampler.byName(sampler), count, size, steps, Math.min(
-				count, 4), seed, progress);
+			images = Generation.sample(lease.model(), s, count, size, steps, Math.min(count, 4), seed,
+				progress);
 		}
 		final ImageStack stack = new ImageStack(size, size);
 		for (final float[] image : images) stack.addSlice(new FloatProcessor(size, size, image));

@@ -28,7 +28,7 @@ final class InverseProblem {
 	{
 		final int w = in.width(), h = in.height(), W = w * factor, H = h * factor;
 		final NetworkDenoiser model = o.model();
-		ConsistentSampling.eta(o.sampler());
+		check(o.sampler(), noise);
 		return Stacks.restore(in, factor, channelAxis, o, (planes, label, report) -> {
 			final Normalization norm = Normalization.of(planes);
 			final double sigmaIn = noise instanceof NoiseModel.Gaussian g ? g.sigma() : noise instanceof NoiseModel.Auto
@@ -82,6 +82,12 @@ final class InverseProblem {
 				}
 			};
 		});
+	}
+
+	/** The sampler and the noise model an inverse problem takes, checked before any work. */
+	static void check(final String sampler, final NoiseModel noise) {
+		ConsistentSampling.eta(sampler);
+		if (noise instanceof NoiseModel.PoissonGaussian) unsupported(noise);
 	}
 
 	private static double unsupported(final NoiseModel noise) {

@@ -80,7 +80,7 @@ class MainTest {
 		final String model = dir.resolve("tiny").toString(), tif = dir.resolve("o.tif").toString();
 		assertEquals(2, run("sample", "--model", model, "--output", tif, "--steps", "0"));
 		assertTrue(err().contains("at least 1"), err());
-		assertEquals(1, run("sample", "--model", model, "--output", tif, "--sampler", "heun"));
+		assertEquals(2, run("sample", "--model", model, "--output", tif, "--sampler", "heun"));
 		assertTrue(err().contains("Unknown sampler 'heun'"), err());
 		assertEquals(2, run("sample", "--model", model, "--output", tif, "--device", "cpu",
 			"--precision", "half"));
@@ -96,7 +96,47 @@ class MainTest {
 		assertTrue(md.contains("| inpaint (PSNR in holes) |") && !md.contains("denoise (sigma") && !md
 			.contains("Speed on this machine"), md);
 		assertTrue(Files.exists(dir.resolve("quality-inpaint.png")));
-		assertEquals(1, run("quality", "--tasks", "inpaint,deblur", "--docs", dir.toString()));
+		assertEquals(2, run("quality", "--tasks", "inpaint,deblur", "--docs", dir.toString()));
 		assertTrue(err().contains("Unknown task 'deblur'"), err());
+	}
+
+	@Test
+	void everyBadValueOfARestorationIsAUsageErrorBeforeAnythingLoads(@TempDir final Path dir) {
+		// The input does not exist: a value that passed its check would end in exit 1 ("does not exist").
+		final String in = dir.resolve("absent.tif").toString(), out = dir.resolve("o.tif").toString();
+		final String[][] bad = { { "denoise", "--noise", "gaussian:x" }, { "denoise", "--noise",
+			"poisson" }, { "denoise", "--sampler", "nope" }, { "denoise", "--tile", "0" }, { "denoise",
+				"--tile", "32" }, { "denoise", "--device", "foo" }, { "denoise", "--precision", "double" }, {
+					"denoise", "--seed", "x" }, { "denoise", "--samples", "-1" }, { "inpaint", "--sampler",
+						"langevin" }, { "inpaint", "--noise", "poisson-gaussian:2,100,3" }, { "inpaint",
+							"--resample", "0" }, { "super-resolve", "--factor", "3" }, { "super-resolve",
+								"--resample", "0" }, { "super-resolve", "--sampler", "ddim:x" } };
+		for (final String[] b : bad) {
+			err.reset();
+			assertEquals(2, run(b[0], "--input", in, "--output", out, b[1], b[2]), String.join(" ", b) +
+				": " + err());
+			assertTrue(err().contains("Usage:") && !err().contains("does not exist"), err());
+		}
+	}
+
+	@Test
+	void badValuesOfSampleAndTrainAreUsageErrorsBeforeTheModelLoads(@TempDir final Path dir)
+		throws IOException
+	{
+		TinyModels.save(dir.resolve("tiny"));
+		final String model = dir.resolve("tiny").toString(), tif = dir.resolve("o.tif").toString();
+		final String[][] bad = { { "--count", "0" }, { "--size", "17" }, { "--device", "foo" }, {
+			"--batch", "0" }, { "--precision", "double" } };
+		for (final String[] b : bad) {
+			err.reset();
+			assertEquals(2, run("sample", "--model", model, "--output", tif, b[0], b[1]), String.join(" ",
+				b) + ": " + err());
+			assertTrue(err().contains("Usage:") && !err().contains("Sampling "), err());
+		}
+		assertEquals(2, run("train", "--family", "gan", "--output", dir.resolve("m").toString()));
+		assertTrue(err().contains("Unknown model family 'gan'"), err());
+		assertEquals(2, run("train", "--family", "ddpm", "--output", dir.resolve("m").toString(),
+			"--device", "foo"));
+		assertTrue(!Files.exists(dir.resolve("o.tif")) && !Files.exists(dir.resolve("m")));
 	}
 }
