@@ -40,18 +40,17 @@ final class CompareVerb {
 		final String samplerName = o.get("sampler", SampleVerb.defaultSampler(family));
 		final Sampler sampler = o.parsed("sampler", samplerName, Sampler::byName);
 		final int steps = o.integer("steps", SampleVerb.defaultSteps(family));
-		if (steps < 1) throw new UsageException("--steps must be at least 1, got " + steps + ".");
 		final int count = o.integer("count", 64), n = card.patch(), batch = o.integer("batch", 8);
 		final long seed = o.longValue("seed", 0);
 		if (count < 2) throw new UsageException("--count must be at least 2.");
-		Options.check(() -> Generation.check(count, n, card.network().sizeMultiple(), batch));
+		Options.check(() -> Generation.check(count, n, card.network().sizeMultiple(), steps, batch));
 		Natives.configure(deviceName);
 		final long start = System.nanoTime();
 		final float[][] samples;
 		final ai.djl.Device device = Devices.choose(deviceName, err::println);
 		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {
 			samples = Generation.sample(model, sampler, count, n, steps, batch, seed, new SampleVerb.Progress(
-				err));
+				err, steps));
 		}
 		final double seconds = (System.nanoTime() - start) / 1e9;
 		final float[][] scenes = scenes(count, n, 101), others = scenes(count, n, 202);

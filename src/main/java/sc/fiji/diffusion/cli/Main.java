@@ -39,6 +39,8 @@ public final class Main {
 		"          [--seed S] [--device ...]",
 		"          [--tasks denoise,inpaint,super-resolve-2,super-resolve-4,speed] [--docs DIR]",
 		"          restoration quality beside oracle-tuned classical methods; writes DIR/quality.md",
+		"--steps (of sampling and restoring) is at most 1000; a run of more than 200 steps says after",
+		"its first step how long it will take.",
 		"Verbs that run a model (not train, which computes in float) also take --precision",
 		"auto|float|half (auto: half on a GPU, float on the CPU). Models are looked up in ./models",
 		"(and -Ddiffusion.models=DIR).");

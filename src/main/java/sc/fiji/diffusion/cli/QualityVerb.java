@@ -10,6 +10,7 @@ import sc.fiji.diffusion.benchmark.QualityBenchmark;
 import sc.fiji.diffusion.engine.Devices;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.Precision;
+import sc.fiji.diffusion.engine.Sampler;
 import sc.fiji.diffusion.model.ModelCatalog;
 import sc.fiji.diffusion.model.ModelFolder;
 
@@ -33,6 +34,7 @@ final class QualityVerb {
 		final java.util.Set<String> tasks = java.util.Arrays.stream(o.get("tasks", String.join(",",
 			QualityBenchmark.TASKS)).split(",")).map(String::trim).collect(java.util.stream.Collectors
 				.toCollection(java.util.LinkedHashSet::new));
+		Options.check(() -> Sampler.checkSteps(steps));
 		final QualityBenchmark.Settings s = Options.value(() -> new QualityBenchmark.Settings(count, size,
 			noise, steps, samples, seed, tasks));
 		if (s.count() < 1 || s.size() < 64 || s.size() % 4 != 0) {

@@ -96,7 +96,7 @@ abstract class RestoreVerb {
 			err.println("Model " + folder + " on " + device + " in " + model.precision() + " precision");
 			final RestoreOptions r = RestoreOptions.defaults(model, sampler, steps).withSamples(samples,
 				std != null).withSeed(seed).withTile(tile).withResample(resample).withProgress(
-					new SampleVerb.Progress(err), err::println);
+					new SampleVerb.Progress(err, steps), err::println);
 			result = restore(ImagePlusImgs.wrap(imp), imp, noise, o, r);
 		}
 		for (final String line : result.report()) err.println(line);

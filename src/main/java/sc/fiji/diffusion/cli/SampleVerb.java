@@ -12,6 +12,7 @@ import sc.fiji.diffusion.engine.Devices;
 import sc.fiji.diffusion.engine.Family;
 import sc.fiji.diffusion.engine.Generation;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.Pace;
 import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.engine.Sampler;
 import sc.fiji.diffusion.model.ModelCard;
@@ -52,9 +53,8 @@ final class SampleVerb {
 		final String samplerName = o.get("sampler", defaultSampler(card.family()));
 		final Sampler sampler = o.parsed("sampler", samplerName, Sampler::byName);
 		final int steps = o.integer("steps", defaultSteps(card.family()));
-		if (steps < 1) throw new UsageException("--steps must be at least 1, got " + steps + ".");
 		final int size = o.integer("size", card.patch());
-		Options.check(() -> Generation.check(count, size, card.network().sizeMultiple(), batch));
+		Options.check(() -> Generation.check(count, size, card.network().sizeMultiple(), steps, batch));
 		Natives.configure(deviceName);
 		final Device device = Devices.choose(deviceName, err::println);
 		final float[][] images;
@@ -63,7 +63,7 @@ final class SampleVerb {
 			err.println("Sampling " + count + " images of " + size + " x " + size + " from " + folder +
 				" on " + device + " in " + model.precision() + " precision with " + samplerName + ", " +
 				steps + " steps");
-			images = Generation.sample(model, sampler, count, size, steps, batch, seed, new Progress(err));
+			images = Generation.sample(model, sampler, count, size, steps, batch, seed, new Progress(err, steps));
 		}
 		ImageFiles.writeTiff(images, size, size, output);
 		final Path png = output.resolveSibling(output.getFileName().toString().replaceFirst(
@@ -73,23 +73,39 @@ final class SampleVerb {
 		return 0;
 	}
 
-	/** Percent done on stderr, every tenth. */
+	/**
+	 * Percent done on stderr: every tenth, and in between at least every few seconds with the time
+	 * left; after the first step of a long run (more than {@link Pace#LONG_RUN} steps), how long it
+	 * will take in all.
+	 */
 	static final class Progress implements sc.fiji.diffusion.engine.SamplingListener {
 
-		private final PrintStream err;
-		private int lastTenth = -1;
+		static final double EVERY_SECONDS = 5;
 
-		Progress(final PrintStream err) {
+		private final PrintStream err;
+		private final boolean longRun;
+		private final Pace pace = new Pace();
+		private int lastTenth = -1;
+		private double lastLine;
+
+		Progress(final PrintStream err, final int steps) {
 			this.err = err;
+			this.longRun = steps > Pace.LONG_RUN;
 		}
 
 		@Override
 		public void stepDone(final int done, final int total) {
 			final int tenth = (int) (10L * done / Math.max(1, total));
-			if (tenth != lastTenth) {
-				lastTenth = tenth;
-				err.println("  " + tenth * 10 + "%");
+			final double now = pace.seconds();
+			if (lastTenth < 0 && longRun && done < total) {
+				err.println("  " + Pace.percent(done, total) + " after the first step: " + pace.estimate(done,
+					total));
 			}
+			else if (tenth != lastTenth) err.println("  " + tenth * 10 + "%" + pace.left(done, total));
+			else if (now - lastLine >= EVERY_SECONDS) err.println("  " + pace.describe(done, total));
+			else return;
+			lastTenth = tenth;
+			lastLine = now;
 		}
 	}
 }

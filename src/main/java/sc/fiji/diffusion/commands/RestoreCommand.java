@@ -41,8 +41,8 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		"or the path of a model folder.")
 	protected String model = "ddpm-fluo";
 
-	@Parameter(label = "Steps", persist = false, min = "1", description = "Sampler steps (posterior samples, " +
-		"inpainting, super-resolution); the posterior mean of denoising takes one evaluation.")
+	@Parameter(label = "Steps", persist = false, min = "1", description = "Sampler steps, 1 to 1000 (posterior " +
+		"samples, inpainting, super-resolution); the posterior mean of denoising takes one evaluation.")
 	protected int steps = 50;
 
 	@Parameter(label = "Samples", persist = false, min = "0", description = "Posterior samples whose mean is the " +

@@ -20,7 +20,7 @@ public final class Generation {
 		final int size, final int steps, final int batch, final long seed,
 		final SamplingListener listener)
 	{
-		check(count, size, model.network().config().sizeMultiple(), batch);
+		check(count, size, model.network().config().sizeMultiple(), steps, batch);
 		final double[] grid = sampler.grid(model.schedule(), steps);
 		Autograd.off();
 		final float[][] out = new float[count][];
@@ -46,7 +46,10 @@ public final class Generation {
 	 * What {@link #sample} checks first, for a caller that reads the network's size multiple from a
 	 * model card before loading the model.
 	 */
-	public static void check(final int count, final int size, final int multiple, final int batch) {
+	public static void check(final int count, final int size, final int multiple, final int steps,
+		final int batch)
+	{
+		Sampler.checkSteps(steps);
 		if (count < 1) throw new IllegalArgumentException("Count must be at least 1, got " + count + ".");
 		if (size < multiple || size % multiple != 0) {
 			throw new IllegalArgumentException("Sample size must be a positive multiple of " + multiple +

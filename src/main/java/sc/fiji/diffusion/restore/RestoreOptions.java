@@ -54,7 +54,7 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 		final boolean std, final int tile, final int resample)
 	{
 		Sampler.byName(sampler);
-		if (steps < 1) throw new IllegalArgumentException("Steps must be at least 1, got " + steps + ".");
+		Sampler.checkSteps(steps);
 		if (samples < 0) throw new IllegalArgumentException("Samples must not be negative.");
 		if (std && samples < 2) {
 			throw new IllegalArgumentException("A standard deviation needs at least 2 samples: set " +

@@ -120,6 +120,27 @@ class MainTest {
 	}
 
 	@Test
+	void moreThanAThousandStepsIsAUsageError(@TempDir final Path dir) throws IOException {
+		TinyModels.save(dir.resolve("tiny"));
+		assertEquals(2, run("inpaint", "--input", dir.resolve("absent.tif").toString(), "--output", dir
+			.resolve("o.tif").toString(), "--steps", "100000"));
+		assertTrue(err().contains("at most 1000, got 100000") && err().contains("Usage:"), err());
+		err.reset();
+		assertEquals(2, run("sample", "--model", dir.resolve("tiny").toString(), "--output", dir.resolve(
+			"o.tif").toString(), "--steps", "1001"));
+		assertTrue(err().contains("at most 1000, got 1001"), err());
+	}
+
+	@Test
+	void aLongRunSaysHowLongItWillTakeAfterItsFirstStep() {
+		new SampleVerb.Progress(new PrintStream(err, true, StandardCharsets.UTF_8), 250).stepDone(1, 250);
+		assertTrue(err().contains("0.4% after the first step: about ") && err().contains(" in all"), err());
+		err.reset();
+		new SampleVerb.Progress(new PrintStream(err, true, StandardCharsets.UTF_8), 50).stepDone(1, 50);
+		assertEquals("  0%, about ", err().substring(0, 12), err());
+	}
+
+	@Test
 	void badValuesOfSampleAndTrainAreUsageErrorsBeforeTheModelLoads(@TempDir final Path dir)
 		throws IOException
 	{

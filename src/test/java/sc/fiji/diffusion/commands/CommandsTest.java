@@ -364,6 +364,23 @@ class CommandsTest {
 	}
 
 	@Test
+	void theStatusMovesWithinAPercent() {
+		final Task task = context.service(TaskService.class).createTask("test");
+		try (Progress p = new Progress("Inpaint", null, task)) {
+			p.stepDone(1, 1000);
+			assertTrue(task.getStatusMessage().startsWith("Inpaint: 0.1%, about "), task.getStatusMessage());
+		}
+	}
+
+	@Test
+	void moreThanAThousandStepsAreRefusedBeforeTheWork() throws Exception {
+		final String r = reason(run(DenoiseCommand.class, "image", noisy(64, 64, 1, 4), "steps", 1001));
+		assertTrue(r.contains("at most 1000, got 1001"), r);
+		final String s = reason(run(SampleCommand.class, "count", 1, "size", 8, "steps", 1001));
+		assertTrue(s.contains("at most 1000, got 1001"), s);
+	}
+
+	@Test
 	void macroOptionsFollowImageJsRule() {
 		final Map<String, String> o = MacroOptions.parse("image=[C1-[cell 1].tif] steps=5 seed=-2 " +
 			"noise=gaussian:0.5 model=[a b] uncertainty=true");
