@@ -23,6 +23,23 @@ public final class Checkpoint {
 		return manager.create(t.values(), new Shape(t.shape()));
 	}
 
+	/**
+	 * Gives an array new values in place: a new array made from them takes over its tensor, with the
+	 * array's type and gradient. Not {@link NDArray#set}: DJL's JNI sets values under a mode that
+	 * PyTorch has deprecated and warns of on stderr at the first call, which no log level hides.
+	 */
+	static void fill(final NDArray target, final float[] values) {
+		final boolean gradient = target.hasGradient();
+		NDArray made = target.getManager().create(values, target.getShape());
+		if (made.getDataType() != target.getDataType()) {
+			final NDArray typed = made.toType(target.getDataType(), false);
+			made.close();
+			made = typed;
+		}
+		target.intern(made);
+		if (gradient) target.setRequiresGradient(true);
+	}
+
 	/** All parameters of an initialized block, keyed by their stable names. */
 	public static Map<String, TensorFile.Tensor> weights(final Block block) {
 		final Map<String, TensorFile.Tensor> out = new LinkedHashMap<>();
@@ -55,7 +72,7 @@ public final class Checkpoint {
 				throw new IllegalArgumentException("Tensor '" + p.getKey() + "' has shape " + new Shape(t
 					.shape()) + " in the weights but " + shape + " in the network the card describes.");
 			}
-			p.getValue().getArray().set(t.values());
+			fill(p.getValue().getArray(), t.values());
 		}
 		final long present = weights.keySet().stream().filter(k -> k.startsWith(prefix)).count();
 		if (present != expected) {

@@ -119,6 +119,36 @@ class MainTest {
 		}
 	}
 
+	/** The CLI in a JVM of its own, as a user starts it (DJL logs once per JVM); stdout and stderr. */
+	static String child(final String... args) throws IOException, InterruptedException {
+		final java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Path.of(System
+			.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true", "-cp", System
+				.getProperty("java.class.path"), Main.class.getName()));
+		command.addAll(java.util.List.of(args));
+		final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+		final String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertEquals(0, p.waitFor(), output);
+		return output;
+	}
+
+	@Test
+	void aRunShowsWhatConcernsTheUserAndDjlsLinesOnlyWhenVerbose(@TempDir final Path dir)
+		throws IOException, InterruptedException
+	{
+		final String in = RestoreVerbTest.input16(dir, 64).toString(), out = dir.resolve("o.tif")
+			.toString();
+		final String quiet = child("denoise", "--input", in, "--output", out, "--noise", "gaussian:40",
+			"--device", "cpu");
+		assertTrue(quiet.contains("Model ") && quiet.contains("on cpu()") && quiet.contains("100%"), quiet);
+		// Neither DJL's log lines nor PyTorch's warning from DJL's NDArray.set, which loaded the weights.
+		assertTrue(!quiet.contains("WARN") && !quiet.contains("INFO") && !quiet.contains(
+			"AutoNonVariableTypeMode"), quiet);
+		final String verbose = child("denoise", "--input", in, "--output", out, "--noise", "gaussian:40",
+			"--device", "cpu", "--verbose");
+		assertTrue(verbose.contains("INFO ai.djl.pytorch.engine.PtEngine"), verbose);
+		assertTrue(!verbose.contains("AutoNonVariableTypeMode"), verbose);
+	}
+
 	@Test
 	void moreThanAThousandStepsIsAUsageError(@TempDir final Path dir) throws IOException {
 		TinyModels.save(dir.resolve("tiny"));
