@@ -24,19 +24,18 @@ public final class Checkpoint {
 	}
 
 	/**
-	 * Gives an array new values in place: a new array made from them takes over its tensor, with the
-	 * array's type and gradient. Not {@link NDArray#set}: DJL's JNI sets values under a mode that
+	 * Gives an array new values in place: a copy of an array made from them takes over its tensor, with
+	 * the array's type and gradient. Not {@link NDArray#set}: DJL's JNI sets values under a mode that
 	 * PyTorch has deprecated and warns of on stderr at the first call, which no log level hides.
 	 */
 	static void fill(final NDArray target, final float[] values) {
 		final boolean gradient = target.hasGradient();
-		NDArray made = target.getManager().create(values, target.getShape());
-		if (made.getDataType() != target.getDataType()) {
-			final NDArray typed = made.toType(target.getDataType(), false);
-			made.close();
-			made = typed;
+		try (NDArray made = target.getManager().create(values, target.getShape())) {
+			// On the CPU the made tensor lies in the Java buffer it was made from, which goes with the made
+			// array (and the garbage collector): the target takes a copy that owns its memory.
+			target.intern(made.getDataType() == target.getDataType() ? made.duplicate() : made.toType(target
+				.getDataType(), false));
 		}
-		target.intern(made);
 		if (gradient) target.setRequiresGradient(true);
 	}
 
