@@ -42,15 +42,16 @@ final class BenchmarkVerb {
 		IOException
 	{
 		final Options o = new Options(args, 1, KEYS);
-		final String deviceName = o.get("device", "auto");
-		Natives.configure(deviceName);
-		final int repeats = o.integer("repeats", 5), tile = o.integer("tile", 256);
+		final String deviceName = o.parsed("device", "auto", Devices::check);
+		o.parsed("precision", "auto", Precision::check);
+		final int repeats = o.integer("repeats", 5), tile = o.integer("tile", 256), size = o.integer(
+			"restorations", 512);
 		if (repeats < 1) throw new UsageException("--repeats must be at least 1.");
-		final int size = o.integer("restorations", 512);
-		if (o.has("restorations") && (size < 64 || size % 4 != 0)) {
+		if (size < 64 || size % 4 != 0) {
 			throw new UsageException("--restorations takes an image side, a multiple of 4 of at least 64, " +
 				"got " + size + ".");
 		}
+		Natives.configure(deviceName);
 		final ModelCatalog catalog = ModelCatalog.standard();
 		final List<Path> folders = new ArrayList<>();
 		if (o.has("models")) {
@@ -60,6 +61,13 @@ final class BenchmarkVerb {
 			folders.addAll(catalog.list(null).values());
 		}
 		if (folders.isEmpty()) throw new IOException("No models installed in " + catalog.roots() + ".");
+		for (final Path folder : folders) {
+			final int multiple = ModelFolder.card(folder).network().sizeMultiple();
+			if (tile < multiple || tile % multiple != 0) {
+				throw new UsageException("--tile must be a positive multiple of " + multiple + " (the network of " +
+					folder.getFileName() + "), got " + tile + ".");
+			}
+		}
 		final Device device = Devices.choose(deviceName, err::println);
 		final Precision precision = o.precision(device);
 		out.println("| model | device, precision | s / evaluation, 1 x " + tile + "^2 | Mpx/s | s / training step " +

@@ -10,6 +10,7 @@ import sc.fiji.diffusion.engine.Devices;
 import sc.fiji.diffusion.engine.Family;
 import sc.fiji.diffusion.engine.Generation;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.engine.Sampler;
 import sc.fiji.diffusion.engine.SceneStatistics;
 import sc.fiji.diffusion.engine.data.SyntheticScenes;
@@ -31,8 +32,8 @@ final class CompareVerb {
 		IOException
 	{
 		final Options o = new Options(args, 1, KEYS);
-		final String deviceName = o.get("device", "auto");
-		Natives.configure(deviceName);
+		final String deviceName = o.parsed("device", "auto", Devices::check);
+		o.parsed("precision", "auto", Precision::check);
 		if (o.has("grid")) {
 			sc.fiji.diffusion.engine.PartialFiles.requireWritableFile(Paths.get(o.get("grid", "")),
 				err::println);
@@ -41,16 +42,19 @@ final class CompareVerb {
 		final ModelCard card = ModelFolder.card(folder);
 		final Family family = card.family();
 		final String samplerName = o.get("sampler", SampleVerb.defaultSampler(family));
-		final Sampler sampler = Sampler.byName(samplerName);
+		final Sampler sampler = o.parsed("sampler", samplerName, Sampler::byName);
 		final int steps = o.integer("steps", SampleVerb.defaultSteps(family));
-		final int count = o.integer("count", 64), n = card.patch();
+		final int count = o.integer("count", 64), n = card.patch(), batch = o.integer("batch", 8);
+		final long seed = o.longValue("seed", 0);
 		if (count < 2) throw new UsageException("--count must be at least 2.");
+		Options.check(() -> Generation.check(count, n, card.network().sizeMultiple(), steps, batch));
+		Natives.configure(deviceName);
 		final long start = System.nanoTime();
 		final float[][] samples;
 		final ai.djl.Device device = Devices.choose(deviceName, err::println);
 		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {
-			samples = Generation.sample(model, sampler, count, n, steps, o.integer("batch", 8), o.longValue(
-				"seed", 0), new SampleVerb.Progress(err));
+			samples = Generation.sample(model, sampler, count, n, steps, batch, seed, new SampleVerb.Progress(
+				err, steps));
 		}
 		final double seconds = (System.nanoTime() - start) / 1e9;
 		final float[][] scenes = scenes(count, n, 101), others = scenes(count, n, 202);

@@ -2,7 +2,6 @@ package sc.fiji.diffusion.cli;
 
 import ij.ImagePlus;
 
-import java.io.PrintStream;
 import java.util.Set;
 
 import net.imglib2.RandomAccessibleInterval;
@@ -21,11 +20,15 @@ final class DenoiseVerb extends RestoreVerb {
 	}
 
 	@Override
+	String defaultNoise() {
+		return "auto";
+	}
+
+	@Override
 	@SuppressWarnings({ "unchecked", "rawtypes" })
-	Result restore(final RandomAccessibleInterval<?> input, final ImagePlus imp, final Options o,
-		final RestoreOptions r, final PrintStream err)
+	Result restore(final RandomAccessibleInterval<?> input, final ImagePlus imp, final NoiseModel noise,
+		final Options o, final RestoreOptions r)
 	{
-		return Denoise.run((RandomAccessibleInterval) input, channelAxis(imp), NoiseModel.parse(o.get(
-			"noise", "auto")), r);
+		return Denoise.run((RandomAccessibleInterval) input, channelAxis(imp), noise, r);
 	}
 }

@@ -3,7 +3,6 @@ package sc.fiji.diffusion.cli;
 import ij.ImagePlus;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Paths;
 import java.util.Set;
 
@@ -25,16 +24,20 @@ final class InpaintVerb extends RestoreVerb {
 	}
 
 	@Override
+	void check(final Options o, final String sampler, final NoiseModel noise) throws UsageException {
+		Options.check(() -> Inpaint.check(sampler, noise));
+	}
+
+	@Override
 	@SuppressWarnings({ "unchecked", "rawtypes" })
-	Result restore(final RandomAccessibleInterval<?> input, final ImagePlus imp, final Options o,
-		final RestoreOptions r, final PrintStream err) throws IOException, UsageException
+	Result restore(final RandomAccessibleInterval<?> input, final ImagePlus imp, final NoiseModel noise,
+		final Options o, final RestoreOptions r) throws IOException
 	{
 		RandomAccessibleInterval mask = null;
 		if (o.has("mask")) {
 			final ImagePlus m = ImageJFiles.open(Paths.get(o.get("mask", "")));
-			mask = ImagePlusImgs.wrapMask(m, err::println);
+			mask = ImagePlusImgs.wrapMask(m, r.log());
 		}
-		return Inpaint.run((RandomAccessibleInterval) input, mask, channelAxis(imp), NoiseModel.parse(o
-			.get("noise", "auto")), r.withResample(o.integer("resample", 1)));
+		return Inpaint.run((RandomAccessibleInterval) input, mask, channelAxis(imp), noise, r);
 	}
 }

@@ -2,16 +2,18 @@ package sc.fiji.diffusion.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 
 /**
- * {@code java -jar target/diffusion-ij-cli.jar <verb> [options]}. Exit codes: 0 done, 1 failed (the
- * message says why), 2 usage error.
+ * {@code java -jar target/diffusion-ij-cli.jar <verb> [options] [--verbose]}. Exit codes: 0 done, 1
+ * failed (the message says why), 2 usage error (every option's value is checked before anything
+ * loads).
  */
 public final class Main {
 
 	static final String USAGE = String.join("\n",
-		"Usage: java -jar target/diffusion-ij-cli.jar <verb> [options]",
+		"Usage: java -jar target/diffusion-ij-cli.jar <verb> [options] [--verbose]",
 		"Verbs:",
 		"  models                                 installed models and their cards",
 		"  sample --model NAME|PATH --output FILE.tif [--count N] [--size N] [--steps N]",
@@ -39,9 +41,14 @@ public final class Main {
 		"          [--seed S] [--device ...]",
 		"          [--tasks denoise,inpaint,super-resolve-2,super-resolve-4,speed] [--docs DIR]",
 		"          restoration quality beside oracle-tuned classical methods; writes DIR/quality.md",
+		"--steps (of sampling and restoring) is at most 1000; a run of more than 200 steps says after",
+		"its first step how long it will take.",
+		"Every verb also takes --verbose: DJL's log lines too (its engine start, warnings).",
 		"Verbs that run a model (not train, which computes in float) also take --precision",
 		"auto|float|half (auto: half on a GPU, float on the CPU). Models are looked up in ./models",
-		"(and -Ddiffusion.models=DIR).");
+		"(and -Ddiffusion.models=DIR).",
+		"Exit codes: 0 done; 1 failed (the message says why); 2 usage error (this text), every option's",
+		"value being checked before anything loads.");
 
 	private Main() {}
 
@@ -49,7 +56,16 @@ public final class Main {
 		System.exit(run(args, System.out, System.err));
 	}
 
-	static int run(final String[] args, final PrintStream out, final PrintStream err) {
+	/** slf4j-simple's level, which the CLI sets unless the user did (java -D...). */
+	static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
+	static int run(final String[] given, final PrintStream out, final PrintStream err) {
+		// DJL's start (a GPU count it could not read, threads, its optimizer) is no news to a user, who
+		// reads its WARN and INFO lines as errors: they come with --verbose.
+		final boolean verbose = Arrays.asList(given).contains("--verbose");
+		final String[] args = Arrays.stream(given).filter(a -> !a.equals("--verbose")).toArray(
+			String[]::new);
+		if (System.getProperty(LOG_LEVEL) == null) System.setProperty(LOG_LEVEL, verbose ? "info" : "error");
 		if (args.length == 0) {
 			err.println(USAGE);
 			return 2;

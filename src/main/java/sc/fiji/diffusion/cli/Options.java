@@ -3,6 +3,8 @@ package sc.fiji.diffusion.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** {@code --key value} options of one verb, checked against the keys the verb accepts. */
 final class Options {
@@ -70,6 +72,40 @@ final class Options {
 		}
 		catch (final NumberFormatException e) {
 			throw new UsageException("Option --" + key + " must be a number, got '" + v + "'.");
+		}
+	}
+
+	/**
+	 * A value read by its own type's parser (such as NoiseModel::parse or Devices::check): what the
+	 * parser refuses is a usage error naming the option.
+	 */
+	<T> T parsed(final String key, final String fallback, final Function<String, T> parse)
+		throws UsageException
+	{
+		final String v = get(key, fallback);
+		try {
+			return parse.apply(v);
+		}
+		catch (final IllegalArgumentException e) {
+			throw new UsageException("--" + key + ": " + e.getMessage());
+		}
+	}
+
+	/** A check of values already read (such as RestoreOptions.check): what it refuses is a usage error. */
+	static void check(final Runnable check) throws UsageException {
+		value(() -> {
+			check.run();
+			return null;
+		});
+	}
+
+	/** A value made from values already read: what its maker refuses is a usage error. */
+	static <T> T value(final Supplier<T> maker) throws UsageException {
+		try {
+			return maker.get();
+		}
+		catch (final IllegalArgumentException e) {
+			throw new UsageException(e.getMessage());
 		}
 	}
 

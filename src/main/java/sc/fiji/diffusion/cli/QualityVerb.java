@@ -9,6 +9,8 @@ import java.util.Set;
 import sc.fiji.diffusion.benchmark.QualityBenchmark;
 import sc.fiji.diffusion.engine.Devices;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.Precision;
+import sc.fiji.diffusion.engine.Sampler;
 import sc.fiji.diffusion.model.ModelCatalog;
 import sc.fiji.diffusion.model.ModelFolder;
 
@@ -22,20 +24,26 @@ final class QualityVerb {
 		IOException
 	{
 		final Options o = new Options(args, 1, KEYS);
-		final String deviceName = o.get("device", "auto");
-		Natives.configure(deviceName);
+		final String deviceName = o.parsed("device", "auto", Devices::check);
+		o.parsed("precision", "auto", Precision::check);
 		final String name = o.get("model", RestoreVerb.DEFAULT_MODEL);
-		final Path folder = ModelCatalog.standard().resolve(name);
-		final QualityBenchmark.Settings s = new QualityBenchmark.Settings(o.integer("count", 8), o.integer(
-			"size", 256), o.number("noise", 0.1), o.integer("steps", RestoreVerb.DEFAULT_STEPS), o.integer(
-				"samples", 4), o.longValue("seed", 9000), java.util.Arrays.stream(o.get("tasks", String.join(",",
-				QualityBenchmark.TASKS)).split(",")).map(String::trim).collect(java.util.stream.Collectors
-					.toCollection(java.util.LinkedHashSet::new)));
+		final int count = o.integer("count", 8), size = o.integer("size", 256), steps = o.integer("steps",
+			RestoreVerb.DEFAULT_STEPS), samples = o.integer("samples", 4);
+		final double noise = o.number("noise", 0.1);
+		final long seed = o.longValue("seed", 9000);
+		final java.util.Set<String> tasks = java.util.Arrays.stream(o.get("tasks", String.join(",",
+			QualityBenchmark.TASKS)).split(",")).map(String::trim).collect(java.util.stream.Collectors
+				.toCollection(java.util.LinkedHashSet::new));
+		Options.check(() -> Sampler.checkSteps(steps));
+		final QualityBenchmark.Settings s = Options.value(() -> new QualityBenchmark.Settings(count, size,
+			noise, steps, samples, seed, tasks));
 		if (s.count() < 1 || s.size() < 64 || s.size() % 4 != 0) {
 			throw new UsageException("--count must be at least 1 and --size a multiple of 4 of at least 64.");
 		}
 		final Path docs = Paths.get(o.get("docs", "docs"));
 		sc.fiji.diffusion.engine.PartialFiles.requireWritableFile(docs.resolve("quality.md"), err::println);
+		final Path folder = ModelCatalog.standard().resolve(name);
+		Natives.configure(deviceName);
 		final String command = "java -jar target/diffusion-ij-cli.jar " + String.join(" ", args);
 		final ai.djl.Device device = Devices.choose(deviceName, err::println);
 		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {

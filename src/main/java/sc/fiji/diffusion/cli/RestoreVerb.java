@@ -18,9 +18,11 @@ import sc.fiji.diffusion.engine.Devices;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.PartialFiles;
 import sc.fiji.diffusion.ij.ImageJFiles;
+import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.ij.ImagePlusImgs;
 import sc.fiji.diffusion.model.ModelCatalog;
 import sc.fiji.diffusion.model.ModelFolder;
+import sc.fiji.diffusion.restore.NoiseModel;
 import sc.fiji.diffusion.restore.RestoreOptions;
 import sc.fiji.diffusion.restore.Result;
 
@@ -39,9 +41,17 @@ abstract class RestoreVerb {
 	/** Keys beyond {@link #COMMON}. */
 	abstract Set<String> extraKeys();
 
+	/** --noise when it is left out: estimated, and said. */
+	String defaultNoise() {
+		return "auto";
+	}
+
+	/** Checks the task's own values before anything loads. */
+	void check(final Options o, final String sampler, final NoiseModel noise) throws UsageException {}
+
 	/** Runs the restoration on the wrapped input. */
-	abstract Result restore(RandomAccessibleInterval<?> input, ImagePlus imp, Options o,
-		RestoreOptions r, PrintStream err) throws UsageException, IOException;
+	abstract Result restore(RandomAccessibleInterval<?> input, ImagePlus imp, NoiseModel noise,
+		Options o, RestoreOptions r) throws UsageException, IOException;
 
 	/** Pixel size divisor of the output (the super-resolution factor). */
 	int factor(final Options o) throws UsageException {
@@ -63,29 +73,34 @@ abstract class RestoreVerb {
 			throw new UsageException("--output and --std must differ from --input and from each other: " +
 				"the input is never overwritten.");
 		}
-		final int samples = o.integer("samples", 0);
-		final int steps = o.integer("steps", DEFAULT_STEPS);
-		if (steps < 1) throw new UsageException("--steps must be at least 1, got " + steps + ".");
-		if (samples < 0) throw new UsageException("--samples must not be negative.");
-		final String deviceName = o.get("device", "auto");
+		// Every value is checked before anything loads, also those this run does not use.
+		final int samples = o.integer("samples", 0), steps = o.integer("steps", DEFAULT_STEPS), tile = o
+			.integer("tile", RestoreOptions.DEFAULT_TILE), resample = o.integer("resample", 1);
+		final long seed = o.longValue("seed", 0);
+		// Ancestral steps for both families: annealed Langevin targets the prior, not the posterior.
+		final String sampler = o.get("sampler", "ddpm");
+		Options.check(() -> RestoreOptions.check(sampler, steps, samples, std != null, tile, resample));
+		final NoiseModel noise = o.parsed("noise", defaultNoise(), NoiseModel::parse);
+		check(o, sampler, noise);
+		final String deviceName = o.parsed("device", "auto", Devices::check);
+		o.parsed("precision", "auto", Precision::check);
+		final Path folder = ModelCatalog.standard().resolve(o.get("model", DEFAULT_MODEL));
+		final int patch = ModelFolder.card(folder).patch();
+		Options.check(() -> RestoreOptions.checkTile(tile, patch));
 		Natives.configure(deviceName);
 		// What can be refused is refused before the work: the outputs, the input, the model.
 		PartialFiles.requireWritableFile(output, err::println);
 		if (std != null) PartialFiles.requireWritableFile(std, err::println);
 		final ImagePlus imp = ImageJFiles.open(input);
-		final Path folder = ModelCatalog.standard().resolve(o.get("model", DEFAULT_MODEL));
 		final Device device = Devices.choose(deviceName, err::println);
 		final long start = System.nanoTime();
 		final Result result;
 		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {
 			err.println("Model " + folder + " on " + device + " in " + model.precision() + " precision");
-			// Ancestral steps for both families: annealed Langevin targets the prior, not the posterior.
-			final String sampler = o.get("sampler", "ddpm");
-			RestoreOptions r = RestoreOptions.defaults(model, sampler, steps).withSamples(samples,
-				std != null).withSeed(o.longValue("seed", 0)).withTile(o.integer("tile",
-					RestoreOptions.DEFAULT_TILE));
-			r = r.withProgress(new SampleVerb.Progress(err), err::println);
-			result = restore(ImagePlusImgs.wrap(imp), imp, o, r, err);
+			final RestoreOptions r = RestoreOptions.defaults(model, sampler, steps).withSamples(samples,
+				std != null).withSeed(seed).withTile(tile).withResample(resample).withProgress(
+					new SampleVerb.Progress(err, steps), err::println);
+			result = restore(ImagePlusImgs.wrap(imp), imp, noise, o, r);
 		}
 		for (final String line : result.report()) err.println(line);
 		final int f = factor(o);

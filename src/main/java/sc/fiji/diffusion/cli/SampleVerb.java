@@ -12,7 +12,10 @@ import sc.fiji.diffusion.engine.Devices;
 import sc.fiji.diffusion.engine.Family;
 import sc.fiji.diffusion.engine.Generation;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.Pace;
+import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.engine.Sampler;
+import sc.fiji.diffusion.model.ModelCard;
 import sc.fiji.diffusion.model.ModelCatalog;
 import sc.fiji.diffusion.model.ModelFolder;
 
@@ -43,27 +46,28 @@ final class SampleVerb {
 		final int count = o.integer("count", 16);
 		final int batch = o.integer("batch", 8);
 		final long seed = o.longValue("seed", 0);
-		final String deviceName = o.get("device", "auto");
-		Natives.configure(deviceName);
+		final String deviceName = o.parsed("device", "auto", Devices::check);
+		o.parsed("precision", "auto", Precision::check);
 		final Path png = output.resolveSibling(output.getFileName().toString().replaceFirst(
 			"\\.tiff?$", ".png"));
 		sc.fiji.diffusion.engine.PartialFiles.requireWritableFile(output, err::println);
 		sc.fiji.diffusion.engine.PartialFiles.requireWritableFile(png, err::println);
 		final Path folder = ModelCatalog.standard().resolve(modelName);
-		final Family family = ModelFolder.card(folder).family();
-		final Sampler sampler = Sampler.byName(o.get("sampler", defaultSampler(family)));
-		final int steps = o.integer("steps", defaultSteps(family));
-		if (steps < 1) throw new UsageException("--steps must be at least 1, got " + steps + ".");
+		final ModelCard card = ModelFolder.card(folder);
+		final String samplerName = o.get("sampler", defaultSampler(card.family()));
+		final Sampler sampler = o.parsed("sampler", samplerName, Sampler::byName);
+		final int steps = o.integer("steps", defaultSteps(card.family()));
+		final int size = o.integer("size", card.patch());
+		Options.check(() -> Generation.check(count, size, card.network().sizeMultiple(), steps, batch));
+		Natives.configure(deviceName);
 		final Device device = Devices.choose(deviceName, err::println);
 		final float[][] images;
-		final int size;
 		final long start = System.nanoTime();
 		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {
-			size = o.integer("size", ModelFolder.card(folder).patch());
 			err.println("Sampling " + count + " images of " + size + " x " + size + " from " + folder +
-				" on " + device + " in " + model.precision() + " precision with " + o.get("sampler",
-					defaultSampler(family)) + ", " + steps + " steps");
-			images = Generation.sample(model, sampler, count, size, steps, batch, seed, new Progress(err));
+				" on " + device + " in " + model.precision() + " precision with " + samplerName + ", " +
+				steps + " steps");
+			images = Generation.sample(model, sampler, count, size, steps, batch, seed, new Progress(err, steps));
 		}
 		ImageFiles.writeTiff(images, size, size, output);
 		ImageFiles.writePngGrid(images, size, (int) Math.ceil(Math.sqrt(count)), png);
@@ -71,23 +75,39 @@ final class SampleVerb {
 		return 0;
 	}
 
-	/** Percent done on stderr, every tenth. */
+	/**
+	 * Percent done on stderr: every tenth, and in between at least every few seconds with the time
+	 * left; after the first step of a long run (more than {@link Pace#LONG_RUN} steps), how long it
+	 * will take in all.
+	 */
 	static final class Progress implements sc.fiji.diffusion.engine.SamplingListener {
 
-		private final PrintStream err;
-		private int lastTenth = -1;
+		static final double EVERY_SECONDS = 5;
 
-		Progress(final PrintStream err) {
+		private final PrintStream err;
+		private final boolean longRun;
+		private final Pace pace = new Pace();
+		private int lastTenth = -1;
+		private double lastLine;
+
+		Progress(final PrintStream err, final int steps) {
 			this.err = err;
+			this.longRun = steps > Pace.LONG_RUN;
 		}
 
 		@Override
 		public void stepDone(final int done, final int total) {
 			final int tenth = (int) (10L * done / Math.max(1, total));
-			if (tenth != lastTenth) {
-				lastTenth = tenth;
-				err.println("  " + tenth * 10 + "%");
+			final double now = pace.seconds();
+			if (lastTenth < 0 && longRun && done < total) {
+				err.println("  " + Pace.percent(done, total) + " after the first step: " + pace.estimate(done,
+					total));
 			}
+			else if (tenth != lastTenth) err.println("  " + tenth * 10 + "%" + pace.left(done, total));
+			else if (now - lastLine >= EVERY_SECONDS) err.println("  " + pace.describe(done, total));
+			else return;
+			lastTenth = tenth;
+			lastLine = now;
 		}
 	}
 }

@@ -2,7 +2,6 @@ package sc.fiji.diffusion.cli;
 
 import ij.ImagePlus;
 
-import java.io.PrintStream;
 import java.util.Set;
 
 import net.imglib2.RandomAccessibleInterval;
@@ -26,11 +25,16 @@ final class SuperResolveVerb extends RestoreVerb {
 	}
 
 	@Override
+	void check(final Options o, final String sampler, final NoiseModel noise) throws UsageException {
+		final int factor = factor(o);
+		Options.check(() -> SuperResolve.check(factor, sampler, noise));
+	}
+
+	@Override
 	@SuppressWarnings({ "unchecked", "rawtypes" })
-	Result restore(final RandomAccessibleInterval<?> input, final ImagePlus imp, final Options o,
-		final RestoreOptions r, final PrintStream err) throws UsageException
+	Result restore(final RandomAccessibleInterval<?> input, final ImagePlus imp, final NoiseModel noise,
+		final Options o, final RestoreOptions r) throws UsageException
 	{
-		return SuperResolve.run((RandomAccessibleInterval) input, factor(o), channelAxis(imp), NoiseModel
-			.parse(o.get("noise", "auto")), r.withResample(o.integer("resample", 1)));
+		return SuperResolve.run((RandomAccessibleInterval) input, factor(o), channelAxis(imp), noise, r);
 	}
 }

@@ -43,7 +43,9 @@ final class TrainVerb {
 		if (steps < 0) throw new UsageException("--steps must not be negative.");
 		final double budget = o.number("time", Double.POSITIVE_INFINITY);
 		if (!(budget > 0)) throw new UsageException("--time must be a positive number of seconds.");
-		final String deviceName = o.get("device", "auto");
+		final String deviceName = o.parsed("device", "auto", Devices::check);
+		// A new run's settings are checked before the images load; a continuation's against its card.
+		final Trainer.Config fresh = o.has("resume") || o.has("init") ? null : config(o);
 		Natives.configure(deviceName);
 		final PatchSource data = TrainingImages.source(o.get("data", "synthetic"), err::println,
 			SamplingListener.NONE);
@@ -61,7 +63,7 @@ final class TrainVerb {
 				.step() + " (optimizer moments restart)");
 		}
 		else {
-			trainer = new Trainer(config(o), data, device);
+			trainer = new Trainer(fresh, data, device);
 		}
 		try (trainer) {
 			trainer.note(o.get("note", ""));
@@ -102,7 +104,7 @@ final class TrainVerb {
 	{
 		final ModelCard card = ModelFolder.card(folder);
 		// A continuation keeps the card's network: other values would be silently ignored.
-		if (o.has("family") && Family.parse(o.get("family", "")) != card.family() || o.has("patch") && o
+		if (o.has("family") && o.parsed("family", "", Family::parse) != card.family() || o.has("patch") && o
 			.integer("patch", 0) != card.patch() || o.has("widths") && !config(o).network().equals(card
 				.network()))
 		{
@@ -143,7 +145,7 @@ final class TrainVerb {
 	}
 
 	static Trainer.Config config(final Options o) throws UsageException {
-		final Family family = Family.parse(o.required("family"));
+		final Family family = o.parsed("family", o.required("family"), Family::parse);
 		final int[] widths;
 		try {
 			widths = Arrays.stream(o.get("widths", "32,64,128").split(",")).mapToInt(s -> Integer.parseInt(s
@@ -152,9 +154,10 @@ final class TrainVerb {
 		catch (final NumberFormatException e) {
 			throw new UsageException("--widths must be numbers separated by commas, as 32,64,128.");
 		}
-		return Trainer.Config.standard(family, widths, o.integer("patch", 64), o.integer("batch", 12), o
-			.number("lr", Trainer.Config.DEFAULT_LEARNING_RATE), o.number("ema", Trainer.Config
-				.DEFAULT_EMA_DECAY), o.longValue("seed", Trainer.Config.defaultSeed(
-				family)));
+		final int patch = o.integer("patch", 64), batch = o.integer("batch", 12);
+		final double lr = o.number("lr", Trainer.Config.DEFAULT_LEARNING_RATE), ema = o.number("ema",
+			Trainer.Config.DEFAULT_EMA_DECAY);
+		final long seed = o.longValue("seed", Trainer.Config.defaultSeed(family));
+		return Options.value(() -> Trainer.Config.standard(family, widths, patch, batch, lr, ema, seed));
 	}
 }

@@ -23,8 +23,8 @@ public class DenoiseCommand extends RestoreCommand {
 	@Override
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	protected Result restore(final RandomAccessibleInterval img, final int channelAxis,
-		final RestoreOptions options)
+		final NoiseModel noiseModel, final RestoreOptions options)
 	{
-		return Denoise.run(img, channelAxis, NoiseModel.parse(noise), options);
+		return Denoise.run(img, channelAxis, noiseModel, options);
 	}
 }

@@ -42,11 +42,16 @@ public class InpaintCommand extends RestoreCommand {
 	}
 
 	@Override
+	protected void check(final NoiseModel noiseModel) {
+		Inpaint.check(sampler, noiseModel);
+	}
+
+	@Override
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	protected Result restore(final RandomAccessibleInterval img, final int channelAxis,
-		final RestoreOptions options)
+		final NoiseModel noiseModel, final RestoreOptions options)
 	{
-		return Inpaint.run(img, missing(), channelAxis, NoiseModel.parse(noise), options);
+		return Inpaint.run(img, missing(), channelAxis, noiseModel, options);
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })

@@ -2,12 +2,12 @@ package sc.fiji.diffusion.commands;
 
 import ij.IJ;
 
-import java.util.Locale;
 import java.util.concurrent.CancellationException;
 
 import org.scijava.app.StatusService;
 import org.scijava.task.Task;
 
+import sc.fiji.diffusion.engine.Pace;
 import sc.fiji.diffusion.engine.SamplingListener;
 
 /**
@@ -20,7 +20,7 @@ final class Progress implements SamplingListener, AutoCloseable {
 	private final String what;
 	private final StatusService status;
 	private final Task task;
-	private final long start = System.nanoTime();
+	private final Pace pace = new Pace();
 	private long lastShown;
 	private boolean succeeded;
 
@@ -48,10 +48,7 @@ final class Progress implements SamplingListener, AutoCloseable {
 			}
 			if (status != null) status.showProgress(done, total);
 			IJ.showProgress(done, total);
-			final double seconds = (now - start) / 1e9;
-			final String left = done > 0 && done < total ? String.format(Locale.ROOT, ", about %s left",
-				duration(seconds * (total - done) / done)) : "";
-			show(String.format(Locale.ROOT, "%s: %d%%%s", what, 100L * done / Math.max(1, total), left));
+			show(what + ": " + pace.describe(done, total));
 			checkCancelled();
 		}
 	}
@@ -71,12 +68,6 @@ final class Progress implements SamplingListener, AutoCloseable {
 		if (task != null) task.setStatusMessage(message);
 	}
 
-	static String duration(final double seconds) {
-		if (seconds < 90) return Math.round(seconds) + " s";
-		if (seconds < 5400) return Math.round(seconds / 60) + " min";
-		return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
-	}
-
 	/** The work finished: {@link #close()} says "done" instead of "stopped". */
 	void succeeded() {
 		succeeded = true;
@@ -87,7 +78,6 @@ final class Progress implements SamplingListener, AutoCloseable {
 		if (task != null) task.finish();
 		if (status != null) status.clearStatus();
 		IJ.showProgress(1.0);
-		show(what + String.format(Locale.ROOT, succeeded ? ": done in %s" : ": stopped after %s",
-			duration((System.nanoTime() - start) / 1e9)));
+		show(what + (succeeded ? ": done in " : ": stopped after ") + Pace.duration(pace.seconds()));
 	}
 }

@@ -16,6 +16,7 @@ import org.scijava.plugin.Parameter;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.ij.ImagePlusImgs;
+import sc.fiji.diffusion.restore.NoiseModel;
 import sc.fiji.diffusion.restore.RestoreOptions;
 import sc.fiji.diffusion.restore.Result;
 
@@ -40,8 +41,8 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		"or the path of a model folder.")
 	protected String model = "ddpm-fluo";
 
-	@Parameter(label = "Steps", persist = false, min = "1", description = "Sampler steps (posterior samples, " +
-		"inpainting, super-resolution); the posterior mean of denoising takes one evaluation.")
+	@Parameter(label = "Steps", persist = false, min = "1", description = "Sampler steps, 1 to 1000 (posterior " +
+		"samples, inpainting, super-resolution); the posterior mean of denoising takes one evaluation.")
 	protected int steps = 50;
 
 	@Parameter(label = "Samples", persist = false, min = "0", description = "Posterior samples whose mean is the " +
@@ -86,14 +87,22 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		return 1;
 	}
 
+	/** The task's own check of the sampler and the noise model, before a model is loaded. */
+	protected void check(final NoiseModel noiseModel) {}
+
 	/** One call of the restore layer. */
 	@SuppressWarnings("rawtypes")
 	protected abstract Result restore(RandomAccessibleInterval image, int channelAxis,
-		RestoreOptions options);
+		NoiseModel noiseModel, RestoreOptions options);
 
 	@Override
 	protected final void work(final Progress progress) throws IOException {
 		final ImagePlus imp = requireImage(image, "image");
+		// The values first, with the command line's checks: a typing error stops before anything loads.
+		final NoiseModel noiseModel = NoiseModel.parse(noise);
+		RestoreOptions.check(sampler, steps, samples, uncertainty, tile, 1);
+		check(noiseModel);
+		Precision.check(precision);
 		final RandomAccessibleInterval<?> view = ImagePlusImgs.wrap(imp);
 		final Device d = Djl.device(device, this::status, this::info);
 		final Result result;
@@ -105,7 +114,7 @@ public abstract class RestoreCommand extends DiffusionCommand {
 			Result done = null;
 			while (done == null) {
 				try {
-					done = restore(view, channelAxis, o);
+					done = restore(view, channelAxis, noiseModel, o);
 				}
 				catch (final EngineException e) {
 					if (!outOfMemory(e)) throw e;

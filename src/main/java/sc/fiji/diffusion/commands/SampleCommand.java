@@ -34,7 +34,7 @@ public class SampleCommand extends DiffusionCommand {
 		"of the network's size multiple.")
 	private int size = 64;
 
-	@Parameter(label = "Steps", persist = false, min = "1")
+	@Parameter(label = "Steps", persist = false, min = "1", description = "1 to 1000")
 	private int steps = 250;
 
 	@Parameter(label = "Sampler", persist = false, description = "ddpm, ddim, ddim:ETA, langevin, " +
@@ -56,11 +56,14 @@ public class SampleCommand extends DiffusionCommand {
 
 	@Override
 	protected void work(final Progress progress) throws IOException {
+		final Sampler s = Sampler.byName(sampler);
+		Sampler.checkSteps(steps);
+		Precision.check(precision);
 		final Device d = Djl.device(device, this::status, this::info);
 		final float[][] images;
 		try (DiffusionModelService.Lease lease = models.lease(model, d, Precision.choose(precision, d))) {
-			images = Generation.sample(lease.model(), Sampler.byName(sampler), count, size, steps, Math.min(
-				count, 4), seed, progress);
+			images = Generation.sample(lease.model(), s, count, size, steps, Math.min(count, 4), seed,
+				progress);
 		}
 		final ImageStack stack = new ImageStack(size, size);
 		for (final float[] image : images) stack.addSlice(new FloatProcessor(size, size, image));

@@ -35,10 +35,15 @@ public class SuperResolutionCommand extends RestoreCommand {
 	}
 
 	@Override
+	protected void check(final NoiseModel noiseModel) {
+		SuperResolve.check(factor, sampler, noiseModel);
+	}
+
+	@Override
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	protected Result restore(final RandomAccessibleInterval img, final int channelAxis,
-		final RestoreOptions options)
+		final NoiseModel noiseModel, final RestoreOptions options)
 	{
-		return SuperResolve.run(img, factor, channelAxis, NoiseModel.parse(noise), options);
+		return SuperResolve.run(img, factor, channelAxis, noiseModel, options);
 	}
 }

@@ -23,6 +23,22 @@ public final class Checkpoint {
 		return manager.create(t.values(), new Shape(t.shape()));
 	}
 
+	/**
+	 * Gives an array new values in place: a copy of an array made from them takes over its tensor, with
+	 * the array's type and gradient. Not {@link NDArray#set}: DJL's JNI sets values under a mode that
+	 * PyTorch has deprecated and warns of on stderr at the first call, which no log level hides.
+	 */
+	static void fill(final NDArray target, final float[] values) {
+		final boolean gradient = target.hasGradient();
+		try (NDArray made = target.getManager().create(values, target.getShape())) {
+			// On the CPU the made tensor lies in the Java buffer it was made from, which goes with the made
+			// array (and the garbage collector): the target takes a copy that owns its memory.
+			target.intern(made.getDataType() == target.getDataType() ? made.duplicate() : made.toType(target
+				.getDataType(), false));
+		}
+		if (gradient) target.setRequiresGradient(true);
+	}
+
 	/** All parameters of an initialized block, keyed by their stable names. */
 	public static Map<String, TensorFile.Tensor> weights(final Block block) {
 		final Map<String, TensorFile.Tensor> out = new LinkedHashMap<>();
@@ -55,7 +71,7 @@ public final class Checkpoint {
 				throw new IllegalArgumentException("Tensor '" + p.getKey() + "' has shape " + new Shape(t
 					.shape()) + " in the weights but " + shape + " in the network the card describes.");
 			}
-			p.getValue().getArray().set(t.values());
+			fill(p.getValue().getArray(), t.values());
 		}
 		final long present = weights.keySet().stream().filter(k -> k.startsWith(prefix)).count();
 		if (present != expected) {

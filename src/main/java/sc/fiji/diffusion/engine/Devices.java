@@ -17,9 +17,9 @@ public final class Devices {
 	 * @throws IllegalArgumentException for another word, or a GPU the machine does not have
 	 */
 	public static Device choose(final String choice, final java.util.function.Consumer<String> notes) {
-		final String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
+		final String c = check(choice);
 		final int gpus = Engine.getEngine("PyTorch").getGpuCount();
-		if (c.matches("gpu:\\d+")) {
+		if (c.startsWith("gpu:")) {
 			final int id = Integer.parseInt(c.substring(4));
 			if (id >= gpus) {
 				throw new IllegalArgumentException("There is no GPU " + id + ": PyTorch sees " + gpus + " GPU(s), " +
@@ -27,22 +27,27 @@ public final class Devices {
 			}
 			return supported(Device.gpu(id), computeCapability(id), true);
 		}
-		switch (c) {
-			case "auto":
-				return gpus == 0 ? Device.cpu() : auto(computeCapability(0), notes);
-			case "cpu":
-				return Device.cpu();
-			case "gpu":
-				if (gpus == 0) {
-					throw new IllegalArgumentException("No GPU is visible to PyTorch on this machine: " +
-						"use device cpu, or install an NVIDIA driver and a CUDA build of PyTorch " +
-						"(see README, 'GPU').");
-				}
-				return supported(Device.gpu(), computeCapability(0), true);
-			default:
-				throw new IllegalArgumentException("Unknown device '" + choice +
-					"': use auto, cpu, gpu or gpu:N.");
+		if (c.equals("auto")) return gpus == 0 ? Device.cpu() : auto(computeCapability(0), notes);
+		if (c.equals("cpu")) return Device.cpu();
+		if (gpus == 0) {
+			throw new IllegalArgumentException("No GPU is visible to PyTorch on this machine: " +
+				"use device cpu, or install an NVIDIA driver and a CUDA build of PyTorch " +
+				"(see README, 'GPU').");
 		}
+		return supported(Device.gpu(), computeCapability(0), true);
+	}
+
+	/**
+	 * The user's word for a device, checked without starting the engine (so a typing error is found
+	 * before anything loads).
+	 *
+	 * @return the word in lower case: auto, cpu, gpu or gpu:N
+	 * @throws IllegalArgumentException for another word
+	 */
+	public static String check(final String choice) {
+		final String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
+		if (c.equals("auto") || c.equals("cpu") || c.equals("gpu") || c.matches("gpu:\\d{1,4}")) return c;
+		throw new IllegalArgumentException("Unknown device '" + choice + "': use auto, cpu, gpu or gpu:N.");
 	}
 
 	/** Oldest CUDA compute capability (major * 10 + minor) of PyTorch's CUDA 12.8 builds: 7.5. */

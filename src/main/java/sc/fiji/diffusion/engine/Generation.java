@@ -20,13 +20,7 @@ public final class Generation {
 		final int size, final int steps, final int batch, final long seed,
 		final SamplingListener listener)
 	{
-		if (count < 1) throw new IllegalArgumentException("Count must be at least 1, got " + count + ".");
-		final int multiple = model.network().config().sizeMultiple();
-		if (size < multiple || size % multiple != 0) {
-			throw new IllegalArgumentException("Sample size must be a positive multiple of " + multiple +
-				", got " + size + ".");
-		}
-		if (batch < 1) throw new IllegalArgumentException("Batch must be at least 1.");
+		check(count, size, model.network().config().sizeMultiple(), steps, batch);
 		final double[] grid = sampler.grid(model.schedule(), steps);
 		Autograd.off();
 		final float[][] out = new float[count][];
@@ -46,5 +40,21 @@ public final class Generation {
 			}
 		}
 		return out;
+	}
+
+	/**
+	 * What {@link #sample} checks first, for a caller that reads the network's size multiple from a
+	 * model card before loading the model.
+	 */
+	public static void check(final int count, final int size, final int multiple, final int steps,
+		final int batch)
+	{
+		Sampler.checkSteps(steps);
+		if (count < 1) throw new IllegalArgumentException("Count must be at least 1, got " + count + ".");
+		if (size < multiple || size % multiple != 0) {
+			throw new IllegalArgumentException("Sample size must be a positive multiple of " + multiple +
+				", got " + size + ".");
+		}
+		if (batch < 1) throw new IllegalArgumentException("Batch must be at least 1.");
 	}
 }

@@ -37,21 +37,29 @@ public enum Precision {
 	 *           half far slower than float
 	 */
 	public static Precision choose(final String choice, final Device device) {
-		final String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
-		switch (c) {
+		switch (check(choice)) {
 			case "auto":
 				return device.isGpu() ? HALF : FLOAT;
 			case "float":
 				return FLOAT;
-			case "half":
+			default:
 				if (!device.isGpu()) {
 					throw new IllegalArgumentException("Half precision is for a GPU: on the CPU PyTorch " +
 						"computes half far slower than float. Use precision auto or float.");
 				}
 				return HALF;
-			default:
-				throw new IllegalArgumentException("Unknown precision '" + choice +
-					"': use auto, float or half.");
 		}
+	}
+
+	/**
+	 * The user's word, checked before a device is chosen.
+	 *
+	 * @return auto, float or half
+	 * @throws IllegalArgumentException for another word
+	 */
+	public static String check(final String choice) {
+		final String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
+		if (c.equals("auto") || c.equals("float") || c.equals("half")) return c;
+		throw new IllegalArgumentException("Unknown precision '" + choice + "': use auto, float or half.");
 	}
 }

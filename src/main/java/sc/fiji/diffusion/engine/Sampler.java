@@ -14,6 +14,20 @@ import java.util.Locale;
  */
 public abstract class Sampler {
 
+	/**
+	 * The most network evaluations a run may take: beyond, a run takes hours for little gain (100000
+	 * steps of inpainting took about a day on a CPU).
+	 */
+	public static final int MAX_STEPS = 1000;
+
+	/** Steps from 1 to {@link #MAX_STEPS}, else a message that says so. */
+	public static void checkSteps(final int steps) {
+		if (steps < 1 || steps > MAX_STEPS) {
+			throw new IllegalArgumentException("Steps must be at least 1 and at most " + MAX_STEPS +
+				", got " + steps + ": beyond that a run takes hours for little gain.");
+		}
+	}
+
 	/** Names accepted by {@link #byName(String)}. */
 	public static final String NAMES = "ddpm, ddim, ddim:ETA, langevin, pc, dpm++";
 

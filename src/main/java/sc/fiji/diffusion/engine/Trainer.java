@@ -352,7 +352,7 @@ public final class Trainer implements AutoCloseable {
 	{
 		Checkpoint.load(network, weights, "");
 		for (final Map.Entry<String, NDArray> e : ema.entrySet()) {
-			e.getValue().set(weights.get(e.getKey()).values());
+			Checkpoint.fill(e.getValue(), weights.get(e.getKey()).values());
 		}
 		step = atStep;
 		seconds = secondsSoFar;
@@ -402,7 +402,7 @@ public final class Trainer implements AutoCloseable {
 			for (final Map.Entry<String, NDArray> e : t.ema.entrySet()) {
 				final TensorFile.Tensor saved = f.tensors().get("ema/" + e.getKey());
 				if (saved == null) throw new IOException(file + " lacks EMA tensor " + e.getKey() + ".");
-				e.getValue().set(saved.values());
+				Checkpoint.fill(e.getValue(), saved.values());
 			}
 			t.step = ((Number) header.get("step")).longValue();
 			t.seconds = ((Number) header.get("seconds")).doubleValue();

@@ -18,6 +18,14 @@ public final class Inpaint {
 	private Inpaint() {}
 
 	/**
+	 * What {@link #run} takes of the sampler (DDPM or DDIM steps) and the noise (Gaussian), checked
+	 * before a model is loaded.
+	 */
+	public static void check(final String sampler, final NoiseModel noise) {
+		InverseProblem.check(sampler, noise);
+	}
+
+	/**
 	 * @param mask same size as the image (or as one XY plane, then used for every plane); null to use
 	 *          the image's NaN pixels
 	 */

@@ -29,7 +29,7 @@ final class InverseProblem {
 	{
 		final int w = in.width(), h = in.height(), W = w * factor, H = h * factor;
 		final NetworkDenoiser model = o.model();
-		ConsistentSampling.eta(o.sampler());
+		check(o.sampler(), noise);
 		final int count = Math.max(1, o.samples());
 		return Stacks.restore(in, factor, channelAxis, o, (planes, statistics, label, report) -> {
 			final boolean estimated = noise instanceof NoiseModel.Auto;
@@ -129,5 +129,10 @@ final class InverseProblem {
 		double max = 0;
 		for (final float[] p : planes) for (final float v : p) if (Float.isFinite(v)) max = Math.max(max, pg.sigmaAt(v));
 		return max;
+	}
+
+	/** The sampler and the noise model an inverse problem takes, checked before any work. */
+	static void check(final String sampler, final NoiseModel noise) {
+		ConsistentSampling.eta(sampler);
 	}
 }

@@ -3,6 +3,7 @@ package sc.fiji.diffusion.restore;
 import java.util.function.Consumer;
 
 import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.Sampler;
 import sc.fiji.diffusion.engine.SamplingListener;
 
 /**
@@ -33,19 +34,42 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 
 	public RestoreOptions {
 		if (model == null) throw new IllegalArgumentException("No model given.");
-		if (steps < 1) throw new IllegalArgumentException("Steps must be at least 1, got " + steps + ".");
+		check(sampler, steps, samples, std, tile, resample);
+		if (tileBatch < 1) throw new IllegalArgumentException("Tiles per batch must be at least 1.");
+		if (progress == null) progress = SamplingListener.NONE;
+		if (log == null) log = s -> {};
+		if (model.network().config().sizeMultiple() < 1) {
+			throw new IllegalStateException("Model without a size multiple.");
+		}
+	}
+
+	/**
+	 * Checks the values that need no model, as the constructor does: the command line and the
+	 * commands call it before they load one. The sampler is checked even where it is not used (the
+	 * posterior mean), so that a typing error never passes silently.
+	 *
+	 * @throws IllegalArgumentException saying which value is wrong and what to give
+	 */
+	public static void check(final String sampler, final int steps, final int samples,
+		final boolean std, final int tile, final int resample)
+	{
+		Sampler.byName(sampler);
+		Sampler.checkSteps(steps);
 		if (samples < 0) throw new IllegalArgumentException("Samples must not be negative.");
 		if (std && samples < 2) {
 			throw new IllegalArgumentException("A standard deviation needs at least 2 samples: set " +
 				"samples to 2 or more.");
 		}
-		final int patch = model.network().config().sizeMultiple();
 		if (tile < 1) throw new IllegalArgumentException("Tile size must be positive.");
-		if (tileBatch < 1) throw new IllegalArgumentException("Tiles per batch must be at least 1.");
 		if (resample < 1) throw new IllegalArgumentException("Resampling rounds must be at least 1.");
-		if (progress == null) progress = SamplingListener.NONE;
-		if (log == null) log = s -> {};
-		if (patch < 1) throw new IllegalStateException("Model without a size multiple.");
+	}
+
+	/** A tile against the model's training patch (read from its card before loading it). */
+	public static void checkTile(final int tile, final int patch) {
+		if (tile < patch) {
+			throw new IllegalArgumentException("Tile size " + tile + " is smaller than the model's " +
+				"training patch " + patch + ": use tiles of at least " + patch + " pixels.");
+		}
 	}
 
 	public static RestoreOptions defaults(final NetworkDenoiser model, final String sampler,

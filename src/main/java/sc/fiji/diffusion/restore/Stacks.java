@@ -175,10 +175,7 @@ final class Stacks {
 		final RestoreOptions o)
 	{
 		final int multiple = model.network().config().sizeMultiple();
-		if (o.tile() < model.patch()) {
-			throw new IllegalArgumentException("Tile size " + o.tile() + " is smaller than the model's " +
-				"training patch " + model.patch() + ": use tiles of at least " + model.patch() + " pixels.");
-		}
+		RestoreOptions.checkTile(o.tile(), model.patch());
 		// The network always sees windows of its training patch, a quarter of them shared with each
 		// neighbour: GroupNorm statistics are then those it was trained with, and the result does not
 		// depend on the tile size, which only sets how many windows go into one call (memory).

@@ -80,7 +80,7 @@ class MainTest {
 		final String model = dir.resolve("tiny").toString(), tif = dir.resolve("o.tif").toString();
 		assertEquals(2, run("sample", "--model", model, "--output", tif, "--steps", "0"));
 		assertTrue(err().contains("at least 1"), err());
-		assertEquals(1, run("sample", "--model", model, "--output", tif, "--sampler", "heun"));
+		assertEquals(2, run("sample", "--model", model, "--output", tif, "--sampler", "heun"));
 		assertTrue(err().contains("Unknown sampler 'heun'"), err());
 		assertEquals(2, run("sample", "--model", model, "--output", tif, "--device", "cpu",
 			"--precision", "half"));
@@ -96,7 +96,7 @@ class MainTest {
 		assertTrue(md.contains("| inpaint (PSNR in holes) |") && !md.contains("denoise (sigma") && !md
 			.contains("Speed on this machine"), md);
 		assertTrue(Files.exists(dir.resolve("quality-inpaint.png")));
-		assertEquals(1, run("quality", "--tasks", "inpaint,deblur", "--docs", dir.toString()));
+		assertEquals(2, run("quality", "--tasks", "inpaint,deblur", "--docs", dir.toString()));
 		assertTrue(err().contains("Unknown task 'deblur'"), err());
 	}
 
@@ -159,5 +159,96 @@ class MainTest {
 		assertEquals(1, run("sample", "--model", empty.toString(), "--output", dir.resolve("a.tif")
 			.toString(), "--device", "cpu"));
 		assertTrue(err().contains(empty + " holds no model.json"), err());
+	}
+
+	@Test
+	void everyBadValueOfARestorationIsAUsageErrorBeforeAnythingLoads(@TempDir final Path dir) {
+		// The input does not exist: a value that passed its check would end in exit 1 ("does not exist").
+		final String in = dir.resolve("absent.tif").toString(), out = dir.resolve("o.tif").toString();
+		final String[][] bad = { { "denoise", "--noise", "gaussian:x" }, { "denoise", "--noise",
+			"poisson" }, { "denoise", "--sampler", "nope" }, { "denoise", "--tile", "0" }, { "denoise",
+				"--tile", "32" }, { "denoise", "--device", "foo" }, { "denoise", "--precision", "double" }, {
+					"denoise", "--seed", "x" }, { "denoise", "--samples", "-1" }, { "inpaint", "--sampler",
+						"langevin" }, { "inpaint", "--noise", "poisson-gaussian:2,x,3" }, { "inpaint",
+							"--resample", "0" }, { "super-resolve", "--factor", "3" }, { "super-resolve",
+								"--resample", "0" }, { "super-resolve", "--sampler", "ddim:x" } };
+		for (final String[] b : bad) {
+			err.reset();
+			assertEquals(2, run(b[0], "--input", in, "--output", out, b[1], b[2]), String.join(" ", b) +
+				": " + err());
+			assertTrue(err().contains("Usage:") && !err().contains("does not exist"), err());
+		}
+	}
+
+	/** The CLI in a JVM of its own, as a user starts it (DJL logs once per JVM); stdout and stderr. */
+	static String child(final String... args) throws IOException, InterruptedException {
+		final java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Path.of(System
+			.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true", "-cp", System
+				.getProperty("java.class.path"), Main.class.getName()));
+		command.addAll(java.util.List.of(args));
+		final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+		final String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertEquals(0, p.waitFor(), output);
+		return output;
+	}
+
+	@Test
+	void aRunShowsWhatConcernsTheUserAndDjlsLinesOnlyWhenVerbose(@TempDir final Path dir)
+		throws IOException, InterruptedException
+	{
+		final String in = RestoreVerbTest.input16(dir, 64).toString(), out = dir.resolve("o.tif")
+			.toString();
+		final String quiet = child("denoise", "--input", in, "--output", out, "--noise", "gaussian:40",
+			"--device", "cpu");
+		assertTrue(quiet.contains("Model ") && quiet.contains("on cpu()") && quiet.contains("100%"), quiet);
+		// Neither DJL's log lines nor PyTorch's warning from DJL's NDArray.set, which loaded the weights.
+		assertTrue(!quiet.contains("WARN") && !quiet.contains("INFO") && !quiet.contains(
+			"AutoNonVariableTypeMode"), quiet);
+		final String verbose = child("denoise", "--input", in, "--output", out, "--noise", "gaussian:40",
+			"--device", "cpu", "--verbose");
+		assertTrue(verbose.contains("INFO ai.djl.pytorch.engine.PtEngine"), verbose);
+		assertTrue(!verbose.contains("AutoNonVariableTypeMode"), verbose);
+	}
+
+	@Test
+	void moreThanAThousandStepsIsAUsageError(@TempDir final Path dir) throws IOException {
+		TinyModels.save(dir.resolve("tiny"));
+		assertEquals(2, run("inpaint", "--input", dir.resolve("absent.tif").toString(), "--output", dir
+			.resolve("o.tif").toString(), "--steps", "100000"));
+		assertTrue(err().contains("at most 1000, got 100000") && err().contains("Usage:"), err());
+		err.reset();
+		assertEquals(2, run("sample", "--model", dir.resolve("tiny").toString(), "--output", dir.resolve(
+			"o.tif").toString(), "--steps", "1001"));
+		assertTrue(err().contains("at most 1000, got 1001"), err());
+	}
+
+	@Test
+	void aLongRunSaysHowLongItWillTakeAfterItsFirstStep() {
+		new SampleVerb.Progress(new PrintStream(err, true, StandardCharsets.UTF_8), 250).stepDone(1, 250);
+		assertTrue(err().contains("0.4% after the first step: about ") && err().contains(" in all"), err());
+		err.reset();
+		new SampleVerb.Progress(new PrintStream(err, true, StandardCharsets.UTF_8), 50).stepDone(1, 50);
+		assertEquals("  0%, about ", err().substring(0, 12), err());
+	}
+
+	@Test
+	void badValuesOfSampleAndTrainAreUsageErrorsBeforeTheModelLoads(@TempDir final Path dir)
+		throws IOException
+	{
+		TinyModels.save(dir.resolve("tiny"));
+		final String model = dir.resolve("tiny").toString(), tif = dir.resolve("o.tif").toString();
+		final String[][] bad = { { "--count", "0" }, { "--size", "17" }, { "--device", "foo" }, {
+			"--batch", "0" }, { "--precision", "double" } };
+		for (final String[] b : bad) {
+			err.reset();
+			assertEquals(2, run("sample", "--model", model, "--output", tif, b[0], b[1]), String.join(" ",
+				b) + ": " + err());
+			assertTrue(err().contains("Usage:") && !err().contains("Sampling "), err());
+		}
+		assertEquals(2, run("train", "--family", "gan", "--output", dir.resolve("m").toString()));
+		assertTrue(err().contains("Unknown model family 'gan'"), err());
+		assertEquals(2, run("train", "--family", "ddpm", "--output", dir.resolve("m").toString(),
+			"--device", "foo"));
+		assertTrue(!Files.exists(dir.resolve("o.tif")) && !Files.exists(dir.resolve("m")));
 	}
 }

@@ -86,7 +86,7 @@ class RestoreVerbTest {
 		assertEquals(0, run("super-resolve", "--input", in.toString(), "--factor", "2", "--output", dir
 			.resolve("a.tif").toString(), "--steps", "3", "--resample", "2", "--device", "cpu"), err
 				.toString());
-		assertEquals(1, run("super-resolve", "--input", in.toString(), "--factor", "2", "--output", dir
+		assertEquals(2, run("super-resolve", "--input", in.toString(), "--factor", "2", "--output", dir
 			.resolve("b.tif").toString(), "--steps", "3", "--resample", "0", "--device", "cpu"));
 		assertTrue(err.toString().contains("at least 1"), err.toString());
 		assertEquals(2, run("denoise", "--input", in.toString(), "--output", dir.resolve("c.tif")
@@ -96,7 +96,7 @@ class RestoreVerbTest {
 	@Test
 	void factorThreeIsRefused(@TempDir final Path dir) {
 		final Path in = input16(dir, 32);
-		assertEquals(1, run("super-resolve", "--input", in.toString(), "--factor", "3", "--output", dir
+		assertEquals(2, run("super-resolve", "--input", in.toString(), "--factor", "3", "--output", dir
 			.resolve("o.tif").toString(), "--device", "cpu"));
 		assertTrue(err.toString().contains("2 or 4"), err.toString());
 		assertTrue(!Files.exists(dir.resolve("o.tif")));

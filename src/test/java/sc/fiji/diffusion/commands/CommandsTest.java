@@ -165,6 +165,15 @@ class CommandsTest {
 	}
 
 	@Test
+	void aSamplerTheMeanDoesNotUseIsStillChecked() throws Exception {
+		final String r = reason(run(DenoiseCommand.class, "image", noisy(64, 64, 1, 4), "sampler", "nope"));
+		assertTrue(r.contains("Unknown sampler 'nope'"), r);
+		final String inverse = reason(run(InpaintCommand.class, "image", noisy(64, 64, 1, 4), "noise",
+			"poisson-gaussian:2,100,3"));
+		assertTrue(inverse.contains("take Gaussian noise"), inverse);
+	}
+
+	@Test
 	void aMaskOfAnotherSizeIsRefused() throws Exception {
 		final ImagePlus gray = noisy(64, 64, 1, 5);
 		final Path mask = work.resolve("small mask.tif");
@@ -355,6 +364,23 @@ class CommandsTest {
 	}
 
 	@Test
+	void theStatusMovesWithinAPercent() {
+		final Task task = context.service(TaskService.class).createTask("test");
+		try (Progress p = new Progress("Inpaint", null, task)) {
+			p.stepDone(1, 1000);
+			assertTrue(task.getStatusMessage().startsWith("Inpaint: 0.1%, about "), task.getStatusMessage());
+		}
+	}
+
+	@Test
+	void moreThanAThousandStepsAreRefusedBeforeTheWork() throws Exception {
+		final String r = reason(run(DenoiseCommand.class, "image", noisy(64, 64, 1, 4), "steps", 1001));
+		assertTrue(r.contains("at most 1000, got 1001"), r);
+		final String s = reason(run(SampleCommand.class, "count", 1, "size", 8, "steps", 1001));
+		assertTrue(s.contains("at most 1000, got 1001"), s);
+	}
+
+	@Test
 	void macroOptionsFollowImageJsRule() {
 		final Map<String, String> o = MacroOptions.parse("image=[C1-[cell 1].tif] steps=5 seed=-2 " +
 			"noise=gaussian:0.5 model=[a b] uncertainty=true");
@@ -436,13 +462,14 @@ class CommandsTest {
 		@Override
 		@SuppressWarnings("rawtypes")
 		protected sc.fiji.diffusion.restore.Result restore(final net.imglib2.RandomAccessibleInterval img,
-			final int channelAxis, final sc.fiji.diffusion.restore.RestoreOptions o)
+			final int channelAxis, final sc.fiji.diffusion.restore.NoiseModel noise,
+			final sc.fiji.diffusion.restore.RestoreOptions o)
 		{
 			tried.add(o.tile() + "x" + o.tileBatch());
 			if (o.tileBatch() > 1 || o.tile() > 64) {
 				throw new ai.djl.engine.EngineException("CUDA out of memory. Tried to allocate 2.00 GiB");
 			}
-			return super.restore(img, channelAxis, o);
+			return super.restore(img, channelAxis, noise, o);
 		}
 	}
 

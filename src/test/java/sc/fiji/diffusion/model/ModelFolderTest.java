@@ -54,6 +54,27 @@ class ModelFolderTest {
 	}
 
 	@Test
+	void loadedWeightsOwnTheirMemory(@TempDir final Path dir) throws IOException, InterruptedException {
+		final Map<String, TensorFile.Tensor> saved = TinyModels.save(dir);
+		try (NetworkDenoiser d = ModelFolder.load(dir, Device.cpu())) {
+			// The buffers the weights were made from are collected, and their memory given to others.
+			for (int round = 0; round < 5; round++) {
+				System.gc();
+				Thread.sleep(50);
+				for (int i = 0; i < 2000; i++) {
+					final java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(64 << (i % 8));
+					while (b.hasRemaining()) b.put((byte) 0x7f);
+				}
+			}
+			final Map<String, TensorFile.Tensor> loaded = sc.fiji.diffusion.engine.Checkpoint.weights(d
+				.network());
+			for (final String k : saved.keySet()) {
+				assertArrayEquals(saved.get(k).values(), loaded.get(k).values(), 0f, k);
+			}
+		}
+	}
+
+	@Test
 	void corruptedWeightsAreRefusedByTheirChecksum(@TempDir final Path dir) throws IOException {
 		TinyModels.save(dir);
 		final Path w = dir.resolve(ModelFolder.WEIGHTS);
