@@ -168,9 +168,9 @@ class CommandsTest {
 	void aSamplerTheMeanDoesNotUseIsStillChecked() throws Exception {
 		final String r = reason(run(DenoiseCommand.class, "image", noisy(64, 64, 1, 4), "sampler", "nope"));
 		assertTrue(r.contains("Unknown sampler 'nope'"), r);
-		final String inverse = reason(run(InpaintCommand.class, "image", noisy(64, 64, 1, 4), "noise",
-			"poisson-gaussian:2,100,3"));
-		assertTrue(inverse.contains("take Gaussian noise"), inverse);
+		final String inverse = reason(run(InpaintCommand.class, "image", noisy(64, 64, 1, 4), "sampler",
+			"langevin"));
+		assertTrue(inverse.contains("run DDPM or DDIM steps"), inverse);
 	}
 
 	@Test

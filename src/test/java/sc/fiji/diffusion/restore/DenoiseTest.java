@@ -362,15 +362,6 @@ class DenoiseTest {
 	}
 
 	@Test
-	void aSingleRowImageIsRestored() {
-		final float[] row = Arrays.copyOf(noisyScene(64, 50, 19)[1], 64);
-		final float[] out = pixels(Denoise.run(ArrayImgs.floats(row, 64, 1), -1, new NoiseModel.Gaussian(
-			50), RestoreOptions.defaults(model, "ddpm", 10)).image());
-		assertEquals(64, out.length);
-		for (final float v : out) assertTrue(Float.isFinite(v));
-	}
-
-	@Test
 	void aSparseImageIsRestoredNotTakenForConstant() {
 		// Six bright pixels on an even background: the 1st and 99.8th percentiles coincide.
 		final int n = 128;
