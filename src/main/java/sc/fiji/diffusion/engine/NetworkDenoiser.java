@@ -145,17 +145,36 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 
 	/**
 	 * Training loss on clean images x0 (N, C, H, W), unit Gaussian noise of the same shape, and
-	 * per-sample sigmas (N): DDPM's noise MSE, or NCSN's denoising score matching weighted by sigma^2
-	 * ({@code sigma^2 |s - target|^2 = |D - x0|^2 / sigma^2}).
+	 * per-sample sigmas (N): {@code |D - x0|^2 / sigma^2}, which is DDPM's noise MSE
+	 * ({@code eps - eps_hat = (D - x0) / sigma}) and NCSN's denoising score matching weighted by
+	 * sigma^2.
 	 */
 	public NDArray loss(final NDArray x0, final NDArray noise, final NDArray sigma) {
-		final NDArray s = Denoiser.perSample(sigma, x0);
-		final NDArray x = x0.add(noise.mul(s));
-		final NDArray d = denoise(x, sigma, true);
-		if (family == Family.DDPM) {
-			return Denoiser.noise(x, d, sigma).sub(noise).square().mean();
+		return loss(x0, noise, sigma, null);
+	}
+
+	/**
+	 * The same loss on noisy images x_n of known noise sigma_n (N; null: clean), after Daras et al.,
+	 * "Consistent Diffusion Meets Tweedie" (ICML 2024): {@code x_t = x_n + sqrt(sigma^2 - sigma_n^2)
+	 * noise}, and {@code |a x_t + (1 - a) D(x_t, sigma) - x_n|^2 / sigma^2} with
+	 * {@code a = sigma_n^2 / sigma^2}. Its minimiser is the clean-data denoiser E[x0 | x_t], so that a
+	 * prior trained on noisy acquisitions does not learn their noise. Every sigma must exceed its
+	 * sigma_n.
+	 */
+	public NDArray loss(final NDArray xn, final NDArray noise, final NDArray sigma,
+		final NDArray sigmaN)
+	{
+		final NDArray s = Denoiser.perSample(sigma, xn);
+		if (sigmaN == null) {
+			final NDArray d = denoise(xn.add(noise.mul(s)), sigma, true);
+			return d.sub(xn).div(s).square().mean();
 		}
-		return d.sub(x0).div(s).square().mean();
+		final NDArray s2 = s.square(), sn2 = Denoiser.perSample(sigmaN, xn).square();
+		final NDArray added = s2.sub(sn2);
+		final NDArray x = xn.add(noise.mul(added.sqrt()));
+		final NDArray d = denoise(x, sigma, true);
+		// a x + (1 - a) D with a = sn2 / s2 and 1 - a = added / s2, written without a Java number.
+		return x.mul(sn2).add(d.mul(added)).div(s2).sub(xn).div(s).square().mean();
 	}
 
 	/** Shapes are host-side metadata: checking them costs no device read. */

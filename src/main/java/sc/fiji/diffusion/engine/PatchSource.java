@@ -2,7 +2,10 @@ package sc.fiji.diffusion.engine;
 
 import java.util.SplittableRandom;
 
-/** Clean training patches, scaled to the model's range [-1, 1]. */
+/**
+ * Training patches, scaled to the model's range [-1, 1]: clean ones (synthetic scenes), or noisy
+ * ones of a known noise level (a user's acquisitions).
+ */
 @FunctionalInterface
 public interface PatchSource {
 
@@ -11,4 +14,12 @@ public interface PatchSource {
 	 * @return size * size values, row-major
 	 */
 	float[] patch(SplittableRandom random, int size);
+
+	/** A patch and its noise level in model units (0: clean). */
+	record Noisy(float[] pixels, float sigma) {}
+
+	/** A patch with its noise level; clean unless a source says otherwise. */
+	default Noisy noisyPatch(final SplittableRandom random, final int size) {
+		return new Noisy(patch(random, size), 0);
+	}
 }

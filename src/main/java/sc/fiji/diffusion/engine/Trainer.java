@@ -222,43 +222,65 @@ public final class Trainer implements AutoCloseable {
 	/** Clean patches, their noise and noise levels: everything random about one step. */
 	private final class Batch {
 
-		final float[] x0, noise, sigma;
+		/** sigmaN is null for clean patches. */
+		final float[] x0, noise, sigma, sigmaN;
 
-		Batch(final float[] x0, final float[] noise, final float[] sigma) {
+		Batch(final float[] x0, final float[] noise, final float[] sigma, final float[] sigmaN) {
 			this.x0 = x0;
 			this.noise = noise;
 			this.sigma = sigma;
+			this.sigmaN = sigmaN;
 		}
 
 		NDArray loss(final NDManager m) {
 			final Shape shape = new Shape(config.batch(), 1, config.patch(), config.patch());
-			return denoiser.loss(m.create(x0, shape), m.create(noise, shape), m.create(sigma));
+			return denoiser.loss(m.create(x0, shape), m.create(noise, shape), m.create(sigma), sigmaN ==
+				null ? null : m.create(sigmaN));
 		}
 	}
 
 	private Batch batch(final SplittableRandom random) {
 		final int b = config.batch(), p = config.patch(), n = p * p;
-		final float[] x0 = new float[b * n], noise = new float[b * n], sigma = new float[b];
+		final float[] x0 = new float[b * n], noise = new float[b * n], sigma = new float[b], sigmaN =
+			new float[b];
+		boolean noisy = false;
 		for (int i = 0; i < b; i++) {
-			final float[] patch = data.patch(random, p);
-			if (patch.length != n) {
-				throw new IllegalStateException("Patch source gave " + patch.length + " values for a " + p +
-					" x " + p + " patch.");
+			final PatchSource.Noisy patch = data.noisyPatch(random, p);
+			if (patch.pixels().length != n) {
+				throw new IllegalStateException("Patch source gave " + patch.pixels().length + " values for a " +
+					p + " x " + p + " patch.");
 			}
-			System.arraycopy(patch, 0, x0, i * n, n);
-			sigma[i] = (float) sampleSigma(random);
+			System.arraycopy(patch.pixels(), 0, x0, i * n, n);
+			sigmaN[i] = patch.sigma();
+			noisy |= patch.sigma() > 0;
+			sigma[i] = (float) sampleSigma(random, patch.sigma() * (1 + NOISY_MARGIN));
 		}
 		for (int i = 0; i < noise.length; i++) noise[i] = (float) random.nextGaussian();
-		return new Batch(x0, noise, sigma);
+		return new Batch(x0, noise, sigma, noisy ? sigmaN : null);
 	}
 
-	/** DDPM: uniform continuous timestep; NCSN: log-uniform sigma. */
-	private double sampleSigma(final SplittableRandom random) {
+	/**
+	 * Noisy patches train only levels above their own noise by this fraction (delta in Daras et al.):
+	 * a level just above sigma_n adds almost no noise, and its target is almost the input itself.
+	 */
+	public static final double NOISY_MARGIN = 0.1;
+
+	/**
+	 * DDPM: uniform continuous timestep; NCSN: log-uniform sigma; both above {@code floor} (0 for
+	 * clean patches), so that a noisy patch is trained only at levels beyond its own noise.
+	 */
+	private double sampleSigma(final SplittableRandom random, final double floor) {
 		if (config.schedule() instanceof VpSchedule vp) {
-			return vp.sigma(random.nextDouble() * (vp.timesteps() - 1));
+			final double last = vp.timesteps() - 1;
+			final double from = floor > 0 ? Math.min(last, Math.max(0, vp.timestep(floor))) : 0;
+			return Math.max(floor, vp.sigma(from + random.nextDouble() * (last - from)));
 		}
-		final double lo = Math.log(config.schedule().sigmaMin()), hi = Math.log(config.schedule()
-			.sigmaMax());
+		final double lo = Math.log(Math.max(floor, config.schedule().sigmaMin())), hi = Math.log(config
+			.schedule().sigmaMax());
+		if (lo >= hi) {
+			throw new IllegalArgumentException("A patch's noise (" + floor + " in model units) is beyond " +
+				"the model's largest level: the noise given for the training images is too high.");
+		}
 		return Math.exp(lo + random.nextDouble() * (hi - lo));
 	}
 
