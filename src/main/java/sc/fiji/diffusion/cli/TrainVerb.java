@@ -30,7 +30,7 @@ import sc.fiji.diffusion.model.ModelFolder;
 final class TrainVerb {
 
 	static final Set<String> KEYS = Set.of("family", "output", "steps", "data", "resume", "checkpoint",
-		"name", "patch", "batch", "lr", "ema", "widths", "seed", "device", "every", "init", "time", "note");
+		"name", "patch", "batch", "lr", "ema", "widths", "seed", "device", "every", "init", "time", "note", "noise");
 
 
 	int run(final String[] args, final PrintStream out, final PrintStream err) throws UsageException,
@@ -46,8 +46,10 @@ final class TrainVerb {
 		final String deviceName = o.parsed("device", "auto", Devices::check);
 		// A new run's settings are checked before the images load; a continuation's against its card.
 		final Trainer.Config fresh = o.has("resume") || o.has("init") ? null : config(o);
+		final sc.fiji.diffusion.restore.NoiseModel noise = o.parsed("noise", "auto",
+			sc.fiji.diffusion.restore.NoiseModel::parse);
 		Natives.configure(deviceName);
-		final PatchSource data = TrainingImages.source(o.get("data", "synthetic"), err::println,
+		final PatchSource data = TrainingImages.source(o.get("data", "synthetic"), noise, err::println,
 			SamplingListener.NONE);
 		final Path checkpoint = Paths.get(o.get("checkpoint", output.toString() + ".ckpt"));
 		sc.fiji.diffusion.engine.PartialFiles.requireWritableFile(checkpoint, err::println);

@@ -39,6 +39,11 @@ public class TrainCommand extends DiffusionCommand {
 		"or synthetic.")
 	private String data = "synthetic";
 
+	@Parameter(label = "Noise", persist = false, description = "Noise of the training images: auto " +
+		"(estimated per image, in the Log), none, gaussian:SIGMA or poisson-gaussian:GAIN,OFFSET,READ. " +
+		"Noisy images train with an objective that learns the clean images' prior, not their noise.")
+	private String noise = "auto";
+
 	@Parameter(label = "Output", persist = false, description = "The model folder to write; put it " +
 		"in Fiji.app/models to find the model by name.")
 	private String output = "";
@@ -79,7 +84,8 @@ public class TrainCommand extends DiffusionCommand {
 		PartialFiles.requireWritableFile(checkpoint, this::info);
 		final Family f = Family.parse(family.toLowerCase(Locale.ROOT));
 		status("Reading the training images");
-		final PatchSource source = TrainingImages.source(data, this::info, progress);
+		final PatchSource source = TrainingImages.source(data, sc.fiji.diffusion.restore.NoiseModel.parse(
+			noise), this::info, progress);
 		final Device d = Djl.device(device, this::status, this::info);
 		final Trainer trainer;
 		if (Files.isRegularFile(checkpoint)) {

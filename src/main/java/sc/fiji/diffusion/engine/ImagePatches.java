@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  */
 public final class ImagePatches implements PatchSource {
 
-	private record Image(float[] pixels, int width, int height, String name) {}
+	/** sigma: the image's noise in model units (0: taken as clean). */
+	private record Image(float[] pixels, int width, int height, String name, float sigma) {}
 
 	/** Plane numbers listed in a note, at most. */
 	private static final int LISTED = 10;
@@ -41,6 +42,18 @@ public final class ImagePatches implements PatchSource {
 	 */
 	public int add(final List<float[]> planes, final int width, final int height, final String name,
 		final Consumer<String> notes)
+	{
+		return add(planes, width, height, name, notes, 0);
+	}
+
+	/**
+	 * As {@link #add(List, int, int, String, Consumer)}, for a noisy image of Gaussian noise
+	 * {@code noise} in the planes' units (0: clean): its level in model units goes with every patch
+	 * of it, and its pixels are clipped no nearer than four times the noise to the range, as
+	 * restoration clips what the network is given, so that the noise stays as it is.
+	 */
+	public int add(final List<float[]> planes, final int width, final int height, final String name,
+		final Consumer<String> notes, final double noise)
 	{
 		final List<float[]> usable = new ArrayList<>();
 		final List<Integer> incomplete = new ArrayList<>(), blank = new ArrayList<>();
@@ -71,9 +84,11 @@ public final class ImagePatches implements PatchSource {
 		if (usable.isEmpty()) return 0;
 		// Over every plane, blank and incomplete ones too: restoration sees the whole stack.
 		final double[] r = ModelRange.of(planes);
+		final float sigma = (float) (noise * 2 / (r[1] - r[0]));
 		for (final float[] pixels : usable) {
-			for (int i = 0; i < pixels.length; i++) pixels[i] = ModelRange.toNetwork(pixels[i], r[0], r[1], 0);
-			images.add(new Image(pixels, width, height, name));
+			for (int i = 0; i < pixels.length; i++) pixels[i] = ModelRange.toNetwork(pixels[i], r[0], r[1],
+				sigma);
+			images.add(new Image(pixels, width, height, name, sigma));
 		}
 		cumulativeSize = -1;
 		return usable.size();
@@ -118,7 +133,17 @@ public final class ImagePatches implements PatchSource {
 	}
 
 	@Override
+	public double lowestNoise() {
+		return images.stream().mapToDouble(Image::sigma).min().orElse(0);
+	}
+
+	@Override
 	public float[] patch(final SplittableRandom random, final int size) {
+		return noisyPatch(random, size).pixels();
+	}
+
+	@Override
+	public Noisy noisyPatch(final SplittableRandom random, final int size) {
 		if (images.isEmpty()) throw new IllegalStateException("No training images.");
 		final long[] c = cumulative(size);
 		if (c[c.length - 1] == 0) {
@@ -145,7 +170,7 @@ public final class ImagePatches implements PatchSource {
 				out[y * size + x] = im.pixels[(y0 + sy) * im.width + x0 + sx];
 			}
 		}
-		return out;
+		return new Noisy(out, im.sigma);
 	}
 
 	/** Running totals of the crops each image offers at this size (0 for images smaller than it). */

@@ -53,6 +53,8 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	 * @param patch side of the training patches: tiled evaluation uses tiles at least this large, since
 	 *          GroupNorm's statistics depend on the extent they are computed over
 	 */
+	private double lowestLevel;
+
 	public NetworkDenoiser(final Family family, final NoiseSchedule schedule, final UNet network,
 		final NDManager manager, final int patch)
 	{
@@ -117,7 +119,18 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 
 	@Override
 	public NDArray denoise(final NDArray x, final NDArray sigma) {
-		return denoise(x, sigma, false);
+		// A model trained on noisy images knows nothing below its data's noise: asked lower, it
+		// answers as at its lowest level, so a sampler's last steps end with D(x, sigma_n).
+		return denoise(x, lowestLevel > 0 ? sigma.maximum((float) lowestLevel) : sigma, false);
+	}
+
+	/** The lowest level the network was trained at (its card's noisy-data level), 0 for all. */
+	public void lowestLevel(final double level) {
+		lowestLevel = level;
+	}
+
+	public double lowestLevel() {
+		return lowestLevel;
 	}
 
 	/** The denoiser with gradients recorded when training. */

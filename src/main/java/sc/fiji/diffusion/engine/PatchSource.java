@@ -22,4 +22,9 @@ public interface PatchSource {
 	default Noisy noisyPatch(final SplittableRandom random, final int size) {
 		return new Noisy(patch(random, size), 0);
 	}
+
+	/** The smallest noise level of any patch, in model units (0 when some are clean). */
+	default double lowestNoise() {
+		return 0;
+	}
 }

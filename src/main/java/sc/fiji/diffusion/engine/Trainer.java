@@ -251,9 +251,10 @@ public final class Trainer implements AutoCloseable {
 					p + " x " + p + " patch.");
 			}
 			System.arraycopy(patch.pixels(), 0, x0, i * n, n);
-			sigmaN[i] = patch.sigma();
-			noisy |= patch.sigma() > 0;
-			sigma[i] = (float) sampleSigma(random, patch.sigma() * (1 + NOISY_MARGIN));
+			// Noise below the model's smallest level is taken as clean: the prior is trained there anyway.
+			sigmaN[i] = patch.sigma() < config.schedule().sigmaMin() ? 0 : patch.sigma();
+			noisy |= sigmaN[i] > 0;
+			sigma[i] = (float) sampleSigma(random, sigmaN[i] * (1 + NOISY_MARGIN));
 		}
 		for (int i = 0; i < noise.length; i++) noise[i] = (float) random.nextGaussian();
 		return new Batch(x0, noise, sigma, noisy ? sigmaN : null);
@@ -264,6 +265,15 @@ public final class Trainer implements AutoCloseable {
 	 * a level just above sigma_n adds almost no noise, and its target is almost the input itself.
 	 */
 	public static final double NOISY_MARGIN = 0.1;
+
+	/**
+	 * The lowest level this training teaches: above every patch's own noise when all the data are
+	 * noisy (a restoration must not ask the network below it), else 0 (every level).
+	 */
+	public double lowestTrainedLevel() {
+		final double n = data.lowestNoise();
+		return n < config.schedule().sigmaMin() ? 0 : n * (1 + NOISY_MARGIN);
+	}
 
 	/**
 	 * DDPM: uniform continuous timestep; NCSN: log-uniform sigma; both above {@code floor} (0 for

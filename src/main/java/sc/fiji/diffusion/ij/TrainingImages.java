@@ -18,6 +18,8 @@ import sc.fiji.diffusion.engine.ImagePatches;
 import sc.fiji.diffusion.engine.PatchSource;
 import sc.fiji.diffusion.engine.SamplingListener;
 import sc.fiji.diffusion.engine.SyntheticPatches;
+import sc.fiji.diffusion.restore.NoiseEstimate;
+import sc.fiji.diffusion.restore.NoiseModel;
 import sc.fiji.diffusion.restore.Planes;
 
 /**
@@ -44,6 +46,20 @@ public final class TrainingImages {
 	 */
 	public static PatchSource source(final String spec, final Consumer<String> notes,
 		final SamplingListener progress) throws IOException
+	{
+		return source(spec, new NoiseModel.Gaussian(0), notes, progress);
+	}
+
+	/**
+	 * As {@link #source(String, Consumer, SamplingListener)}, with the noise of the folder's images:
+	 * {@code auto} (estimated per image, said), none, Gaussian, or camera noise (each image then in
+	 * the Anscombe domain, unit noise). A noisy image trains with Daras et al.'s objective (see
+	 * {@link sc.fiji.diffusion.engine.NetworkDenoiser#loss(ai.djl.ndarray.NDArray,
+	 * ai.djl.ndarray.NDArray, ai.djl.ndarray.NDArray, ai.djl.ndarray.NDArray)}), so that the prior does
+	 * not learn its noise; an image whose noise cannot be estimated is left out, asking for the noise.
+	 */
+	public static PatchSource source(final String spec, final NoiseModel noise,
+		final Consumer<String> notes, final SamplingListener progress) throws IOException
 	{
 		if (spec == null || spec.isBlank() || spec.equals("synthetic")) return new SyntheticPatches();
 		final Path dir = Paths.get(spec).toAbsolutePath().normalize();
@@ -91,9 +107,27 @@ public final class TrainingImages {
 			@SuppressWarnings({ "rawtypes", "unchecked" })
 			final Planes planes = Planes.of((net.imglib2.RandomAccessibleInterval) ImagePlusImgs.wrap(imp));
 			imp.flush();
-			final List<float[]> list = new ArrayList<>();
+			List<float[]> list = new ArrayList<>();
 			for (int p = 0; p < planes.count(); p++) list.add(planes.plane(p));
-			if (patches.add(list, planes.width(), planes.height(), name, notes) > 0) files++;
+			final NoiseModel resolved;
+			try {
+				resolved = noise instanceof NoiseModel.Auto ? NoiseEstimate.model(list, planes.width(), planes
+					.height()) : noise;
+			}
+			catch (final IllegalArgumentException e) {
+				notes.accept("Left out " + name + ": its noise cannot be estimated (" + e.getMessage() +
+					"); give the noise of the images explicitly.");
+				continue;
+			}
+			double sigma = 0;
+			if (resolved instanceof NoiseModel.PoissonGaussian pg) {
+				list = pg.forward(list);
+				sigma = 1;
+			}
+			else sigma = ((NoiseModel.Gaussian) resolved).sigma();
+			if (sigma > 0) notes.accept(name + ": noise " + resolved + (noise instanceof NoiseModel.Auto
+				? " (estimated)" : "") + ", trained as noisy data");
+			if (patches.add(list, planes.width(), planes.height(), name, notes, sigma) > 0) files++;
 		}
 		note(notes, "Subfolders are not searched", folders);
 		note(notes, "Left out, not image files", others);

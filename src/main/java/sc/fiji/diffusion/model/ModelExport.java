@@ -98,10 +98,25 @@ public final class ModelExport {
 		training.put("learning_rate", c.learningRate());
 		training.put("ema_decay", c.emaDecay());
 		training.put("runs", trainer.runs());
+		final double lowest = trainer.lowestTrainedLevel();
+		if (lowest > 0) {
+			final Map<String, Object> noisy = new LinkedHashMap<>();
+			noisy.put("objective", "noisy images of known noise, Daras et al. 2024 (consistent diffusion " +
+				"meets Tweedie): levels above each image's own noise times " + (1 + Trainer.NOISY_MARGIN));
+			noisy.put("lowest_level", lowest);
+			training.put("noisy_data", noisy);
+		}
 		card = card.with("training", training);
 		card = ModelFolder.save(output, card, trainer.emaWeights());
 		// Metrics of the shipped (EMA) weights, loaded back as a user would.
 		final Map<String, Object> metrics = new LinkedHashMap<>();
+		if (data.lowestNoise() > 0) {
+			// Noisy images are no clean reference: no PSNR against them.
+			metrics.put("validation", "not measured: the training images are noisy (" + data + ")");
+			card = card.with("metrics", metrics);
+			card.write(output.resolve(ModelFolder.CARD));
+			return card;
+		}
 		try (NetworkDenoiser model = ModelFolder.load(output, Device.cpu())) {
 			for (final double s : VALIDATION_SIGMAS) {
 				final double psnr = Validation.denoisingPsnr(model, data, c.patch(), 64, s, VALIDATION_SEED);

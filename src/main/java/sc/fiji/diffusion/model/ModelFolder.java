@@ -114,7 +114,14 @@ public final class ModelFolder {
 			if (precision != Precision.FLOAT) net.cast(precision.dataType());
 			// Inference only: no parameter records gradients.
 			net.getParameters().forEach(pair -> pair.getValue().getArray().setRequiresGradient(false));
-			return new NetworkDenoiser(card.family(), card.schedule(), net, manager, card.patch());
+			final NetworkDenoiser d = new NetworkDenoiser(card.family(), card.schedule(), net, manager, card
+				.patch());
+			if (card.training() != null && card.training().get("noisy_data") instanceof Map<?, ?> noisy &&
+				noisy.get("lowest_level") instanceof Number level)
+			{
+				d.lowestLevel(level.doubleValue());
+			}
+			return d;
 		}
 		catch (final IOException | RuntimeException e) {
 			manager.close();

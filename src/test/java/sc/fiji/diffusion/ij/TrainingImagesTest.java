@@ -216,4 +216,33 @@ class TrainingImagesTest {
 		assertTrue(all.contains("Left out: " + cut + " is cut short"), all);
 		assertTrue(all.contains("Training on 1 plane(s) of 1 image file(s)"), all);
 	}
+
+	/**
+	 * A folder of noisy acquisitions: each image's noise goes with its patches in model units (given
+	 * or estimated, said), noisy patches are not clipped to the clean range, and an image whose noise
+	 * cannot be estimated is left out, asking for it.
+	 */
+	@Test
+	void noisyImagesCarryTheirNoiseIntoTraining(@TempDir final Path dir) throws IOException {
+		final int n = 64;
+		final float[] img = new float[n * n];
+		final java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+		final float[] scene = sc.fiji.diffusion.engine.data.SyntheticScenes.scene(sc.fiji.diffusion.engine
+			.data.SyntheticScenes.Kind.NUCLEI, n, n, 5);
+		for (int i = 0; i < img.length; i++) img[i] = (float) (1000 * scene[i] + 100 + 50 * r.nextGaussian());
+		save(dir.resolve("noisy.tif"), planes(n, img));
+		final PatchSource given = TrainingImages.source(dir.toString(), new sc.fiji.diffusion.restore
+			.NoiseModel.Gaussian(50), s -> {}, SamplingListener.NONE);
+		final double[] range = sc.fiji.diffusion.engine.ModelRange.of(List.of(img));
+		assertEquals(50 * 2 / (range[1] - range[0]), given.lowestNoise(), 1e-6);
+		final PatchSource.Noisy p = given.noisyPatch(new java.util.SplittableRandom(1), 32);
+		assertEquals(given.lowestNoise(), p.sigma(), 1e-6);
+		final List<String> notes = new ArrayList<>();
+		final PatchSource auto = TrainingImages.source(dir.toString(), new sc.fiji.diffusion.restore
+			.NoiseModel.Auto(), notes::add, SamplingListener.NONE);
+		assertTrue(String.join("\n", notes).contains("noisy.tif: noise gaussian:"), notes.toString());
+		assertEquals(given.lowestNoise(), auto.lowestNoise(), 0.15 * given.lowestNoise(), notes.toString());
+		// Clean data (the default of the old entry point) carry no level.
+		assertEquals(0, TrainingImages.source(dir.toString(), s -> {}, SamplingListener.NONE).lowestNoise());
+	}
 }

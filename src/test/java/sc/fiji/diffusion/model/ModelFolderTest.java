@@ -119,4 +119,25 @@ class ModelFolderTest {
 		final IOException e = assertThrows(IOException.class, () -> catalog.resolve("nope"));
 		assertTrue(e.getMessage().contains("Installed: tiny"), e.getMessage());
 	}
+
+	/** A model trained on noisy images is never asked below its lowest trained level. */
+	@Test
+	void aModelOfNoisyDataAnswersBelowItsLowestLevelAsAtIt(@TempDir final Path dir) throws IOException {
+		TinyModels.save(dir);
+		final ModelCard card = ModelFolder.card(dir);
+		final Map<String, Object> training = new java.util.LinkedHashMap<>(card.training());
+		training.put("noisy_data", Map.of("lowest_level", 0.5));
+		card.with("training", training).write(dir.resolve(ModelFolder.CARD));
+		try (NetworkDenoiser d = ModelFolder.load(dir, Device.cpu());
+			NDManager m = NDManager.newBaseManager(Device.cpu()))
+		{
+			assertEquals(0.5, d.lowestLevel(), 0);
+			final NDArray x = m.randomNormal(new Shape(1, 1, 16, 16));
+			final float[] low = HostReads.floats(d.denoise(x, m.create(new float[] { 0.1f }))), at = HostReads
+				.floats(d.denoise(x, m.create(new float[] { 0.5f }))), above = HostReads.floats(d.denoise(x, m
+					.create(new float[] { 2f })));
+			assertArrayEquals(at, low, 0f);
+			assertTrue(!java.util.Arrays.equals(at, above), "levels above it are served as they are");
+		}
+	}
 }
