@@ -26,6 +26,13 @@ final class ModelsVerb {
 		for (final Map.Entry<Path, String> e : broken.entrySet()) {
 			out.println("!! " + e.getKey() + ": " + e.getValue());
 		}
+		if (!models.isEmpty()) {
+			// What the default model of the restorations is on each kind of machine.
+			for (final boolean gpu : new boolean[] { false, true }) {
+				catalog.choose(ModelCatalog.AUTO, gpu, line -> out.println((gpu ? "On a GPU: " : "On the CPU: ") +
+					line.substring(0, line.indexOf(';'))));
+			}
+		}
 		return 0;
 	}
 }

@@ -26,7 +26,7 @@ final class QualityVerb {
 		final Options o = new Options(args, 1, KEYS);
 		final String deviceName = o.parsed("device", "auto", Devices::check);
 		o.parsed("precision", "auto", Precision::check);
-		final String name = o.get("model", RestoreVerb.DEFAULT_MODEL);
+		final String name = o.get("model", "ddpm-fluo");
 		final int count = o.integer("count", 8), size = o.integer("size", 256), steps = o.integer("steps",
 			RestoreVerb.DEFAULT_STEPS), samples = o.integer("samples", 4);
 		final double noise = o.number("noise", 0.1);

@@ -32,7 +32,8 @@ import sc.fiji.diffusion.restore.Result;
  */
 abstract class RestoreVerb {
 
-	static final String DEFAULT_MODEL = "ddpm-fluo";
+	/** The model of a restoration without --model: picked by device (see ModelCatalog.choose). */
+	static final String DEFAULT_MODEL = ModelCatalog.AUTO;
 	/** Sampler steps of inpainting, super-resolution and denoising with samples. */
 	static final int DEFAULT_STEPS = 50;
 	static final Set<String> COMMON = Set.of("input", "output", "samples", "std", "steps", "sampler",
@@ -84,15 +85,21 @@ abstract class RestoreVerb {
 		check(o, sampler, noise);
 		final String deviceName = o.parsed("device", "auto", Devices::check);
 		o.parsed("precision", "auto", Precision::check);
-		final Path folder = ModelCatalog.standard().resolve(o.get("model", DEFAULT_MODEL));
-		final int patch = ModelFolder.card(folder).patch();
-		Options.check(() -> RestoreOptions.checkTile(tile, patch));
+		// The model's card before anything loads; auto's choice depends on the device, so the tile is
+		// checked against what it would pick on either.
+		final String modelName = o.get("model", DEFAULT_MODEL);
+		final ModelCatalog catalog = ModelCatalog.standard();
+		for (final boolean gpu : new boolean[] { false, true }) {
+			final int patch = ModelFolder.card(catalog.choose(modelName, gpu, s -> {})).patch();
+			Options.check(() -> RestoreOptions.checkTile(tile, patch));
+		}
 		Natives.configure(deviceName);
 		// What can be refused is refused before the work: the outputs, the input, the model.
 		PartialFiles.requireWritableFile(output, err::println);
 		if (std != null) PartialFiles.requireWritableFile(std, err::println);
 		final ImagePlus imp = ImageJFiles.open(input);
 		final Device device = Devices.choose(deviceName, err::println);
+		final Path folder = catalog.choose(modelName, device.isGpu(), err::println);
 		final long start = System.nanoTime();
 		final Result result;
 		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {
@@ -105,7 +112,9 @@ abstract class RestoreVerb {
 		for (final String line : result.report()) err.println(line);
 		final int f = factor(o);
 		final String title = output.getFileName().toString();
-		ImageJFiles.saveTiff(ImagePlusImgs.toImagePlus(result.image(), imp, title, f), output);
+		final ImagePlus restored = ImagePlusImgs.toImagePlus(result.image(), imp, title, f);
+		ImagePlusImgs.recordIn(restored, args[0], folder, result.report());
+		ImageJFiles.saveTiff(restored, output);
 		if (std != null) {
 			ImageJFiles.saveTiff(ImagePlusImgs.toImagePlus(result.std(), imp, std.getFileName().toString(),
 				f), std);

@@ -14,6 +14,7 @@ import org.scijava.ItemIO;
 import org.scijava.plugin.Parameter;
 
 import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.model.ModelCatalog;
 import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.ij.ImagePlusImgs;
 import sc.fiji.diffusion.restore.NoiseModel;
@@ -37,9 +38,10 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		"(camera ADU), in the values ImageJ shows for the image (calibrated ones when it is calibrated).")
 	protected String noise = "auto";
 
-	@Parameter(label = "Model", persist = false, description = "Name of an installed model (see Diffusion Model Info) " +
-		"or the path of a model folder.")
-	protected String model = "ddpm-fluo";
+	@Parameter(label = "Model", persist = false, description = "auto (the largest installed DDPM " +
+		"model on a GPU, the smallest on the CPU; said in the Log), the name of an installed model (see " +
+		"Diffusion Model Info) or the path of a model folder. Name the model for reproducible batches.")
+	protected String model = ModelCatalog.AUTO;
 
 	@Parameter(label = "Steps", persist = false, min = "1", description = "Sampler steps, 1 to 1000 (posterior " +
 		"samples, inpainting, super-resolution); the posterior mean of denoising takes one evaluation.")
@@ -106,7 +108,10 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		final RandomAccessibleInterval<?> view = ImagePlusImgs.wrap(imp);
 		final Device d = Djl.device(device, this::status, this::info);
 		final Result result;
-		try (DiffusionModelService.Lease lease = models.lease(model, d, Precision.choose(precision, d))) {
+		final java.nio.file.Path folder = models.catalog().choose(model, d.isGpu(), this::info);
+		try (DiffusionModelService.Lease lease = models.lease(folder.toString(), d, Precision.choose(
+			precision, d)))
+		{
 			final NetworkDenoiser net = lease.model();
 			RestoreOptions o = RestoreOptions.defaults(net, sampler, steps).withSamples(samples, uncertainty)
 				.withSeed(seed).withTile(tile).withProgress(progress, this::info);
@@ -135,6 +140,7 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		for (final String line : result.report()) info(line);
 		final String base = baseTitle(imp) + "-" + suffix();
 		restored = ImagePlusImgs.toImagePlus(result.image(), imp, base, factor());
+		ImagePlusImgs.recordIn(restored, suffix(), folder, result.report());
 		deviation = result.std() == null ? null : ImagePlusImgs.toImagePlus(result.std(), imp, base +
 			"-std", factor());
 	}

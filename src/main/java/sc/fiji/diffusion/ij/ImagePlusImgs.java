@@ -190,4 +190,17 @@ public final class ImagePlusImgs {
 			return new double[] { 0, 1 };
 		}
 	}
+
+	/**
+	 * Says in a result's Info (Image > Show Info, saved in its TIFF) which model made it and what the
+	 * restoration reported (noise, what it left out), so that a result can be traced to its settings.
+	 */
+	public static void recordIn(final ImagePlus result, final String task, final java.nio.file.Path model,
+		final java.util.List<String> report)
+	{
+		final StringBuilder s = new StringBuilder("Diffusion-IJ ").append(task).append(", model ").append(
+			model.getFileName()).append(" (").append(model.toAbsolutePath()).append(")\n");
+		for (final String line : report) s.append(line).append('\n');
+		result.setProperty("Info", s.toString());
+	}
 }

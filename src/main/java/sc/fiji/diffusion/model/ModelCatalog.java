@@ -105,4 +105,49 @@ public final class ModelCatalog {
 			.isEmpty() ? "none" : String.join(", ", all.keySet())) + ". Give a name from that list or " +
 			"the path of a model folder.");
 	}
+
+	/** The reserved model name that picks an installed model by device. */
+	public static final String AUTO = "auto";
+
+	/**
+	 * A model by name or path as {@link #resolve}, or for {@link #AUTO} the installed DDPM model that
+	 * suits the device: on a GPU the largest network (as fast there as a small one, and the best
+	 * prior), on the CPU the smallest (sized for laptops). DDPM for every task: NCSN measured weaker at
+	 * inpainting. Without a DDPM model any installed model, said in {@code notes}; the choice is said
+	 * there too.
+	 */
+	public Path choose(final String nameOrPath, final boolean gpu, final java.util.function.Consumer<
+		String> notes) throws IOException
+	{
+		if (!AUTO.equalsIgnoreCase(nameOrPath.trim())) return resolve(nameOrPath);
+		final Map<String, Path> all = list(null);
+		if (all.isEmpty()) {
+			throw new IOException("No model installed in " + roots + ": copy a model folder (such as the " +
+				"shipped ones in models/) there, or give the path of one.");
+		}
+		Path best = null, bestDdpm = null;
+		long size = 0, sizeDdpm = 0;
+		for (final Path folder : all.values()) {
+			final ModelCard card = ModelFolder.card(folder);
+			long weights = 0;
+			for (final int w : card.network().widths()) weights += (long) w * w;
+			final boolean better = best == null || (gpu ? weights > size : weights < size);
+			if (better) {
+				best = folder;
+				size = weights;
+			}
+			if (card.family() == sc.fiji.diffusion.engine.Family.DDPM && (bestDdpm == null || (gpu
+				? weights > sizeDdpm : weights < sizeDdpm)))
+			{
+				bestDdpm = folder;
+				sizeDdpm = weights;
+			}
+		}
+		final Path chosen = bestDdpm != null ? bestDdpm : best;
+		notes.accept("Model auto: " + ModelFolder.card(chosen).name() + " (" + (bestDdpm != null ? "the " +
+			(gpu ? "largest" : "smallest") + " installed DDPM model, for " + (gpu ? "a GPU" : "the CPU")
+			: "no DDPM model is installed; the " + (gpu ? "largest" : "smallest") + " model") +
+			"); name the model for reproducible batches");
+		return chosen;
+	}
 }
