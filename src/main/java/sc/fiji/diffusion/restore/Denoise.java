@@ -79,7 +79,7 @@ public final class Denoise {
 			}
 			if (sigmaY > model.schedule().sigmaMax()) {
 				throw new IllegalArgumentException("The noise level is beyond what the model was trained " +
-					"for: check the noise model (" + noise + ").");
+					"for: check the noise (noise=" + noise + ").");
 			}
 			// The network sees holes filled from their neighbours; they come back NaN.
 			final List<float[]> seen = missing == 0 ? work : work.stream().map(p -> Stacks.filled(p, w, h))
