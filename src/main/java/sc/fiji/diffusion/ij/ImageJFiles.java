@@ -35,6 +35,10 @@ public final class ImageJFiles {
 			throw new IOException(file + " is a folder, not an image file: give the path of a TIFF file.");
 		}
 		if (!Files.isRegularFile(file)) throw new IOException(file + " does not exist.");
+		if (Files.size(file) == 0) {
+			throw new IOException(file + " is empty (0 bytes): it was not written, or not copied whole; " +
+				"copy it again from where it came from.");
+		}
 		check(file, Runtime.getRuntime().maxMemory());
 		final ImagePlus imp;
 		final boolean redirecting = IJ.redirectingErrorMessages();
