@@ -3,6 +3,7 @@ package sc.fiji.diffusion.cli;
 import ij.ImagePlus;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Paths;
 import java.util.Set;
 
@@ -18,6 +19,10 @@ import sc.fiji.diffusion.restore.Result;
 /** {@code inpaint --input IN --mask MASK --output OUT}: non-zero mask pixels (or NaN) are filled. */
 final class InpaintVerb extends RestoreVerb {
 
+	/** The mask's non-zero pixels, null without --mask. */
+	@SuppressWarnings("rawtypes")
+	private RandomAccessibleInterval mask;
+
 	@Override
 	Set<String> extraKeys() {
 		return Set.of("mask", "noise", "resample");
@@ -29,15 +34,16 @@ final class InpaintVerb extends RestoreVerb {
 	}
 
 	@Override
+	void read(final Options o, final PrintStream err) throws IOException {
+		if (o.has("mask")) mask = ImagePlusImgs.wrapMask(ImageJFiles.open(Paths.get(o.get("mask", ""))),
+			err::println);
+	}
+
+	@Override
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	Result restore(final RandomAccessibleInterval<?> input, final ImagePlus imp, final NoiseModel noise,
-		final Options o, final RestoreOptions r) throws IOException
+		final Options o, final RestoreOptions r)
 	{
-		RandomAccessibleInterval mask = null;
-		if (o.has("mask")) {
-			final ImagePlus m = ImageJFiles.open(Paths.get(o.get("mask", "")));
-			mask = ImagePlusImgs.wrapMask(m, r.log());
-		}
 		return Inpaint.run((RandomAccessibleInterval) input, mask, channelAxis(imp), noise, r);
 	}
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
+import java.util.regex.Pattern;
 
 /**
  * {@code java -jar target/diffusion-ij-cli.jar <verb> [options] [--verbose]}. Exit codes: 0 done, 1
@@ -59,6 +60,19 @@ public final class Main {
 	/** slf4j-simple's level, which the CLI sets unless the user did (java -D...). */
 	static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
+	/**
+	 * A macro option that is also an option of this program, as the layers below name it in their
+	 * advice ({@code noise=gaussian:SIGMA}): the value runs to a space, a bracket, a comma or a
+	 * sentence's full stop.
+	 */
+	private static final Pattern MACRO_OPTION = Pattern.compile("\\b(noise|steps|samples|tile|model|" +
+		"device|precision|sampler|seed|factor|mask|resample)=([^\\s,;)\\]]+?)(?=[\\s,;)\\]]|\\.(?:\\s|$)|$)");
+
+	/** A message of the layers below in this program's syntax: {@code noise=X} reads {@code --noise X}. */
+	static String inCliSyntax(final String message) {
+		return message == null ? null : MACRO_OPTION.matcher(message).replaceAll("--$1 $2");
+	}
+
 	static int run(final String[] given, final PrintStream out, final PrintStream err) {
 		// DJL's start (a GPU count it could not read, threads, its optimizer) is no news to a user, who
 		// reads its WARN and INFO lines as errors: they come with --verbose.
@@ -100,7 +114,7 @@ public final class Main {
 			}
 		}
 		catch (final UsageException e) {
-			err.println(e.getMessage());
+			err.println(inCliSyntax(e.getMessage()));
 			err.println(USAGE);
 			return 2;
 		}
@@ -109,7 +123,7 @@ public final class Main {
 			return 1;
 		}
 		catch (final IOException | IllegalArgumentException | IllegalStateException e) {
-			err.println("Error: " + e.getMessage());
+			err.println("Error: " + inCliSyntax(e.getMessage()));
 			return 1;
 		}
 		catch (final OutOfMemoryError e) {

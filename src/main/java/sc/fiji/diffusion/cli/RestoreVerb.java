@@ -50,6 +50,12 @@ abstract class RestoreVerb {
 	/** Checks the task's own values before anything loads. */
 	void check(final Options o, final String sampler, final NoiseModel noise) throws UsageException {}
 
+	/**
+	 * Reads the task's own files (the mask) before the model loads, so that a bad one is refused
+	 * before the work.
+	 */
+	void read(final Options o, final PrintStream err) throws IOException {}
+
 	/** Runs the restoration on the wrapped input. */
 	abstract Result restore(RandomAccessibleInterval<?> input, ImagePlus imp, NoiseModel noise,
 		Options o, RestoreOptions r) throws UsageException, IOException;
@@ -98,6 +104,8 @@ abstract class RestoreVerb {
 		PartialFiles.requireWritableFile(output, err::println);
 		if (std != null) PartialFiles.requireWritableFile(std, err::println);
 		final ImagePlus imp = ImageJFiles.open(input);
+		final RandomAccessibleInterval<?> view = ImagePlusImgs.wrap(imp);
+		read(o, err);
 		final Device device = Devices.choose(deviceName, err::println);
 		final Path folder = catalog.choose(modelName, device.isGpu(), err::println);
 		final long start = System.nanoTime();
@@ -107,7 +115,7 @@ abstract class RestoreVerb {
 			final RestoreOptions r = RestoreOptions.defaults(model, sampler, steps).withSamples(samples,
 				std != null).withSeed(seed).withTile(tile).withResample(resample).withProgress(
 					new SampleVerb.Progress(err, steps), err::println);
-			result = restore(ImagePlusImgs.wrap(imp), imp, noise, o, r);
+			result = restore(view, imp, noise, o, r);
 		}
 		for (final String line : result.report()) err.println(line);
 		final int f = factor(o);

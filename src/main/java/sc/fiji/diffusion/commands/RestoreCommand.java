@@ -126,8 +126,8 @@ public abstract class RestoreCommand extends DiffusionCommand {
 					final int smaller = o.tileBatch() > 1 ? o.tile() : o.tile() / 2;
 					if (smaller < net.patch()) {
 						throw new IllegalArgumentException("The " + d + " ran out of memory even with one tile of " +
-							o.tile() + " pixels per call: use device CPU" + (net.precision() == Precision.FLOAT
-								? ", or precision Half (half the memory)" : "") + ", or close other programs that use " +
+							o.tile() + " pixels per call: use device=CPU" + (net.precision() == Precision.FLOAT
+								? ", or precision=Half (half the memory)" : "") + ", or close other programs that use " +
 							"the GPU.");
 					}
 					o = o.withTiling(smaller, 1);

@@ -31,7 +31,7 @@ public final class Devices {
 		if (c.equals("cpu")) return Device.cpu();
 		if (gpus == 0) {
 			throw new IllegalArgumentException("No GPU is visible to PyTorch on this machine: " +
-				"use device cpu, or install an NVIDIA driver and a CUDA build of PyTorch " +
+				"use device=cpu, or install an NVIDIA driver and a CUDA build of PyTorch " +
 				"(see README, 'GPU').");
 		}
 		return supported(Device.gpu(), computeCapability(0), true);
@@ -63,7 +63,7 @@ public final class Devices {
 		if (!asked) return Device.cpu();
 		throw new IllegalArgumentException(String.format(Locale.ROOT, "This GPU has CUDA compute " +
 			"capability %d.%d; PyTorch's CUDA 12.8 build, which DJL uses, runs on 7.5 and newer (GeForce " +
-			"RTX 20 series, T4 and later). Use device cpu.", capability / 10, capability % 10));
+			"RTX 20 series, T4 and later). Use device=cpu.", capability / 10, capability % 10));
 	}
 
 	/** Auto on a machine with a GPU of this capability: the GPU, or the CPU and a note why. */

@@ -66,12 +66,18 @@ public final class PartialFiles {
 	 * Writes {@code target} through a temporary file: the writer writes (or overwrites) the given path,
 	 * which is then moved over the target. Stale temporary files of the target are removed first (and
 	 * said on stderr).
+	 *
+	 * @throws IOException when the writer or the move fails (a full disk): naming the target and why,
+	 *           nothing written under its name
 	 */
 	public static void write(final Path target, final Writer writer) throws IOException {
 		final Path tmp = create(target, false, System.err::println);
 		try {
 			writer.write(tmp);
 			moveIntoPlace(tmp, target);
+		}
+		catch (final IOException e) {
+			throw failed(target, e);
 		}
 		finally {
 			discard(tmp);
@@ -98,6 +104,9 @@ public final class PartialFiles {
 				}
 				for (final Path f : files) moveIntoPlace(f, target.resolve(f.getFileName().toString()));
 			}
+		}
+		catch (final IOException e) {
+			throw failed(target, e);
 		}
 		finally {
 			discard(tmp);
@@ -212,6 +221,13 @@ public final class PartialFiles {
 					"another output, or make that folder writable.", e);
 			}
 		}
+	}
+
+	/** A write that failed, in words: the target, why, and that its name holds what it held before. */
+	private static IOException failed(final Path target, final IOException e) {
+		return new IOException("Cannot write " + target.toAbsolutePath().normalize() + ": " + reason(e)
+			.replaceFirst("\\.$", "") + ". Nothing was written under that name" + (Files.exists(target) ? " (what it held is kept)" : "") +
+			".", e);
 	}
 
 	/** Why a file system operation failed, in words, without the temporary path it names. */

@@ -45,7 +45,7 @@ public enum Precision {
 			default:
 				if (!device.isGpu()) {
 					throw new IllegalArgumentException("Half precision is for a GPU: on the CPU PyTorch " +
-						"computes half far slower than float. Use precision auto or float.");
+						"computes half far slower than float. Use precision=auto or precision=float.");
 				}
 				return HALF;
 		}

@@ -35,6 +35,10 @@ public final class ImageJFiles {
 			throw new IOException(file + " is a folder, not an image file: give the path of a TIFF file.");
 		}
 		if (!Files.isRegularFile(file)) throw new IOException(file + " does not exist.");
+		if (Files.size(file) == 0) {
+			throw new IOException(file + " is empty (0 bytes): it was not written, or not copied whole; " +
+				"copy it again from where it came from.");
+		}
 		check(file, Runtime.getRuntime().maxMemory());
 		final ImagePlus imp;
 		final boolean redirecting = IJ.redirectingErrorMessages();
@@ -140,16 +144,32 @@ public final class ImageJFiles {
 		PartialFiles.write(file, tmp -> {
 			final FileSaver saver = new FileSaver(imp);
 			if (!(imp.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp
-				.toString()))) throw new IOException("Could not write " + file + ".");
+				.toString()))) throw notSaved(imp, tmp);
 		});
 	}
 
 	/** An image as PNG, via a temporary name. */
 	public static void savePng(final ImagePlus imp, final Path file) throws IOException {
 		PartialFiles.write(file, tmp -> {
-			if (!new FileSaver(imp).saveAsPng(tmp.toString())) {
-				throw new IOException("Could not write " + file + ".");
-			}
+			if (!new FileSaver(imp).saveAsPng(tmp.toString())) throw notSaved(imp, tmp);
 		});
+	}
+
+	/**
+	 * Why ImageJ did not save an image into tmp: ImageJ says it on the console only, so a disk too
+	 * full for the image is told here.
+	 */
+	private static IOException notSaved(final ImagePlus imp, final Path tmp) {
+		try {
+			final long free = Files.getFileStore(tmp.toAbsolutePath().getParent()).getUsableSpace();
+			if (free < imp.getSizeInBytes()) {
+				return new IOException("no space left on its disk (" + size(free) + " free, the image takes " +
+					size((long) imp.getSizeInBytes()) + ")");
+			}
+		}
+		catch (final IOException e) {
+			// no answer: ImageJ's own message has to do
+		}
+		return new IOException("ImageJ could not save the image (its message above says why)");
 	}
 }

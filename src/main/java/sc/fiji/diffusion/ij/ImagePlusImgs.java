@@ -35,8 +35,8 @@ public final class ImagePlusImgs {
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	public static RandomAccessibleInterval<? extends RealType<?>> wrap(final ImagePlus imp) {
 		if (imp.getBitDepth() == 24) {
-			throw new IllegalArgumentException(imp.getTitle() + " is an RGB image: convert it with " +
-				"Image > Type > RGB Stack (or 32-bit) first.");
+			throw new IllegalArgumentException(imp.getTitle() + " is an RGB image: convert it first (in " +
+				"ImageJ: Image > Type > RGB Stack, or 32-bit).");
 		}
 		final int w = imp.getWidth(), h = imp.getHeight();
 		final int nc = imp.getNChannels(), nz = imp.getNSlices(), nt = imp.getNFrames();

@@ -29,7 +29,7 @@ final class ConsistentSampling {
 		final Sampler s = Sampler.byName(sampler);
 		if (s instanceof DdimSampler d) return d.eta();
 		throw new IllegalArgumentException("Inpainting and super-resolution run DDPM or DDIM steps: " +
-			"use sampler ddpm or ddim:ETA (ETA > 0 when the measurement is noisy), not '" + sampler + "'.");
+			"use sampler=ddpm or sampler=ddim:ETA (ETA > 0 when the measurement is noisy), not '" + sampler + "'.");
 	}
 
 	/**

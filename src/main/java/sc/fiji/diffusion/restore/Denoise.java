@@ -37,7 +37,8 @@ public final class Denoise {
 		return Stacks.restore(in, 1, channelAxis, o, (planes, statistics, label, report) -> {
 			final long missing = Stacks.missing(planes);
 			if (missing > 0) {
-				report.add(label + missing + " missing (NaN) pixels stay NaN: inpaint them to fill them");
+				report.add(label + missing + " missing (NaN or infinite) pixels come back NaN: inpaint them to " +
+					"fill them");
 			}
 			// A constant plane (an empty frame of a stack) holds no noise to remove: it comes back as is.
 			final boolean[] constant = new boolean[planes.size()];
@@ -79,7 +80,7 @@ public final class Denoise {
 			}
 			if (sigmaY > model.schedule().sigmaMax()) {
 				throw new IllegalArgumentException("The noise level is beyond what the model was trained " +
-					"for: check the noise model (" + noise + ").");
+					"for: check the noise (noise=" + noise + ").");
 			}
 			// The network sees holes filled from their neighbours; they come back NaN.
 			final List<float[]> seen = missing == 0 ? work : work.stream().map(p -> Stacks.filled(p, w, h))

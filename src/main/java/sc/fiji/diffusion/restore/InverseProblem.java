@@ -63,7 +63,7 @@ final class InverseProblem {
 			}
 			if (sigmaY > model.schedule().sigmaMax()) {
 				throw new IllegalArgumentException("The noise level is beyond what the model was trained " +
-					"for: check the noise model (" + noise + ").");
+					"for: check the noise (noise=" + noise + ").");
 			}
 			final double clipSigma = noiseless ? 0 : sigmaY;
 			return new Stacks.Channel() {

@@ -58,7 +58,7 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 		if (samples < 0) throw new IllegalArgumentException("Samples must not be negative.");
 		if (std && samples < 2) {
 			throw new IllegalArgumentException("A standard deviation needs at least 2 samples: set " +
-				"samples to 2 or more.");
+				"samples=2 or more.");
 		}
 		if (tile < 1) throw new IllegalArgumentException("Tile size must be positive.");
 		if (resample < 1) throw new IllegalArgumentException("Resampling rounds must be at least 1.");
@@ -68,7 +68,7 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 	public static void checkTile(final int tile, final int patch) {
 		if (tile < patch) {
 			throw new IllegalArgumentException("Tile size " + tile + " is smaller than the model's " +
-				"training patch " + patch + ": use tiles of at least " + patch + " pixels.");
+				"training patch " + patch + ": use tiles of at least " + patch + " pixels (tile=" + patch + ").");
 		}
 	}
 

@@ -294,7 +294,8 @@ final class Stacks {
 
 	static void requireSomeFinite(final List<float[]> planes) {
 		for (final float[] p : planes) for (final float v : p) if (Float.isFinite(v)) return;
-		throw new IllegalArgumentException("The image holds no finite pixel value (all NaN?).");
+		throw new IllegalArgumentException("The image holds no finite pixel value (all NaN or " +
+			"infinite): there is nothing to restore.");
 	}
 
 	static String label(final int[] channel, final Planes in, final int channelAxis) {

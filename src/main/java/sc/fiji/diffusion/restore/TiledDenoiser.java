@@ -43,10 +43,7 @@ public final class TiledDenoiser implements Denoiser {
 	public TiledDenoiser(final Denoiser model, final NDManager cache, final int tile,
 		final int overlap, final int batch, final int multiple, final int minTile)
 	{
-		if (tile < minTile) {
-			throw new IllegalArgumentException("Tile size " + tile + " is smaller than the model's " +
-				"training patch " + minTile + ": use tiles of at least " + minTile + " pixels.");
-		}
+		RestoreOptions.checkTile(tile, minTile);
 		if (tile < multiple || tile % multiple != 0) {
 			throw new IllegalArgumentException("Tile size must be a multiple of " + multiple + ", got " +
 				tile + ".");

@@ -45,6 +45,19 @@ class MainTest {
 	}
 
 	@Test
+	void adviceInMacroSyntaxReadsInTheCommandLinesOwn() {
+		assertEquals("give the noise explicitly (--noise gaussian:SIGMA).", Main.inCliSyntax(
+			"give the noise explicitly (noise=gaussian:SIGMA)."));
+		assertEquals("use --sampler ddpm or --sampler ddim:0.5.", Main.inCliSyntax(
+			"use sampler=ddpm or sampler=ddim:0.5."));
+		assertEquals("at least 16 pixels (--tile 16), set --samples 2 or more", Main.inCliSyntax(
+			"at least 16 pixels (tile=16), set samples=2 or more"));
+		// Keys the command line does not take, and words that only end in a key, stay as they are.
+		assertEquals("name one with image=[title]; denoise=x", Main.inCliSyntax(
+			"name one with image=[title]; denoise=x"));
+	}
+
+	@Test
 	void noArgumentsIsAUsageError() {
 		assertEquals(2, run());
 	}

@@ -157,7 +157,7 @@ class CommandsTest {
 		assertTrue(model.contains("Installed: ") && model.contains("ddpm-fluo"), model);
 		assertTrue(reason(run(DenoiseCommand.class, "image", gray, "device", "GPU")).contains("No GPU"));
 		assertTrue(reason(run(DenoiseCommand.class, "image", gray, "precision", "Half")).contains(
-			"Use precision auto or float"));
+			"Use precision=auto or precision=float"));
 		assertTrue(reason(run(SampleCommand.class, "precision", "double")).contains(
 			"use auto, float or half"));
 		assertTrue(reason(run(DenoiseCommand.class, "image", gray, "samples", 1, "uncertainty", true))

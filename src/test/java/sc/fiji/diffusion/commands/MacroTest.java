@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The commands from real ImageJ macros, with option strings written by hand to imagej-legacy's rule
@@ -82,6 +86,30 @@ class MacroTest {
 		assertEquals(0, number(r.output(), "known"), 1e-2, r.output());
 		assertEquals(0, number(r.output(), "knownstd"), r.output());
 		assertTrue(number(r.output(), "holestd") > 0, r.output());
+	}
+
+	/** Cases of the bad-input matrix (BadInputCommandsTest) in a macro: the message, the macro stopped. */
+	static Stream<Arguments> badInputs() {
+		return Stream.of(Arguments.of("newImage('colour', 'RGB ramp', 64, 64, 1);", "Denoise (Diffusion)",
+			"image=colour", "is an RGB image"), Arguments.of(String.join("\n", //
+				"newImage('grid', '32-bit ramp', 32, 32, 1);", //
+				"for (y = 0; y < 32; y += 2) for (x = 0; x < 32; x += 2) setPixel(x, y, NaN);"),
+				"Denoise (Diffusion)", "image=grid", "give the noise explicitly (noise=gaussian:SIGMA)"),
+			Arguments.of("newImage('img', '32-bit ramp', 64, 64, 1); newImage('small', '8-bit white', 16, " +
+				"16, 1);", "Inpaint (Diffusion)", "image=img mask=small steps=2",
+				"give a mask of the image's size"));
+	}
+
+	@ParameterizedTest(name = "{3}")
+	@MethodSource("badInputs")
+	void aBadInputStopsTheMacroWithItsMessage(final String setup, final String command,
+		final String options, final String message) throws Exception
+	{
+		final ImageJMacro.Run r = ImageJMacro.run(work, String.join("\n", setup, //
+			"run('" + command + "', '" + options + " device=CPU');", //
+			"print('still running');"), null);
+		assertTrue(r.output().contains(command + ": ") && r.output().contains(message), r.output());
+		assertTrue(!r.output().contains("still running") && !r.output().contains("\tat "), r.output());
 	}
 
 	@Test

@@ -27,7 +27,7 @@ class DevicesTest {
 			.contains("gpu:N"));
 		if (gpus == 0) {
 			assertTrue(assertThrows(IllegalArgumentException.class, () -> choose("gpu")).getMessage()
-				.contains("use device cpu"));
+				.contains("use device=cpu"));
 		}
 		else {
 			assertEquals(Device.gpu(gpus - 1), choose("GPU:" + (gpus - 1)));
@@ -42,7 +42,7 @@ class DevicesTest {
 		assertEquals(Device.cpu(), Devices.supported(Device.gpu(), 61, false));
 		final String m = assertThrows(IllegalArgumentException.class, () -> Devices.supported(Device.gpu(),
 			61, true)).getMessage();
-		assertTrue(m.contains("capability 6.1") && m.contains("Use device cpu"), m);
+		assertTrue(m.contains("capability 6.1") && m.contains("Use device=cpu"), m);
 		final java.util.List<String> notes = new java.util.ArrayList<>();
 		assertEquals(Device.cpu(), Devices.auto(52, notes::add));
 		assertEquals(java.util.List.of("The GPU has CUDA compute capability 5.2, older than PyTorch's " +

@@ -84,6 +84,91 @@ class PartialFilesTest {
 			.contains("more than 24 h old"), said.toString());
 	}
 
+	/**
+	 * A full disk, as the operating system reports it: the writer has written part of the file when
+	 * a write fails with ENOSPC (Linux's /dev/full answers every write so).
+	 */
+	@Test
+	void aFullDiskSaysSoAndLeavesNothingUnderTheFinalName(@TempDir final Path dir) throws IOException {
+		org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Paths.get("/dev/full")), "needs /dev/full");
+		final Path out = dir.resolve("out.tif"), kept = dir.resolve("kept.tif");
+		Files.writeString(kept, "old");
+		for (final Path target : List.of(out, kept)) {
+			final IOException e = assertThrows(IOException.class, () -> PartialFiles.write(target, tmp -> {
+				Files.write(tmp, new byte[1 << 16]);
+				try (java.io.OutputStream full = new java.io.FileOutputStream("/dev/full")) {
+					full.write(new byte[1 << 16]);
+				}
+			}));
+			assertTrue(e.getMessage().startsWith("Cannot write " + target + ": No space left on device. " +
+				"Nothing was written under that name"), e.getMessage());
+			assertFalse(e.getMessage().contains(".partial-"), e.getMessage());
+		}
+		assertEquals(List.of("kept.tif"), names(dir));
+		assertEquals("old", Files.readString(kept));
+	}
+
+	@Test
+	void aWriteCancelledMidwayLeavesNothingAndKeepsTheOldFile(@TempDir final Path dir)
+		throws IOException
+	{
+		final Path out = Files.writeString(dir.resolve("out.tif"), "old");
+		assertThrows(java.util.concurrent.CancellationException.class, () -> PartialFiles.write(out,
+			tmp -> {
+				Files.writeString(tmp, "half");
+				throw new java.util.concurrent.CancellationException("cancelled");
+			}));
+		assertEquals(List.of("out.tif"), names(dir));
+		assertEquals("old", Files.readString(out));
+	}
+
+	/**
+	 * Two writers of one output at once (two runs given the same --output): each writes its own
+	 * temporary file, so the output is one whole result, never a mix, and no temporary file remains.
+	 */
+	@Test
+	void twoWritersOfOneOutputLeaveOneWholeResult(@TempDir final Path dir) throws Exception {
+		final Path out = dir.resolve("out.tif");
+		final int chunks = 64, chunk = 1 << 14;
+		final java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+		final java.util.concurrent.atomic.AtomicInteger together = new java.util.concurrent.atomic
+			.AtomicInteger();
+		final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+			.newFixedThreadPool(2);
+		try {
+			for (int round = 0; round < 5; round++) {
+				final List<java.util.concurrent.Future<?>> writers = new ArrayList<>();
+				for (final byte value : new byte[] { 1, 2 }) {
+					writers.add(pool.submit(() -> {
+						start.await();
+						PartialFiles.write(out, tmp -> {
+							try (java.io.OutputStream o = Files.newOutputStream(tmp)) {
+								final byte[] b = new byte[chunk];
+								java.util.Arrays.fill(b, value);
+								for (int i = 0; i < chunks; i++) {
+									o.write(b);
+									if (i == chunks / 2 && names(dir).stream().filter(n -> n.contains(".partial-"))
+										.count() == 2) together.incrementAndGet();
+									Thread.yield();
+								}
+							}
+						});
+						return null;
+					}));
+				}
+				for (final java.util.concurrent.Future<?> w : writers) w.get(1, TimeUnit.MINUTES);
+				final byte[] result = Files.readAllBytes(out);
+				assertEquals(chunks * chunk, result.length);
+				for (final byte b : result) assertEquals(result[0], b, "a mix of two writers");
+				assertEquals(List.of("out.tif"), names(dir));
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertTrue(together.get() > 0, "the writers never overlapped");
+	}
+
 	/** Run in a child JVM: starts a write that never ends. */
 	public static void main(final String[] args) throws IOException {
 		PartialFiles.write(Paths.get(args[0]), tmp -> {

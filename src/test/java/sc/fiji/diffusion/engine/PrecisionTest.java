@@ -23,7 +23,7 @@ class PrecisionTest {
 	@Test
 	void halfOnTheCpuAndUnknownWordsAreRefusedWithWhatToWrite() {
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> Precision.choose("half", Device
-			.cpu())).getMessage().contains("Use precision auto or float"));
+			.cpu())).getMessage().contains("Use precision=auto or precision=float"));
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> Precision.choose("bfloat16", Device
 			.gpu())).getMessage().contains("use auto, float or half"));
 	}
