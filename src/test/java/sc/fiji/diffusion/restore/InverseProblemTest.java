@@ -229,6 +229,20 @@ class InverseProblemTest {
 			rms);
 	}
 
+	/** Noise auto on a nearly noiseless image: an estimate far below the model's levels is none. */
+	@Test
+	void aTinyEstimateCountsAsNoiseless() {
+		final int n = 64;
+		final float[] img = scene(n);
+		final java.util.SplittableRandom r = new java.util.SplittableRandom(2);
+		for (int i = 0; i < img.length; i++) img[i] += (float) (0.01 * r.nextGaussian());
+		final byte[] mask = new byte[n * n];
+		for (int y = 20; y < 30; y++) for (int x = 10; x < 50; x++) mask[y * n + x] = 1;
+		final Result res = Inpaint.run(ArrayImgs.floats(img, n, n), ArrayImgs.unsignedBytes(mask, n, n), -1,
+			new NoiseModel.Auto(), RestoreOptions.defaults(model, "ddpm", 3));
+		assertTrue(res.report().toString().contains("restored as noiseless"), res.report().toString());
+	}
+
 	@Test
 	void aMaskWithNanIsRefusedWithTheirCount() {
 		final int n = 32;
@@ -324,7 +338,7 @@ class InverseProblemTest {
 		m[5] = 1;
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> Inpaint.run(ArrayImgs.floats(img,
 			32, 32), ArrayImgs.unsignedBytes(m, 32, 32), -1, new NoiseModel.Gaussian(0),
-			RestoreOptions.defaults(model, "langevin", 4))).getMessage().contains("ddpm or ddim"));
+			RestoreOptions.defaults(model, "langevin", 4))).getMessage().contains("sampler=ddpm or sampler=ddim"));
 	}
 
 	@Test
