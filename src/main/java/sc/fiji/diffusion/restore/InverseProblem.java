@@ -38,8 +38,8 @@ final class InverseProblem {
 			// Camera noise stays in linear units, each measurement with its own variance gain * y + b (a
 			// per-pixel lambda in DDNM+): binning does not commute with the Anscombe transform, and for
 			// masks, where it would, the prior has never seen square-root-compressed scenes; measured on
-			// a nuclei scene with a 10 x 40 hole (InverseProblemTest), RMS error in the hole 214 ADU in
-			// the Anscombe domain against 176 in linear units.
+			// nine scenes (AnscombeProbeTest), mean hole RMS error 141.2 ADU in the Anscombe domain against
+			// 134.3 in linear units (linear better on 5 of 9).
 			final List<float[]> work = planes;
 			final Normalization norm = Normalization.of(statistics);
 			final String how = estimated ? " (estimated)" : "";
