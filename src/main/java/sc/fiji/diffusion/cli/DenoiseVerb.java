@@ -20,11 +20,6 @@ final class DenoiseVerb extends RestoreVerb {
 	}
 
 	@Override
-	String defaultNoise() {
-		return "auto";
-	}
-
-	@Override
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	Result restore(final RandomAccessibleInterval<?> input, final ImagePlus imp, final NoiseModel noise,
 		final Options o, final RestoreOptions r)

@@ -42,11 +42,6 @@ abstract class RestoreVerb {
 	/** Keys beyond {@link #COMMON}. */
 	abstract Set<String> extraKeys();
 
-	/** --noise when it is left out: estimated, and said. */
-	String defaultNoise() {
-		return "auto";
-	}
-
 	/** Checks the task's own values before anything loads. */
 	void check(final Options o, final String sampler, final NoiseModel noise) throws UsageException {}
 
@@ -87,18 +82,18 @@ abstract class RestoreVerb {
 		// Ancestral steps for both families: annealed Langevin targets the prior, not the posterior.
 		final String sampler = o.get("sampler", "ddpm");
 		Options.check(() -> RestoreOptions.check(sampler, steps, samples, std != null, tile, resample));
-		final NoiseModel noise = o.parsed("noise", defaultNoise(), NoiseModel::parse);
+		final NoiseModel noise = o.parsed("noise", "auto", NoiseModel::parse);
 		check(o, sampler, noise);
 		final String deviceName = o.parsed("device", "auto", Devices::check);
 		o.parsed("precision", "auto", Precision::check);
 		// The model's card before anything loads; auto's choice depends on the device, so the tile is
-		// checked against what it would pick on either.
+		// checked now against the smaller patch of what it would pick on either, and below against the
+		// model chosen.
 		final String modelName = o.get("model", DEFAULT_MODEL);
 		final ModelCatalog catalog = ModelCatalog.standard();
-		for (final boolean gpu : new boolean[] { false, true }) {
-			final int patch = ModelFolder.card(catalog.choose(modelName, gpu, s -> {})).patch();
-			Options.check(() -> RestoreOptions.checkTile(tile, patch));
-		}
+		final int smallest = Math.min(ModelFolder.card(catalog.choose(modelName, false, s -> {})).patch(),
+			ModelFolder.card(catalog.choose(modelName, true, s -> {})).patch());
+		Options.check(() -> RestoreOptions.checkTile(tile, smallest));
 		Natives.configure(deviceName);
 		// What can be refused is refused before the work: the outputs, the input, the model.
 		PartialFiles.requireWritableFile(output, err::println);
@@ -108,6 +103,8 @@ abstract class RestoreVerb {
 		read(o, err);
 		final Device device = Devices.choose(deviceName, err::println);
 		final Path folder = catalog.choose(modelName, device.isGpu(), err::println);
+		final int patch = ModelFolder.card(folder).patch();
+		Options.check(() -> RestoreOptions.checkTile(tile, patch));
 		final long start = System.nanoTime();
 		final Result result;
 		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {

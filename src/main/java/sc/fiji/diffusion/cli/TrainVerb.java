@@ -107,8 +107,8 @@ final class TrainVerb {
 		final ModelCard card = ModelFolder.card(folder);
 		// A continuation keeps the card's network: other values would be silently ignored.
 		if (o.has("family") && o.parsed("family", "", Family::parse) != card.family() || o.has("patch") && o
-			.integer("patch", 0) != card.patch() || o.has("widths") && !config(o).network().equals(card
-				.network()))
+			.integer("patch", 0) != card.patch() || o.has("widths") && !Arrays.equals(widths(o), card.network()
+				.widths()))
 		{
 			throw new UsageException("--init " + folder + " continues that model as it is: family " + card
 				.family().key() + ", widths " + card.network().describe().get("widths").toString().replace(" ",
@@ -146,16 +146,19 @@ final class TrainVerb {
 		return java.util.List.of(one);
 	}
 
-	static Trainer.Config config(final Options o) throws UsageException {
-		final Family family = o.parsed("family", o.required("family"), Family::parse);
-		final int[] widths;
+	static int[] widths(final Options o) throws UsageException {
 		try {
-			widths = Arrays.stream(o.get("widths", "32,64,128").split(",")).mapToInt(s -> Integer.parseInt(s
+			return Arrays.stream(o.get("widths", "32,64,128").split(",")).mapToInt(s -> Integer.parseInt(s
 				.trim())).toArray();
 		}
 		catch (final NumberFormatException e) {
 			throw new UsageException("--widths must be numbers separated by commas, as 32,64,128.");
 		}
+	}
+
+	static Trainer.Config config(final Options o) throws UsageException {
+		final Family family = o.parsed("family", o.required("family"), Family::parse);
+		final int[] widths = widths(o);
 		final int patch = o.integer("patch", 64), batch = o.integer("batch", 12);
 		final double lr = o.number("lr", Trainer.Config.DEFAULT_LEARNING_RATE), ema = o.number("ema",
 			Trainer.Config.DEFAULT_EMA_DECAY);

@@ -38,6 +38,17 @@ final class Adam {
 		warmTo = step + updates;
 	}
 
+	/** The warm-up's first and last update, for a checkpoint: {from, to}. */
+	long[] warmUpRange() {
+		return new long[] { warmFrom, warmTo };
+	}
+
+	/** A checkpoint's warm-up back (see {@link #warmUpRange}). */
+	void warmUpRange(final long from, final long to) {
+		warmFrom = from;
+		warmTo = to;
+	}
+
 	/** Updates of the last warm-up (0 when none). */
 	long warmUpSteps() {
 		return warmTo - warmFrom;

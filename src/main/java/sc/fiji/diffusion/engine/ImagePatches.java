@@ -133,6 +133,11 @@ public final class ImagePatches implements PatchSource {
 	}
 
 	@Override
+	public double highestNoise() {
+		return images.stream().mapToDouble(Image::sigma).max().orElse(0);
+	}
+
+	@Override
 	public double lowestNoise() {
 		return images.stream().mapToDouble(Image::sigma).min().orElse(0);
 	}

@@ -49,12 +49,12 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 		this(family, schedule, network, manager, network.config().sizeMultiple());
 	}
 
+	private double lowestLevel;
+
 	/**
 	 * @param patch side of the training patches: tiled evaluation uses tiles at least this large, since
 	 *          GroupNorm's statistics depend on the extent they are computed over
 	 */
-	private double lowestLevel;
-
 	public NetworkDenoiser(final Family family, final NoiseSchedule schedule, final UNet network,
 		final NDManager manager, final int patch)
 	{

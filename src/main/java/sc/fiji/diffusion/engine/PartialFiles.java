@@ -125,6 +125,20 @@ public final class PartialFiles {
 			throw new IOException("The output " + target + " is a folder: give the name of a file (for " +
 				"example " + target.resolve("restored.tif") + ").");
 		}
+		// A folder that does not exist yet is not made by a check (a run that fails wrote nothing):
+		// the nearest one that exists must let it be made.
+		final Path parent = target.toAbsolutePath().normalize().getParent();
+		if (parent != null && !Files.exists(parent)) {
+			Path existing = parent;
+			while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+			if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+				throw new IOException("Cannot write " + target.toAbsolutePath().normalize() + ": its folder " +
+					parent + " cannot be created (" + (existing == null ? "no such folder" : existing +
+						(Files.isDirectory(existing) ? " is not writable" : " is not a folder")) +
+					"). Choose another output.");
+			}
+			return;
+		}
 		discard(create(target, false, report));
 	}
 

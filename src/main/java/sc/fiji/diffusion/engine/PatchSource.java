@@ -27,4 +27,9 @@ public interface PatchSource {
 	default double lowestNoise() {
 		return 0;
 	}
+
+	/** The largest noise level of any patch, in model units (0 when all are clean). */
+	default double highestNoise() {
+		return 0;
+	}
 }

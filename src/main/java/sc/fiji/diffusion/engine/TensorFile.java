@@ -118,7 +118,7 @@ public final class TensorFile {
 			}
 			final int version = in.readInt();
 			if (version != VERSION && version != 1) {
-				throw new IOException(file + " has format version " + version + "; this plugin reads " +
+				throw new IOException(file + " has format version " + version + "; this plugin reads 1 to " +
 					VERSION + ". Update the plugin or re-export the model.");
 			}
 			final byte[] h = new byte[checkedCount(in.readInt(), 1 << 24, file)];

@@ -266,6 +266,11 @@ public final class Trainer implements AutoCloseable {
 	 */
 	public static final double NOISY_MARGIN = 0.1;
 
+	private static IllegalArgumentException beyond(final double floor) {
+		return new IllegalArgumentException("A patch's noise (" + floor + " in model units) is beyond " +
+			"the model's largest level: the noise given for the training images is too high.");
+	}
+
 	/**
 	 * The lowest level this training teaches: above every patch's own noise when all the data are
 	 * noisy (a restoration must not ask the network below it), else 0 (every level).
@@ -282,15 +287,13 @@ public final class Trainer implements AutoCloseable {
 	private double sampleSigma(final SplittableRandom random, final double floor) {
 		if (config.schedule() instanceof VpSchedule vp) {
 			final double last = vp.timesteps() - 1;
-			final double from = floor > 0 ? Math.min(last, Math.max(0, vp.timestep(floor))) : 0;
+			if (floor >= vp.sigma(last)) throw beyond(floor);
+			final double from = floor > 0 ? Math.max(0, vp.timestep(floor)) : 0;
 			return Math.max(floor, vp.sigma(from + random.nextDouble() * (last - from)));
 		}
 		final double lo = Math.log(Math.max(floor, config.schedule().sigmaMin())), hi = Math.log(config
 			.schedule().sigmaMax());
-		if (lo >= hi) {
-			throw new IllegalArgumentException("A patch's noise (" + floor + " in model units) is beyond " +
-				"the model's largest level: the noise given for the training images is too high.");
-		}
+		if (lo >= hi) throw beyond(floor);
 		return Math.exp(lo + random.nextDouble() * (hi - lo));
 	}
 
@@ -371,6 +374,10 @@ public final class Trainer implements AutoCloseable {
 		header.put("data", data.toString());
 		header.put("config", config.describe());
 		header.put("runs", runs());
+		// The optimizer's own count (its bias correction) and warm-up: after a continuation from a
+		// model folder they differ from the training step.
+		header.put("adam_step", adam.step());
+		header.put("warm_up", adam.warmUpRange());
 		new TensorFile(GSON.toJson(header), t).write(file);
 	}
 
@@ -441,7 +448,13 @@ public final class Trainer implements AutoCloseable {
 			final Object avg = header.get("average_loss");
 			t.averageLoss = avg instanceof Number n ? n.doubleValue() : Double.NaN;
 			t.startRun(header.get("runs") instanceof List<?> runs ? runs(runs) : List.of());
-			t.adam.load(f.tensors(), t.step, t.manager);
+			t.adam.load(f.tensors(), header.get("adam_step") instanceof Number n ? n.longValue() : t.step,
+				t.manager);
+			if (header.get("warm_up") instanceof List<?> w && w.size() == 2 && w.get(0) instanceof Number a &&
+				w.get(1) instanceof Number b)
+			{
+				t.adam.warmUpRange(a.longValue(), b.longValue());
+			}
 			return t;
 		}
 		catch (final RuntimeException e) {

@@ -110,8 +110,8 @@ public final class ModelExport {
 		card = ModelFolder.save(output, card, trainer.emaWeights());
 		// Metrics of the shipped (EMA) weights, loaded back as a user would.
 		final Map<String, Object> metrics = new LinkedHashMap<>();
-		if (data.lowestNoise() > 0) {
-			// Noisy images are no clean reference: no PSNR against them.
+		if (data.highestNoise() >= c.schedule().sigmaMin()) {
+			// Noisy images (any trained as such) are no clean reference: no PSNR against them.
 			metrics.put("validation", "not measured: the training images are noisy (" + data + ")");
 			card = card.with("metrics", metrics);
 			card.write(output.resolve(ModelFolder.CARD));

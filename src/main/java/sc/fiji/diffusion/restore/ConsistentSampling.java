@@ -62,9 +62,16 @@ final class ConsistentSampling {
 		// Per measurement: the threshold s * sigma_y (A+ spreads a measurement's noise over s pixels'
 		// worth), with its inverse where it is positive and 1 - that indicator, for lambda below.
 		final NDArray threshold = sigmaY == null ? null : sigmaY.mul(a.noiseSpread());
-		final NDArray positive = threshold == null ? null : threshold.gt(0).toType(threshold
-			.getDataType(), false), inverse = threshold == null ? null : positive.div(threshold.maximum(
-				1e-30f)), notPositive = threshold == null ? null : positive.neg().add(1);
+		NDArray positive = null, inverse = null, notPositive = null;
+		if (threshold != null) {
+			// Intermediates closed at once: they would live as long as the chunk, one set per sample.
+			final NDArray gt = threshold.gt(0), safe = threshold.maximum(1e-30f);
+			positive = gt.toType(threshold.getDataType(), false);
+			inverse = positive.div(safe);
+			final NDArray negative = positive.neg();
+			notPositive = negative.add(1);
+			for (final NDArray t : new NDArray[] { gt, safe, negative }) t.close();
+		}
 		NDArray x = start;
 		for (int i = 0; i < n; i++) {
 			// RePaint (Lugmayr et al. 2022): step down, noise back up, step down again; each round lets

@@ -74,9 +74,12 @@ public final class Denoise {
 			for (int k = 0; k < constant.length; k++) if (!constant[k]) varied.add(workStatistics.get(k));
 			final Normalization norm = Normalization.of(varied.isEmpty() ? workStatistics : varied);
 			final double sigmaY = sigmaIn * norm.scale();
-			if (sigmaY < model.schedule().sigmaMin()) {
-				report.add("noise below the model's smallest level: served at " + model.schedule().sigmaMin() /
-					norm.scale() + " (the result stays close to the input)");
+			// The model's smallest level: its schedule's, or the noise of the images it was trained on.
+			final double lowest = Math.max(model.schedule().sigmaMin(), model.lowestLevel());
+			if (sigmaY < lowest) {
+				report.add(label + "noise below the model's smallest level" + (model.lowestLevel() > 0
+					? " (it was trained on noisy images)" : "") + ": served at " + lowest / norm.scale() +
+					(model.lowestLevel() > 0 ? " (finer detail is smoothed)" : " (the result stays close to the input)"));
 			}
 			if (sigmaY > model.schedule().sigmaMax()) {
 				throw new IllegalArgumentException("The noise level is beyond what the model was trained " +

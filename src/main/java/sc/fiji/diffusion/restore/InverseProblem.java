@@ -51,7 +51,7 @@ final class InverseProblem {
 					sigmaIn) + how);
 			}
 			else {
-				sigmaY = maxSigma(pg, statistics) * norm.scale();
+				sigmaY = maxSigma(pg, statistics, w, h) * norm.scale();
 				report.add(label + "measurement noise " + String.format(Locale.ROOT,
 					"poisson-gaussian:%.4g,%.4g,%.4g", pg.gain(), pg.offset(), pg.read()) + how +
 					" (each pixel's own variance)");
@@ -60,6 +60,11 @@ final class InverseProblem {
 			final boolean noiseless = sigmaY == 0 || estimated && sigmaY < 0.5 * model.schedule().sigmaMin();
 			if (noiseless && sigmaY > 0) {
 				report.add(label + "that is below half the model's smallest noise level: restored as noiseless");
+			}
+			if (model.lowestLevel() > 0) {
+				report.add(label + "the model was trained on noisy images: it is not asked below level " +
+					String.format(Locale.ROOT, "%.4g", model.lowestLevel() / norm.scale()) + " (in the image's " +
+					"units), so detail finer than that noise is not restored");
 			}
 			if (sigmaY > model.schedule().sigmaMax()) {
 				throw new IllegalArgumentException("The noise level is beyond what the model was trained " +
@@ -92,10 +97,8 @@ final class InverseProblem {
 					if (pg == null) return m.full(shape, (float) sigmaY);
 					final float[] s = new float[chunk.length * w * h];
 					for (int k = 0; k < chunk.length; k++) {
-						final float[] p = statistics.get(chunk[k]);
-						for (int i = 0; i < p.length; i++) {
-							s[k * w * h + i] = Float.isFinite(p[i]) ? (float) (pg.sigmaAt(p[i]) * norm.scale()) : 0;
-						}
+						final float[] p = cameraSigma(pg, statistics.get(chunk[k]), w, h);
+						for (int i = 0; i < p.length; i++) s[k * w * h + i] = (float) (p[i] * norm.scale());
 					}
 					return m.create(s, shape);
 				}
@@ -124,10 +127,41 @@ final class InverseProblem {
 		});
 	}
 
+	/**
+	 * Each measured pixel's camera noise (ADU), 0 where it is missing: the variance at the pixel's
+	 * 3 x 3 local mean (its own noisy value would make dark pixels look noiseless, sigma 0 below
+	 * -b / gain), and never below half an electron's worth, gain / 2.
+	 */
+	static float[] cameraSigma(final NoiseModel.PoissonGaussian pg, final float[] plane, final int w,
+		final int h)
+	{
+		final float[] out = new float[plane.length];
+		for (int y = 0; y < h; y++) {
+			for (int x = 0; x < w; x++) {
+				if (!Float.isFinite(plane[y * w + x])) continue;
+				double sum = 0;
+				int n = 0;
+				for (int dy = Math.max(0, y - 1); dy <= Math.min(h - 1, y + 1); dy++) {
+					for (int dx = Math.max(0, x - 1); dx <= Math.min(w - 1, x + 1); dx++) {
+						final float v = plane[dy * w + dx];
+						if (Float.isFinite(v)) {
+							sum += v;
+							n++;
+						}
+					}
+				}
+				out[y * w + x] = (float) Math.max(pg.gain() / 2, pg.sigmaAt(sum / n));
+			}
+		}
+		return out;
+	}
+
 	/** The largest per-pixel noise (ADU) of camera measurements, for the network's clipping range. */
-	private static double maxSigma(final NoiseModel.PoissonGaussian pg, final List<float[]> planes) {
+	private static double maxSigma(final NoiseModel.PoissonGaussian pg, final List<float[]> planes,
+		final int w, final int h)
+	{
 		double max = 0;
-		for (final float[] p : planes) for (final float v : p) if (Float.isFinite(v)) max = Math.max(max, pg.sigmaAt(v));
+		for (final float[] p : planes) for (final float v : cameraSigma(pg, p, w, h)) max = Math.max(max, v);
 		return max;
 	}
 

@@ -264,4 +264,12 @@ class MainTest {
 			"--device", "foo"));
 		assertTrue(!Files.exists(dir.resolve("o.tif")) && !Files.exists(dir.resolve("m")));
 	}
+
+	/** --init keeps the card's network: other widths are a usage error naming the card's, --family or not. */
+	@Test
+	void initWithOtherWidthsNamesTheCardsValues(@TempDir final Path dir) {
+		assertEquals(2, run("train", "--init", "models/ddpm-fluo", "--widths", "64,128,256", "--output", dir
+			.resolve("m").toString(), "--steps", "0"));
+		assertTrue(err().contains("family ddpm, widths 32,64,128, patch 64"), err());
+	}
 }

@@ -219,4 +219,13 @@ class RestoreVerbTest {
 		for (final float v : o) counts.merge(v, 1, Integer::sum);
 		assertTrue(counts.values().stream().max(Integer::compare).orElse(0) <= o.length / 100, err());
 	}
+
+	/** A run that fails leaves no folder behind that it would have made for its output. */
+	@Test
+	void aFailedRunMakesNoOutputFolder(@TempDir final Path dir) {
+		final Path out = dir.resolve("new").resolve("sub").resolve("o.tif");
+		assertEquals(1, run("denoise", "--input", dir.resolve("missing.tif").toString(), "--output", out
+			.toString(), "--device", "cpu"));
+		assertTrue(!Files.exists(dir.resolve("new")), err());
+	}
 }

@@ -154,6 +154,35 @@ class TrainerTest {
 			error[0] + ", noisy taken as clean " + error[1]);
 	}
 
+	/**
+	 * A continuation from a model's weights, checkpointed and resumed, follows the uninterrupted
+	 * continuation: the optimizer's own step and the warm-up travel in the checkpoint (before, the
+	 * resumed optimizer took the training step for its own and dropped the warm-up).
+	 */
+	@Test
+	void aResumedContinuationFollowsTheUninterruptedOne(@TempDir final Path dir) throws IOException {
+		final java.util.Map<String, TensorFile.Tensor> weights;
+		try (Trainer t = new Trainer(config(Family.DDPM), BLOBS, Device.cpu())) {
+			for (int i = 0; i < 3; i++) t.trainStep();
+			weights = t.emaWeights();
+		}
+		final double[] straight = new double[6], resumed = new double[6];
+		try (Trainer t = new Trainer(config(Family.DDPM), BLOBS, Device.cpu())) {
+			t.startFrom(weights, 1000, 0, java.util.List.of());
+			for (int i = 0; i < 6; i++) straight[i] = t.trainStep();
+		}
+		final Path checkpoint = dir.resolve("c.ckpt");
+		try (Trainer t = new Trainer(config(Family.DDPM), BLOBS, Device.cpu())) {
+			t.startFrom(weights, 1000, 0, java.util.List.of());
+			for (int i = 0; i < 3; i++) resumed[i] = t.trainStep();
+			t.save(checkpoint);
+		}
+		try (Trainer t = Trainer.resume(checkpoint, BLOBS, Device.cpu())) {
+			for (int i = 3; i < 6; i++) resumed[i] = t.trainStep();
+		}
+		assertArrayEquals(straight, resumed, 1e-6 * Math.abs(straight[5]));
+	}
+
 	/** Moments restarted on trained weights: the learning rate ramps up over the warm-up. */
 	@Test
 	void aWarmUpRampsTheLearningRate() {

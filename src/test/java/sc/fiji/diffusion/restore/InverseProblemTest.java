@@ -229,6 +229,26 @@ class InverseProblemTest {
 			rms);
 	}
 
+	/**
+	 * Camera noise per pixel from the local mean, never below half an electron: an estimate with b < 0
+	 * (offset 100, no read noise) made dark background pixels, whose noisy value fell below the
+	 * offset, count as noiseless and be enforced exactly.
+	 */
+	@Test
+	void darkPixelsAreNeverTakenAsNoiseless() {
+		final NoiseModel.PoissonGaussian pg = new NoiseModel.PoissonGaussian(1, 100, 0);
+		final int n = 32;
+		final float[] dark = new float[n * n];
+		final java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+		for (int i = 0; i < dark.length; i++) dark[i] = (float) (102 + 1.5 * r.nextGaussian());
+		int below = 0;
+		for (final float v : dark) if (pg.sigmaAt(v) == 0) below++;
+		assertTrue(below > 0, "the test needs pixels below the offset");
+		for (final float s : InverseProblem.cameraSigma(pg, dark, n, n)) {
+			assertTrue(s >= 0.5 && s < 3, "sigma " + s);
+		}
+	}
+
 	/** Noise auto on a nearly noiseless image: an estimate far below the model's levels is none. */
 	@Test
 	void aTinyEstimateCountsAsNoiseless() {
