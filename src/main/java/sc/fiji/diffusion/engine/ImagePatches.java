@@ -160,7 +160,16 @@ public final class ImagePatches implements PatchSource {
 		while (k > 0 && c[k - 1] == c[k]) k--;
 		final Image im = images.get(k);
 		final int x0 = random.nextInt(im.width - size + 1), y0 = random.nextInt(im.height - size + 1);
-		// Two flips and a transpose: all eight symmetries of the square.
+		return new Noisy(symmetric(im.pixels, im.width, x0, y0, size, random), im.sigma);
+	}
+
+	/**
+	 * The size x size crop at (x0, y0) of a row-major image of the given width, under one of the eight
+	 * symmetries of the square (two flips and a transpose) drawn from random.
+	 */
+	static float[] symmetric(final float[] pixels, final int width, final int x0, final int y0,
+		final int size, final SplittableRandom random)
+	{
 		final boolean flip = random.nextBoolean(), flipY = random.nextBoolean(), transpose = random
 			.nextBoolean();
 		final float[] out = new float[size * size];
@@ -172,10 +181,10 @@ public final class ImagePatches implements PatchSource {
 					sx = sy;
 					sy = t;
 				}
-				out[y * size + x] = im.pixels[(y0 + sy) * im.width + x0 + sx];
+				out[y * size + x] = pixels[(y0 + sy) * width + x0 + sx];
 			}
 		}
-		return new Noisy(out, im.sigma);
+		return out;
 	}
 
 	/** Running totals of the crops each image offers at this size (0 for images smaller than it). */

@@ -18,6 +18,7 @@ import sc.fiji.diffusion.engine.ImagePatches;
 import sc.fiji.diffusion.engine.PatchSource;
 import sc.fiji.diffusion.engine.SamplingListener;
 import sc.fiji.diffusion.engine.SyntheticPatches;
+import sc.fiji.diffusion.engine.WidePatches;
 import sc.fiji.diffusion.restore.NoiseEstimate;
 import sc.fiji.diffusion.restore.NoiseModel;
 import sc.fiji.diffusion.restore.Planes;
@@ -38,7 +39,7 @@ public final class TrainingImages {
 	private TrainingImages() {}
 
 	/**
-	 * "synthetic", or a folder of images (its files, not its subfolders): each file is one image, a
+	 * "synthetic", "synthetic-wide" (the wider world of {@link WidePatches}), or a folder of images (its files, not its subfolders): each file is one image, a
 	 * stack is normalized over all its planes, as restoration does.
 	 *
 	 * @param notes hears what is used and what is left out
@@ -62,9 +63,11 @@ public final class TrainingImages {
 		final Consumer<String> notes, final SamplingListener progress) throws IOException
 	{
 		if (spec == null || spec.isBlank() || spec.equals("synthetic")) return new SyntheticPatches();
+		if (spec.equals("synthetic-wide")) return new WidePatches();
 		final Path dir = Paths.get(spec).toAbsolutePath().normalize();
 		if (!Files.isDirectory(dir)) {
-			throw new IOException("Training data must be 'synthetic' or a folder of images; " + dir +
+			throw new IOException("Training data must be 'synthetic', 'synthetic-wide' or a folder of " +
+				"images; " + dir +
 				" is not a folder.");
 		}
 		final List<Path> entries;

@@ -16,6 +16,7 @@ import sc.fiji.diffusion.engine.PartialFiles;
 import sc.fiji.diffusion.engine.PatchSource;
 import sc.fiji.diffusion.engine.Trainer;
 import sc.fiji.diffusion.engine.Validation;
+import sc.fiji.diffusion.engine.WidePatches;
 
 /** A trained model as a model folder: EMA weights and a card with training record and metrics. */
 public final class ModelExport {
@@ -118,17 +119,29 @@ public final class ModelExport {
 			return card;
 		}
 		try (NetworkDenoiser model = ModelFolder.load(output, Device.cpu())) {
-			for (final double s : VALIDATION_SIGMAS) {
-				final double psnr = Validation.denoisingPsnr(model, data, c.patch(), 64, s, VALIDATION_SEED);
-				metrics.put("denoise_psnr_sigma_" + s, Math.round(psnr * 100) / 100.0);
+			validate(model, data, c.patch(), "denoise_psnr_sigma_", metrics);
+			// The wide world is validated on settings held out from training too.
+			if (data instanceof WidePatches wide) {
+				validate(model, wide.heldOut(), c.patch(), "denoise_psnr_heldout_sigma_", metrics);
 			}
 		}
 		// Synthetic scenes are new with every seed; a folder's patches come from the training images.
 		metrics.put("validation", "64 " + (data instanceof ImagePatches ? "patches of the training " +
 			"images (not held out), " : "held-out patches of ") + data + ", Gaussian noise sigma (data " +
-			"range 1), posterior mean D(y, sigma), PSNR in dB");
+			"range 1), posterior mean D(y, sigma), PSNR in dB" + (data instanceof WidePatches wide
+				? "; denoise_psnr_heldout: the same on 64 patches of " + wide.heldOut().world().description() : ""));
 		card = card.with("metrics", metrics);
 		card.write(output.resolve(ModelFolder.CARD));
 		return card;
+	}
+
+	/** Denoising PSNR on 64 patches of the data at each validation sigma, as key prefix + sigma. */
+	private static void validate(final NetworkDenoiser model, final PatchSource data, final int patch,
+		final String key, final Map<String, Object> metrics)
+	{
+		for (final double s : VALIDATION_SIGMAS) {
+			final double psnr = Validation.denoisingPsnr(model, data, patch, 64, s, VALIDATION_SEED);
+			metrics.put(key + s, Math.round(psnr * 100) / 100.0);
+		}
 	}
 }

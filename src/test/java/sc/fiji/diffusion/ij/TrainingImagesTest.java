@@ -25,6 +25,7 @@ import sc.fiji.diffusion.engine.ImagePatches;
 import sc.fiji.diffusion.engine.ModelRange;
 import sc.fiji.diffusion.engine.PatchSource;
 import sc.fiji.diffusion.engine.SamplingListener;
+import sc.fiji.diffusion.engine.WidePatches;
 
 /** A biologist's folder as training data: what is used, how it is scaled, what is left out. */
 class TrainingImagesTest {
@@ -63,6 +64,15 @@ class TrainingImagesTest {
 			out.add(max);
 		}
 		return out;
+	}
+
+	@Test
+	void syntheticWideNamesTheWideWorld() throws IOException {
+		final PatchSource wide = TrainingImages.source("synthetic-wide", s -> {}, (d, t) -> {});
+		assertTrue(wide instanceof WidePatches, wide.toString());
+		final IOException e = assertThrows(IOException.class, () -> TrainingImages.source("synthetic-" +
+			"narrow", s -> {}, (d, t) -> {}));
+		assertTrue(e.getMessage().contains("'synthetic-wide'"), e.getMessage());
 	}
 
 	@Test

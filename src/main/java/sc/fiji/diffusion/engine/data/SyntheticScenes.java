@@ -128,7 +128,7 @@ public final class SyntheticScenes {
         return out;
     }
 
-    private static void checkSize(int height, int width) {
+    static void checkSize(int height, int width) {
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException("Scene size must be at least 1x1 pixels, got height="
                     + height + ", width=" + width + "; pass a positive height and width");
@@ -146,9 +146,9 @@ public final class SyntheticScenes {
      * scaled by the width the blur will give the line, so after the PSF a filament's ridge peaks
      * at its amplitude whatever the PSF size.
      */
-    private static void renderFilaments(SplittableRandom rng, Canvas c) {
-        double lengthDensity = uniform(rng, 0.012, 0.05); // pixels of filament per pixel of area
-        double meanLength = uniform(rng, 30, 180);
+    static void renderFilaments(SplittableRandom rng, Canvas c) {
+        double lengthDensity = uniform(rng, 0.012, 0.05) * c.density; // pixels of filament per pixel of area
+        double meanLength = uniform(rng, 30, 180) * c.size;
         double wiggle = uniform(rng, 0.02, 0.12);          // radians per sqrt(pixel)
         double bendBias = uniform(rng, 0.0, 0.012);        // radians per pixel
         double minAmplitude = uniform(rng, 0.25, 0.7);
@@ -168,7 +168,7 @@ public final class SyntheticScenes {
             double cx = uniform(rng, -margin, c.width + margin);
             double cy = uniform(rng, -margin, c.height + margin);
             double angle = mainAngle + angleSpread * (rng.nextDouble() - 0.5);
-            double amplitude = uniform(rng, minAmplitude, 1.0);
+            double amplitude = c.vary(rng, uniform(rng, minAmplitude, 1.0));
             traceFilament(rng, c, cx, cy, angle, length, amplitude * gain, wiggle, bendBias);
         }
         if (c.visibleDeposits == 0) {
@@ -177,7 +177,7 @@ public final class SyntheticScenes {
         }
     }
 
-    private static void traceFilament(SplittableRandom rng, Canvas c, double cx, double cy, double angle,
+    static void traceFilament(SplittableRandom rng, Canvas c, double cx, double cy, double angle,
                                       double length, double lineDensity, double wiggle, double bendBias) {
         double step = 0.5;
         double stepNoise = wiggle * Math.sqrt(step);
@@ -185,16 +185,20 @@ public final class SyntheticScenes {
         int steps = (int) Math.round(0.5 * length / step);
         // Grow both halves from the centre so the centre is uniformly distributed.
         for (int half = 0; half < 2; half++) {
-            double x = cx;
-            double y = cy;
             double theta = half == 0 ? angle : angle + Math.PI;
             double halfTurn = half == 0 ? turn : -turn; // keeps one consistent arc
-            for (int s = 0; s < steps; s++) {
-                theta += halfTurn * step + stepNoise * gaussian(rng);
-                x += step * StrictMath.cos(theta);
-                y += step * StrictMath.sin(theta);
-                c.splat(x, y, lineDensity * step);
-            }
+            walk(rng, c, cx, cy, theta, steps, step, lineDensity, halfTurn, stepNoise);
+        }
+    }
+
+    /** One persistent random walk of line density from (x, y), deposited every step pixels. */
+    static void walk(SplittableRandom rng, Canvas c, double x, double y, double theta, int steps,
+                     double step, double lineDensity, double turn, double stepNoise) {
+        for (int s = 0; s < steps; s++) {
+            theta += turn * step + stepNoise * gaussian(rng);
+            x += step * StrictMath.cos(theta);
+            y += step * StrictMath.sin(theta);
+            c.splat(x, y, lineDensity * step);
         }
     }
 
@@ -207,9 +211,9 @@ public final class SyntheticScenes {
      * count instead would bias density: the accepted count saturates as the field fills, so the
      * larger relative spread of targets in small fields would lower their mean coverage.
      */
-    private static void renderNuclei(SplittableRandom rng, Canvas c) {
-        double meanRadius = uniform(rng, 6, 20);
-        double coverage = uniform(rng, 0.12, 0.5);
+    static void renderNuclei(SplittableRandom rng, Canvas c) {
+        double meanRadius = uniform(rng, 6, 20) * c.size;
+        double coverage = uniform(rng, 0.12, 0.5) * c.density;
         double minAspect = uniform(rng, 0.55, 0.9);
         double edgeWidth = uniform(rng, 0.5, 2.0);
         double textureStrength = uniform(rng, 0.1, 0.35);
@@ -262,7 +266,7 @@ public final class SyntheticScenes {
             head[gy * gridW + gx] = placed;
             placed++;
 
-            Nucleus n = new Nucleus(rng, x, y, a, b, irregularity, uniform(rng, minAmplitude, 1.0),
+            Nucleus n = new Nucleus(rng, x, y, a, b, irregularity, c.vary(rng, uniform(rng, minAmplitude, 1.0)),
                     edgeWidth, dome, nucleolusDepth);
             if (texture == null && n.touches(c)) {
                 texture = textureField(textureSeed, c.height, c.width, textureSigma);
@@ -302,7 +306,7 @@ public final class SyntheticScenes {
     }
 
     /** White noise blurred to a few pixels' correlation and rescaled to unit standard deviation. */
-    private static float[] textureField(long seed, int height, int width, double sigma) {
+    static float[] textureField(long seed, int height, int width, double sigma) {
         SplittableRandom rng = new SplittableRandom(seed);
         float[] noise = new float[height * width];
         double unitVariance = Math.sqrt(12.0); // uniform on [-0.5, 0.5) has variance 1/12
@@ -424,9 +428,9 @@ public final class SyntheticScenes {
      * amplitude. Their density is modulated by a smooth field because vesicles gather in the
      * cytoplasm rather than spreading uniformly.
      */
-    private static void renderPuncta(SplittableRandom rng, Canvas c) {
-        double density = uniform(rng, 0.0015, 0.012);  // spots per pixel
-        double maxSize = uniform(rng, 0.5, 1.5);      // intrinsic sigma, pixels
+    static void renderPuncta(SplittableRandom rng, Canvas c) {
+        double density = uniform(rng, 0.0015, 0.012) * c.density; // spots per pixel
+        double maxSize = uniform(rng, 0.5, 1.5) * c.size;        // intrinsic sigma, pixels
         double minAmplitude = uniform(rng, 0.15, 0.5);
         double dimBias = uniform(rng, 1.0, 3.0);       // > 1 favours dim spots
         double clustering = uniform(rng, 0.0, 0.8);
@@ -443,7 +447,7 @@ public final class SyntheticScenes {
             double x = uniform(rng, -margin, c.width + margin);
             double y = uniform(rng, -margin, c.height + margin);
             double size = uniform(rng, 0.2, maxSize);
-            double amplitude = minAmplitude + (1 - minAmplitude) * StrictMath.pow(rng.nextDouble(), dimBias);
+            double amplitude = c.vary(rng, minAmplitude + (1 - minAmplitude) * StrictMath.pow(rng.nextDouble(), dimBias));
             double keep = 1 - clustering * 0.5 * (1 - cluster.at(x + margin, y + margin));
             if (rng.nextDouble() >= keep) {
                 continue;
@@ -465,8 +469,8 @@ public final class SyntheticScenes {
      * ridges whose height compensates the PSF widening. Each edge, i.e. each pair of neighbouring
      * cells, gets its own brightness, and cells keep a faint interior signal as membrane dyes do.
      */
-    private static void renderMembranes(SplittableRandom rng, Canvas c) {
-        double spacing = uniform(rng, 18, 60);
+    static void renderMembranes(SplittableRandom rng, Canvas c) {
+        double spacing = uniform(rng, 18, 60) * c.size / Math.sqrt(c.density);
         double jitter = uniform(rng, 0.6, 1.0);
         double lineSigma = uniform(rng, 0.5, 1.0);
         double warp = uniform(rng, 0.05, 0.2) * spacing;
@@ -510,8 +514,8 @@ public final class SyntheticScenes {
      * two-scale texture, leaves a dim hole where the nucleus would be, and leaves some cells out
      * so that background is visible between cells.
      */
-    private static void renderCytoplasm(SplittableRandom rng, Canvas c) {
-        double spacing = uniform(rng, 30, 90);
+    static void renderCytoplasm(SplittableRandom rng, Canvas c) {
+        double spacing = uniform(rng, 30, 90) * c.size / Math.sqrt(c.density);
         double jitter = uniform(rng, 0.5, 0.9);
         double warp = uniform(rng, 0.08, 0.2) * spacing;
         // Kept low because whole views inside empty cells would show no structure at all.
@@ -587,7 +591,7 @@ public final class SyntheticScenes {
      * The structure layer before optics. It is the requested view plus a blur margin on every
      * side; coordinates are those of the padded layer.
      */
-    private static final class Canvas {
+    static final class Canvas {
         final int height, width;
         final float[] pixels;
         /** PSF the optics will apply; renderers use it to keep peak heights independent of it. */
@@ -595,8 +599,18 @@ public final class SyntheticScenes {
         private final int pad;
         /** Splats that landed in the view; lets sparse renderers notice an empty view. */
         long visibleDeposits;
+        /**
+         * Factors on each kind's own object density and size, and the spread (log-normal sigma) of
+         * object amplitudes; 1, 1 and 0 leave every kind exactly as {@link #scene} draws it.
+         */
+        final double density, size, spread;
 
         Canvas(int viewHeight, int viewWidth, int pad, double psfSigma) {
+            this(viewHeight, viewWidth, pad, psfSigma, 1, 1, 0);
+        }
+
+        Canvas(int viewHeight, int viewWidth, int pad, double psfSigma, double density, double size,
+               double spread) {
             long h = viewHeight + 2L * pad;
             long w = viewWidth + 2L * pad;
             if (h * w > MAX_PIXELS) {
@@ -608,6 +622,25 @@ public final class SyntheticScenes {
             this.pad = pad;
             this.pixels = new float[(int) (h * w)];
             this.psfSigma = psfSigma;
+            this.density = density;
+            this.size = size;
+            this.spread = spread;
+        }
+
+        /**
+         * An object's amplitude times a log-normal factor of median 1 (capped at two sigmas) when
+         * amplitudes spread; without spread it is returned as is and no random number is drawn.
+         */
+        double vary(SplittableRandom rng, double amplitude) {
+            if (!(spread > 0)) {
+                return amplitude;
+            }
+            return amplitude * StrictMath.exp(spread * Math.max(-2, Math.min(2, SyntheticScenes.gaussian(rng))));
+        }
+
+        /** An empty layer of the same geometry and settings, for structures drawn apart first. */
+        Canvas layer() {
+            return new Canvas(height - 2 * pad, width - 2 * pad, pad, psfSigma, density, size, spread);
         }
 
         boolean inView(double x, double y) {
@@ -793,7 +826,7 @@ public final class SyntheticScenes {
      * hashed from their coordinates, so the field is fixed by the salt alone. Rows are evaluated
      * one at a time to keep memory proportional to the width even for huge scenes.
      */
-    private static final class ValueNoise {
+    static final class ValueNoise {
         private final long salt;
         private final double invSpacing;
         private final double offsetX, offsetY; // random phase, for the same reason as in Sites
@@ -896,9 +929,17 @@ public final class SyntheticScenes {
         if (!(sigma > 0)) {
             return;
         }
+        blurRows(image, height, width, sigma);
+        blurColumns(image, height, width, sigma);
+    }
+
+    /** The horizontal pass of {@link #blurInPlace}; a sigma that is not positive leaves the image. */
+    static void blurRows(float[] image, int height, int width, double sigma) {
+        if (!(sigma > 0)) {
+            return;
+        }
         float[] k = gaussianKernel(sigma);
         int r = k.length / 2;
-
         int[] mirrorX = mirrorTable(width, r);
         float[] padded = new float[width + 2 * r];
         for (int y = 0; y < height; y++) {
@@ -914,7 +955,15 @@ public final class SyntheticScenes {
                 image[row + x] = acc;
             }
         }
+    }
 
+    /** The vertical pass of {@link #blurInPlace}; a sigma that is not positive leaves the image. */
+    static void blurColumns(float[] image, int height, int width, double sigma) {
+        if (!(sigma > 0)) {
+            return;
+        }
+        float[] k = gaussianKernel(sigma);
+        int r = k.length / 2;
         int[] mirrorY = mirrorTable(height, r);
         int strip = Math.min(width, 64);
         float[] column = new float[(height + 2 * r) * strip];
@@ -952,7 +1001,7 @@ public final class SyntheticScenes {
     // ---------------------------------------------------------------- numeric helpers
 
     /** Identity up to the knee, then a tanh shoulder that approaches but never exceeds 1. */
-    private static double saturate(double v) {
+    static double saturate(double v) {
         if (!(v > 0)) {
             return 0;
         }
@@ -964,7 +1013,7 @@ public final class SyntheticScenes {
     }
 
     /** Cubic step from 0 at t=-1 to 1 at t=+1; cheaper than a logistic and exactly 0/1 outside. */
-    private static double softStep(double t) {
+    static double softStep(double t) {
         if (t <= -1) {
             return 0;
         }
@@ -978,23 +1027,23 @@ public final class SyntheticScenes {
     // Random variates are derived from nextDouble() alone: its SplitMix64 definition is fixed,
     // whereas the JDK's bounded-int and Gaussian algorithms are unspecified and may change.
 
-    private static double uniform(SplittableRandom rng, double lo, double hi) {
+    static double uniform(SplittableRandom rng, double lo, double hi) {
         return lo + (hi - lo) * rng.nextDouble();
     }
 
-    private static int below(SplittableRandom rng, int bound) {
+    static int below(SplittableRandom rng, int bound) {
         return (int) (rng.nextDouble() * bound);
     }
 
     /** Standard normal variate (Box-Muller, one of the pair). */
-    private static double gaussian(SplittableRandom rng) {
+    static double gaussian(SplittableRandom rng) {
         double u = 1.0 - rng.nextDouble(); // in (0, 1], keeps the log finite
         double v = rng.nextDouble();
         return StrictMath.sqrt(-2 * StrictMath.log(u)) * StrictMath.cos(2 * Math.PI * v);
     }
 
     /** Poisson sample; the normal approximation above 64 is indistinguishable at these counts. */
-    private static long poisson(SplittableRandom rng, double mean) {
+    static long poisson(SplittableRandom rng, double mean) {
         if (mean <= 0) {
             return 0;
         }
@@ -1012,13 +1061,13 @@ public final class SyntheticScenes {
     }
 
     /** 64-bit finaliser (Stafford's variant 13) to turn structured keys into uniform bits. */
-    private static long mix64(long z) {
+    static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
     }
 
-    private static double unit(long bits) {
+    static double unit(long bits) {
         return (bits >>> 11) * 0x1.0p-53;
     }
 }
