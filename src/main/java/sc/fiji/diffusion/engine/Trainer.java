@@ -243,9 +243,13 @@ public final class Trainer implements AutoCloseable {
 		final int b = config.batch(), p = config.patch(), n = p * p;
 		final float[] x0 = new float[b * n], noise = new float[b * n], sigma = new float[b], sigmaN =
 			new float[b];
-		boolean noisy = false;
-		for (int i = 0; i < b; i++) {
-			final PatchSource.Noisy patch = data.noisyPatch(random, p);
+		// One generator per sample, split from the step's in order, so that the samples are drawn on
+		// all cores (on a GPU the drawing would otherwise take a large part of a step) and a step is
+		// still the same from its seed.
+		final SplittableRandom[] own = new SplittableRandom[b];
+		for (int i = 0; i < b; i++) own[i] = random.split();
+		java.util.stream.IntStream.range(0, b).parallel().forEach(i -> {
+			final PatchSource.Noisy patch = data.noisyPatch(own[i], p);
 			if (patch.pixels().length != n) {
 				throw new IllegalStateException("Patch source gave " + patch.pixels().length + " values for a " +
 					p + " x " + p + " patch.");
@@ -253,10 +257,11 @@ public final class Trainer implements AutoCloseable {
 			System.arraycopy(patch.pixels(), 0, x0, i * n, n);
 			// Noise below the model's smallest level is taken as clean: the prior is trained there anyway.
 			sigmaN[i] = patch.sigma() < config.schedule().sigmaMin() ? 0 : patch.sigma();
-			noisy |= sigmaN[i] > 0;
-			sigma[i] = (float) sampleSigma(random, sigmaN[i] * (1 + NOISY_MARGIN));
-		}
-		for (int i = 0; i < noise.length; i++) noise[i] = (float) random.nextGaussian();
+			sigma[i] = (float) sampleSigma(own[i], sigmaN[i] * (1 + NOISY_MARGIN));
+			for (int j = i * n; j < (i + 1) * n; j++) noise[j] = (float) own[i].nextGaussian();
+		});
+		boolean noisy = false;
+		for (final float v : sigmaN) noisy |= v > 0;
 		return new Batch(x0, noise, sigma, noisy ? sigmaN : null);
 	}
 
