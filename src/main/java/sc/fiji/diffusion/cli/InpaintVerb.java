@@ -29,8 +29,8 @@ final class InpaintVerb extends RestoreVerb {
 	}
 
 	@Override
-	void check(final Options o, final String sampler, final NoiseModel noise) throws UsageException {
-		Options.check(() -> Inpaint.check(sampler, noise));
+	void check(final Options o, final String sampler) throws UsageException {
+		Options.check(() -> Inpaint.check(sampler));
 	}
 
 	@Override

@@ -43,7 +43,7 @@ abstract class RestoreVerb {
 	abstract Set<String> extraKeys();
 
 	/** Checks the task's own values before anything loads. */
-	void check(final Options o, final String sampler, final NoiseModel noise) throws UsageException {}
+	void check(final Options o, final String sampler) throws UsageException {}
 
 	/**
 	 * Reads the task's own files (the mask) before the model loads, so that a bad one is refused
@@ -83,7 +83,7 @@ abstract class RestoreVerb {
 		final String sampler = o.get("sampler", "ddpm");
 		Options.check(() -> RestoreOptions.check(sampler, steps, samples, std != null, tile, resample));
 		final NoiseModel noise = o.parsed("noise", "auto", NoiseModel::parse);
-		check(o, sampler, noise);
+		check(o, sampler);
 		final String deviceName = o.parsed("device", "auto", Devices::check);
 		o.parsed("precision", "auto", Precision::check);
 		// The model's card before anything loads; auto's choice depends on the device, so the tile is

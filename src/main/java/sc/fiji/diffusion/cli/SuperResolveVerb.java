@@ -25,9 +25,9 @@ final class SuperResolveVerb extends RestoreVerb {
 	}
 
 	@Override
-	void check(final Options o, final String sampler, final NoiseModel noise) throws UsageException {
+	void check(final Options o, final String sampler) throws UsageException {
 		final int factor = factor(o);
-		Options.check(() -> SuperResolve.check(factor, sampler, noise));
+		Options.check(() -> SuperResolve.check(factor, sampler));
 	}
 
 	@Override

@@ -42,8 +42,8 @@ public class InpaintCommand extends RestoreCommand {
 	}
 
 	@Override
-	protected void check(final NoiseModel noiseModel) {
-		Inpaint.check(sampler, noiseModel);
+	protected void check() {
+		Inpaint.check(sampler);
 	}
 
 	@Override

@@ -89,8 +89,8 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		return 1;
 	}
 
-	/** The task's own check of the sampler and the noise model, before a model is loaded. */
-	protected void check(final NoiseModel noiseModel) {}
+	/** The task's own check of its values (sampler, factor), before a model is loaded. */
+	protected void check() {}
 
 	/** One call of the restore layer. */
 	@SuppressWarnings("rawtypes")
@@ -103,7 +103,7 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		// The values first, with the command line's checks: a typing error stops before anything loads.
 		final NoiseModel noiseModel = NoiseModel.parse(noise);
 		RestoreOptions.check(sampler, steps, samples, uncertainty, tile, 1);
-		check(noiseModel);
+		check();
 		Precision.check(precision);
 		final RandomAccessibleInterval<?> view = ImagePlusImgs.wrap(imp);
 		final Device d = Djl.device(device, this::status, this::info);

@@ -35,8 +35,8 @@ public class SuperResolutionCommand extends RestoreCommand {
 	}
 
 	@Override
-	protected void check(final NoiseModel noiseModel) {
-		SuperResolve.check(factor, sampler, noiseModel);
+	protected void check() {
+		SuperResolve.check(factor, sampler);
 	}
 
 	@Override

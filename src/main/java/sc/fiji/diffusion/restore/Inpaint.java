@@ -18,11 +18,10 @@ public final class Inpaint {
 	private Inpaint() {}
 
 	/**
-	 * What {@link #run} takes of the sampler (DDPM or DDIM steps) and the noise (Gaussian), checked
-	 * before a model is loaded.
+	 * What {@link #run} takes of the sampler (DDPM or DDIM steps), checked before a model is loaded.
 	 */
-	public static void check(final String sampler, final NoiseModel noise) {
-		InverseProblem.check(sampler, noise);
+	public static void check(final String sampler) {
+		InverseProblem.check(sampler);
 	}
 
 	/**

@@ -29,7 +29,7 @@ final class InverseProblem {
 	{
 		final int w = in.width(), h = in.height(), W = w * factor, H = h * factor;
 		final NetworkDenoiser model = o.model();
-		check(o.sampler(), noise);
+		check(o.sampler());
 		final int count = Math.max(1, o.samples());
 		return Stacks.restore(in, factor, channelAxis, o, (planes, statistics, label, report) -> {
 			final boolean estimated = noise instanceof NoiseModel.Auto;
@@ -165,8 +165,8 @@ final class InverseProblem {
 		return max;
 	}
 
-	/** The sampler and the noise model an inverse problem takes, checked before any work. */
-	static void check(final String sampler, final NoiseModel noise) {
+	/** The sampler an inverse problem takes (any noise model is), checked before any work. */
+	static void check(final String sampler) {
 		ConsistentSampling.eta(sampler);
 	}
 }

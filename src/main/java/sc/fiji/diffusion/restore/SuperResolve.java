@@ -13,20 +13,20 @@ public final class SuperResolve {
 	private SuperResolve() {}
 
 	/**
-	 * What {@link #run} takes of the factor (2 or 4), the sampler (DDPM or DDIM steps) and the noise
-	 * (Gaussian), checked before a model is loaded.
+	 * What {@link #run} takes of the factor (2 or 4) and the sampler (DDPM or DDIM steps), checked
+	 * before a model is loaded.
 	 */
-	public static void check(final int factor, final String sampler, final NoiseModel noise) {
+	public static void check(final int factor, final String sampler) {
 		if (factor != 2 && factor != 4) {
 			throw new IllegalArgumentException("Super-resolution factor must be 2 or 4, got " + factor + ".");
 		}
-		InverseProblem.check(sampler, noise);
+		InverseProblem.check(sampler);
 	}
 
 	public static <T extends RealType<T>> Result run(final RandomAccessibleInterval<T> image,
 		final int factor, final int channelAxis, final NoiseModel noise, final RestoreOptions o)
 	{
-		check(factor, o.sampler(), noise);
+		check(factor, o.sampler());
 		final Planes in = Planes.of(image);
 		final java.util.List<float[]> planes = new java.util.ArrayList<>();
 		for (int p = 0; p < in.count(); p++) planes.add(in.plane(p));
