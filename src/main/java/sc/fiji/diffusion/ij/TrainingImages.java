@@ -19,7 +19,6 @@ import sc.fiji.diffusion.engine.PatchSource;
 import sc.fiji.diffusion.engine.SamplingListener;
 import sc.fiji.diffusion.engine.SyntheticPatches;
 import sc.fiji.diffusion.engine.WidePatches;
-import sc.fiji.diffusion.restore.NoiseEstimate;
 import sc.fiji.diffusion.restore.NoiseModel;
 import sc.fiji.diffusion.restore.Planes;
 
@@ -110,27 +109,23 @@ public final class TrainingImages {
 			@SuppressWarnings({ "rawtypes", "unchecked" })
 			final Planes planes = Planes.of((net.imglib2.RandomAccessibleInterval) ImagePlusImgs.wrap(imp));
 			imp.flush();
-			List<float[]> list = new ArrayList<>();
+			final List<float[]> list = new ArrayList<>();
 			for (int p = 0; p < planes.count(); p++) list.add(planes.plane(p));
 			final NoiseModel resolved;
 			try {
-				resolved = noise instanceof NoiseModel.Auto ? NoiseEstimate.model(list, planes.width(), planes
-					.height()) : noise;
+				resolved = noise.resolve(list, planes.width(), planes.height());
 			}
 			catch (final IllegalArgumentException e) {
 				notes.accept("Left out " + name + ": its noise cannot be estimated (" + e.getMessage() +
 					"); give the noise of the images explicitly.");
 				continue;
 			}
-			double sigma = 0;
-			if (resolved instanceof NoiseModel.PoissonGaussian pg) {
-				list = pg.forward(list);
-				sigma = 1;
-			}
-			else sigma = ((NoiseModel.Gaussian) resolved).sigma();
+			final double sigma = resolved.domainSigma();
 			if (sigma > 0) notes.accept(name + ": noise " + resolved + (noise instanceof NoiseModel.Auto
 				? " (estimated)" : "") + ", trained as noisy data");
-			if (patches.add(list, planes.width(), planes.height(), name, notes, sigma) > 0) files++;
+			if (patches.add(resolved.domain(list), planes.width(), planes.height(), name, notes, sigma) > 0) {
+				files++;
+			}
 		}
 		note(notes, "Subfolders are not searched", folders);
 		note(notes, "Left out, not image files", others);

@@ -51,24 +51,17 @@ public final class Denoise {
 			}
 			// The noise model decides the space the prior works in; auto picks one from this channel.
 			final boolean estimated = noise instanceof NoiseModel.Auto;
-			final NoiseModel resolved = estimated ? NoiseEstimate.model(statistics, w, h) : noise;
+			final NoiseModel resolved = noise.resolve(statistics, w, h);
 			final String how = estimated ? " (estimated)" : "";
 			final NoiseModel.PoissonGaussian pg = resolved instanceof NoiseModel.PoissonGaussian g ? g : null;
-			final double sigmaIn;
-			final List<float[]> work, workStatistics;
+			final double sigmaIn = resolved.domainSigma();
+			final List<float[]> work = resolved.domain(planes), workStatistics = statistics == planes ? work
+				: resolved.domain(statistics);
 			if (pg != null) {
-				work = pg.forward(planes);
-				workStatistics = statistics == planes ? work : pg.forward(statistics);
-				sigmaIn = 1;
 				report.add(label + "noise " + String.format(Locale.ROOT, "poisson-gaussian:%.4g,%.4g,%.4g", pg
 					.gain(), pg.offset(), pg.read()) + how + " (Anscombe-transformed to unit variance)");
 			}
-			else {
-				work = planes;
-				workStatistics = statistics;
-				sigmaIn = ((NoiseModel.Gaussian) resolved).sigma();
-				report.add(label + "noise gaussian sigma " + String.format(Locale.ROOT, "%.4g", sigmaIn) + how);
-			}
+			else report.add(label + "noise gaussian sigma " + String.format(Locale.ROOT, "%.4g", sigmaIn) + how);
 			// Constant planes come back as they are; they must not shift the others' percentiles.
 			final List<float[]> varied = new ArrayList<>();
 			for (int k = 0; k < constant.length; k++) if (!constant[k]) varied.add(workStatistics.get(k));

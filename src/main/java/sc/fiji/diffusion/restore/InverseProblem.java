@@ -33,25 +33,30 @@ final class InverseProblem {
 		final int count = Math.max(1, o.samples());
 		return Stacks.restore(in, factor, channelAxis, o, (planes, statistics, label, report) -> {
 			final boolean estimated = noise instanceof NoiseModel.Auto;
-			final NoiseModel resolved = estimated ? NoiseEstimate.model(statistics, w, h) : noise;
+			final NoiseModel resolved = noise.resolve(statistics, w, h);
 			final NoiseModel.PoissonGaussian pg = resolved instanceof NoiseModel.PoissonGaussian g ? g : null;
 			// Camera noise stays in linear units, each measurement with its own variance gain * y + b (a
 			// per-pixel lambda in DDNM+): binning does not commute with the Anscombe transform, and for
 			// masks, where it would, the prior has never seen square-root-compressed scenes; measured on
 			// nine scenes (AnscombeProbeTest), mean hole RMS error 141.2 ADU in the Anscombe domain against
 			// 134.3 in linear units (linear better on 5 of 9).
-			final List<float[]> work = planes;
 			final Normalization norm = Normalization.of(statistics);
+			// Camera noise of each measured pixel, once per plane: its largest sets the clipping range,
+			// each chunk's go to the device.
+			final List<float[]> cameraSigmas = pg == null ? null : statistics.stream().map(p -> cameraSigma(
+				pg, p, w, h)).toList();
 			final String how = estimated ? " (estimated)" : "";
 			double sigmaY;
 			if (pg == null) {
-				final double sigmaIn = ((NoiseModel.Gaussian) resolved).sigma();
+				final double sigmaIn = resolved.domainSigma();
 				sigmaY = sigmaIn * norm.scale();
 				report.add(label + "measurement noise gaussian sigma " + String.format(Locale.ROOT, "%.4g",
 					sigmaIn) + how);
 			}
 			else {
-				sigmaY = maxSigma(pg, statistics, w, h) * norm.scale();
+				double max = 0;
+				for (final float[] s : cameraSigmas) for (final float v : s) max = Math.max(max, v);
+				sigmaY = max * norm.scale();
 				report.add(label + "measurement noise " + String.format(Locale.ROOT,
 					"poisson-gaussian:%.4g,%.4g,%.4g", pg.gain(), pg.offset(), pg.read()) + how +
 					" (each pixel's own variance)");
@@ -80,11 +85,11 @@ final class InverseProblem {
 					// Missing pixels enter y at the low percentile (toDevice); the mask leaves them out.
 					final float[] known = new float[chunk.length * w * h];
 					for (int k = 0; k < chunk.length; k++) {
-						final float[] p = work.get(chunk[k]);
+						final float[] p = planes.get(chunk[k]);
 						for (int i = 0; i < p.length; i++) known[k * w * h + i] = Float.isFinite(p[i]) ? 1 : 0;
 					}
 					final Shape measured = new Shape(chunk.length, 1, h, w);
-					final NDArray y = Stacks.toDevice(m, work, chunk, w, h, norm, clipSigma);
+					final NDArray y = Stacks.toDevice(m, planes, chunk, w, h, norm, clipSigma);
 					final Measurement a = factor == 1 ? new Measurement.Mask(m.create(known, measured))
 						: new Measurement.Binning(factor);
 					return ConsistentSampling.samples(tiled, a, y, new long[] { chunk.length, 1, H, W },
@@ -97,7 +102,7 @@ final class InverseProblem {
 					if (pg == null) return m.full(shape, (float) sigmaY);
 					final float[] s = new float[chunk.length * w * h];
 					for (int k = 0; k < chunk.length; k++) {
-						final float[] p = cameraSigma(pg, statistics.get(chunk[k]), w, h);
+						final float[] p = cameraSigmas.get(chunk[k]);
 						for (int i = 0; i < p.length; i++) s[k * w * h + i] = (float) (p[i] * norm.scale());
 					}
 					return m.create(s, shape);
@@ -107,7 +112,7 @@ final class InverseProblem {
 				public void back(final int plane, final float[] mean, final float[] std, final int offset,
 					final float[] out, final float[] sd)
 				{
-					final float[] measured = planes.get(plane), given = work.get(plane);
+					final float[] measured = planes.get(plane);
 					for (int i = 0; i < out.length; i++) {
 						// Known pixels of an inpainting come back exactly as measured, with no spread.
 						if (factor == 1 && Float.isFinite(measured[i])) {
@@ -117,7 +122,7 @@ final class InverseProblem {
 						}
 						// A super-resolved block gets back what its measured pixel lost to clipping, so
 						// that binning still gives the input.
-						final float lost = factor == 1 ? 0 : norm.excess(given[(i / W / factor) * w + (i % W) /
+						final float lost = factor == 1 ? 0 : norm.excess(measured[(i / W / factor) * w + (i % W) /
 							factor], clipSigma);
 						out[i] = norm.fromModel(mean[offset + i] + lost);
 						if (sd != null) sd[i] = (float) (std[offset + i] / norm.scale());
@@ -154,15 +159,6 @@ final class InverseProblem {
 			}
 		}
 		return out;
-	}
-
-	/** The largest per-pixel noise (ADU) of camera measurements, for the network's clipping range. */
-	private static double maxSigma(final NoiseModel.PoissonGaussian pg, final List<float[]> planes,
-		final int w, final int h)
-	{
-		double max = 0;
-		for (final float[] p : planes) for (final float v : cameraSigma(pg, p, w, h)) max = Math.max(max, v);
-		return max;
 	}
 
 	/** The sampler an inverse problem takes (any noise model is), checked before any work. */

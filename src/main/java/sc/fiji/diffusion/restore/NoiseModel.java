@@ -12,6 +12,28 @@ public sealed interface NoiseModel {
 
 	String SPECS = "auto, gaussian:SIGMA, poisson-gaussian:GAIN,OFFSET,READ, none";
 
+	/** This model, or for {@code auto} the one estimated from the planes (see {@link NoiseEstimate#model}). */
+	default NoiseModel resolve(final java.util.List<float[]> planes, final int width, final int height) {
+		return this instanceof Auto ? NoiseEstimate.model(planes, width, height) : this;
+	}
+
+	/**
+	 * The planes where the prior works on them: camera noise through the Anscombe transform (unit
+	 * noise), Gaussian noise as they are. Only for a resolved model.
+	 */
+	default java.util.List<float[]> domain(final java.util.List<float[]> planes) {
+		if (this instanceof PoissonGaussian pg) return pg.forward(planes);
+		if (this instanceof Gaussian) return planes;
+		throw new IllegalStateException("Resolve the noise model first.");
+	}
+
+	/** The noise level in {@link #domain}'s units: 1 for camera noise, else the Gaussian sigma. */
+	default double domainSigma() {
+		if (this instanceof PoissonGaussian) return 1;
+		if (this instanceof Gaussian g) return g.sigma();
+		throw new IllegalStateException("Resolve the noise model first.");
+	}
+
 	/** Estimate the noise from the image (see {@link NoiseEstimate#model}). */
 	record Auto() implements NoiseModel {
 

@@ -21,14 +21,8 @@ class AnscombeProbeTest {
 		double sa = 0, sl = 0;
 		for (final SyntheticScenes.Kind kind : new SyntheticScenes.Kind[] { SyntheticScenes.Kind.NUCLEI, SyntheticScenes.Kind.FILAMENTS, SyntheticScenes.Kind.CYTOPLASM }) {
 			for (long seed = 50; seed < 53; seed++) {
-				final float[] c = SyntheticScenes.scene(kind, n, n, seed);
-				final float[] clean = new float[n * n], noisy = new float[n * n];
-				final java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-				for (int i = 0; i < clean.length; i++) {
-					final double e = 5 + 400 * c[i];
-					clean[i] = (float) (2 * e + 100);
-					noisy[i] = (float) (2 * NoiseEstimateTest.poisson(e, r) + 100 + 3 * r.nextGaussian());
-				}
+				final float[][] image = InverseProblemTest.camera(kind, n, seed);
+				final float[] clean = image[0], noisy = image[1];
 				final byte[] mask = new byte[n * n];
 				for (int y = 20; y < 36; y++) for (int x = 16; x < 40; x++) mask[y * n + x] = 1;
 				final RestoreOptions o = RestoreOptions.defaults(model, "ddpm", 20);

@@ -142,9 +142,14 @@ class InverseProblemTest {
 		assertTrue(inpaintPsnr < 200, "the weights differed, so the results should too");
 	}
 
-	/** A camera image: gain 2 ADU per electron, offset 100, read noise 3, 5 to 405 electrons. */
+	/** A camera image of nuclei: gain 2 ADU per electron, offset 100, read noise 3, 5 to 405 electrons. */
 	static float[][] camera(final int n, final long seed) {
-		final float[] c = SyntheticScenes.scene(SyntheticScenes.Kind.NUCLEI, n, n, seed);
+		return camera(SyntheticScenes.Kind.NUCLEI, n, seed);
+	}
+
+	/** A camera image of one kind of scene, clean and noisy, as {@link #camera(int, long)}. */
+	static float[][] camera(final SyntheticScenes.Kind kind, final int n, final long seed) {
+		final float[] c = SyntheticScenes.scene(kind, n, n, seed);
 		final float[] clean = new float[n * n], noisy = new float[n * n];
 		final java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
 		for (int i = 0; i < clean.length; i++) {
