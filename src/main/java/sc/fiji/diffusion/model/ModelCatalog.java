@@ -125,29 +125,29 @@ public final class ModelCatalog {
 			throw new IOException("No model installed in " + roots + ": copy a model folder (such as the " +
 				"shipped ones in models/) there, or give the path of one.");
 		}
-		Path best = null, bestDdpm = null;
+		// By name (the catalog's keys), the largest or smallest network; a DDPM one if any.
+		String best = null, bestDdpm = null;
 		long size = 0, sizeDdpm = 0;
-		for (final Path folder : all.values()) {
-			final ModelCard card = ModelFolder.card(folder);
+		for (final Map.Entry<String, Path> e : all.entrySet()) {
+			final ModelCard card = ModelFolder.card(e.getValue());
 			long weights = 0;
 			for (final int w : card.network().widths()) weights += (long) w * w;
-			final boolean better = best == null || (gpu ? weights > size : weights < size);
-			if (better) {
-				best = folder;
+			if (best == null || (gpu ? weights > size : weights < size)) {
+				best = e.getKey();
 				size = weights;
 			}
 			if (card.family() == sc.fiji.diffusion.engine.Family.DDPM && (bestDdpm == null || (gpu
 				? weights > sizeDdpm : weights < sizeDdpm)))
 			{
-				bestDdpm = folder;
+				bestDdpm = e.getKey();
 				sizeDdpm = weights;
 			}
 		}
-		final Path chosen = bestDdpm != null ? bestDdpm : best;
-		notes.accept("Model auto: " + ModelFolder.card(chosen).name() + " (" + (bestDdpm != null ? "the " +
+		final String chosen = bestDdpm != null ? bestDdpm : best;
+		notes.accept("Model auto: " + chosen + " (" + (bestDdpm != null ? "the " +
 			(gpu ? "largest" : "smallest") + " installed DDPM model, for " + (gpu ? "a GPU" : "the CPU")
 			: "no DDPM model is installed; the " + (gpu ? "largest" : "smallest") + " model") +
 			"); name the model for reproducible batches");
-		return chosen;
+		return all.get(chosen);
 	}
 }
