@@ -15,6 +15,7 @@ import net.imglib2.img.array.ArrayImgs;
 
 import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.data.SyntheticScenes;
+import sc.fiji.diffusion.restore.Defaults;
 import sc.fiji.diffusion.restore.Denoise;
 import sc.fiji.diffusion.restore.Inpaint;
 import sc.fiji.diffusion.restore.NoiseModel;
@@ -106,9 +107,11 @@ public final class QualityBenchmark {
 			"task (seeds %d..%d, all five kinds), data range 1. Classical methods are tuned per image " +
 			"against the truth (an oracle). Denoising: Gaussian noise sigma %.2f, our posterior mean. " +
 			"Inpainting (lines, blocks, scattered pixels; PSNR inside the holes) and super-resolution " +
-			"(block-mean binning, noiseless): the mean of %d posterior samples of %d steps.%n%n", modelName, s
-				.count(), s.size(), s.size(), s.seed(), s.seed() + s.count() - 1, s.noise(), s.samples(), s
-					.steps()));
+			"(block-mean binning, noiseless): %s.%n%n", modelName, s.count(), s.size(), s.size(), s.seed(), s
+				.seed() + s.count() - 1, s.noise(), s.samples() == 0 && s.steps() == 0 ? "the default estimate, " +
+					"the mean of " + Defaults.INVERSE_SAMPLES + " posterior samples of " + Defaults.INVERSE_STEPS +
+					" steps" : "the mean of " + Defaults.samples(Defaults.Task.INPAINT, s.samples()) +
+						" posterior samples of " + Defaults.steps(Defaults.Task.INPAINT, s.steps()) + " steps"));
 		md.append("| task | ours: median PSNR (dB) | best classical: median PSNR (dB) | difference (dB) " +
 			"| ours: median SSIM | classical: median SSIM | classical winners | ours: s per image |\n");
 		md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
@@ -129,7 +132,8 @@ public final class QualityBenchmark {
 			}
 			md.append('\n');
 		}
-		md.append("\nFigures (input, best classical, ours, uncertainty = std of ").append(s.samples())
+		md.append("\nFigures (input, best classical, ours, uncertainty = std of ").append(Defaults.samples(
+			Defaults.Task.INPAINT, s.samples()))
 			.append(" posterior samples, truth):\n\n");
 		for (final String t : TASKS.subList(0, 4)) {
 			if (!s.tasks().contains(t)) continue;
@@ -144,6 +148,11 @@ public final class QualityBenchmark {
 		sc.fiji.diffusion.engine.PartialFiles.write(docs.resolve("quality.md"), tmp -> Files.writeString(tmp,
 			report, StandardCharsets.UTF_8));
 		return report;
+	}
+
+	/** Samples of the denoising figure's uncertainty panel: those asked for, else the inverse default. */
+	private static int figureSamples(final Settings s) {
+		return s.samples() > 1 ? s.samples() : Defaults.INVERSE_SAMPLES;
 	}
 
 	static float[] truth(final Settings s, final int i) {
@@ -169,8 +178,8 @@ public final class QualityBenchmark {
 			row.score(i, out, best, truth, n, null, took, log);
 			if (i == 0) {
 				final Result u = Denoise.run(ArrayImgs.floats(noisy.clone(), n, n), -1, new NoiseModel.Gaussian(
-					s.noise()), RestoreOptions.defaults(model, "ddim:1", s.steps()).withSamples(s
-						.samples(), true));
+					s.noise()), RestoreOptions.defaults(model, "ddim:1", s.steps()).withSamples(figureSamples(s),
+						true));
 				figure(docs.resolve("quality-denoise.png"), noisy, best, out, plane(u.std()), truth, n, n);
 			}
 		}
@@ -217,7 +226,7 @@ public final class QualityBenchmark {
 			final long t0 = System.nanoTime();
 			final Result ours = Inpaint.run(ArrayImgs.floats(input.clone(), n, n), null, -1,
 				new NoiseModel.Gaussian(0), RestoreOptions.defaults(model, "ddpm", s.steps()).withSeed(i)
-					.withSamples(s.samples(), s.samples() > 1));
+					.withSamples(s.samples(), Defaults.samples(Defaults.Task.INPAINT, s.samples()) > 1));
 			final float[] out = plane(ours.image());
 			final double took = (System.nanoTime() - t0) / 1e9;
 			final Classical.Best best = Classical.bestInpaint(input, hole, truth, n, n);
@@ -253,7 +262,7 @@ public final class QualityBenchmark {
 			final long t0 = System.nanoTime();
 			final Result ours = SuperResolve.run(ArrayImgs.floats(lo.clone(), m, m), f, -1,
 				new NoiseModel.Gaussian(0), RestoreOptions.defaults(model, "ddpm", s.steps()).withSeed(i)
-					.withSamples(s.samples(), s.samples() > 1));
+					.withSamples(s.samples(), Defaults.samples(Defaults.Task.SUPER_RESOLVE, s.samples()) > 1));
 			final float[] out = plane(ours.image());
 			final double took = (System.nanoTime() - t0) / 1e9;
 			final Classical.Best best = Classical.bestUpsample(lo, truth, m, m, f);
@@ -270,8 +279,8 @@ public final class QualityBenchmark {
 
 	/**
 	 * Wall time of the three restorations with default settings on one n x n scene, as a markdown
-	 * table: the posterior mean of denoising, one inpainting sample and one x2 super-resolution sample
-	 * of {@code steps} steps, each including its read-back to the host.
+	 * table: each task's default estimate (steps 0) or its default with {@code steps} steps, each
+	 * including its read-back to the host.
 	 *
 	 * @param noise Gaussian noise added for denoising, data range 1
 	 */
@@ -294,14 +303,20 @@ public final class QualityBenchmark {
 		t0 = System.nanoTime();
 		Inpaint.run(ArrayImgs.floats(holed, n, n), null, -1, new NoiseModel.Gaussian(0), RestoreOptions
 			.defaults(model, "ddpm", steps));
-		md.append(String.format(Locale.ROOT, "| inpaint (%d steps) | %.1f |%n", steps, (System
+		md.append(String.format(Locale.ROOT, "| inpaint (%s) | %.1f |%n", settings(Defaults.Task.INPAINT,
+			steps), (System
 			.nanoTime() - t0) / 1e9));
 		t0 = System.nanoTime();
 		SuperResolve.run(ArrayImgs.floats(bin(truth, n, 2), n / 2, n / 2), 2, -1, new NoiseModel.Gaussian(
 			0), RestoreOptions.defaults(model, "ddpm", steps));
-		md.append(String.format(Locale.ROOT, "| super-resolve x2 to %d x %d (%d steps) | %.1f |%n", n, n,
-			steps, (System.nanoTime() - t0) / 1e9));
+		md.append(String.format(Locale.ROOT, "| super-resolve x2 to %d x %d (%s) | %.1f |%n", n, n,
+			settings(Defaults.Task.SUPER_RESOLVE, steps), (System.nanoTime() - t0) / 1e9));
 		return md.toString();
+	}
+
+	/** An inverse problem's default settings in words, with the steps given (0: the default). */
+	private static String settings(final Defaults.Task task, final int steps) {
+		return "mean of " + Defaults.samples(task) + " samples of " + Defaults.steps(task, steps) + " steps";
 	}
 
 	private static void figure(final Path file, final float[] input, final Classical.Best best,

@@ -89,7 +89,7 @@ final class BenchmarkVerb {
 					QualityBenchmark.speed(model, 64, 2, 0.1, 8999);
 					out.printf("%nRestorations with %s on %s, %s precision, one %d x %d image:%n%n", folder
 						.getFileName(), device, precision, size, size);
-					out.print(QualityBenchmark.speed(model, size, RestoreVerb.DEFAULT_STEPS, 0.1, 8999));
+					out.print(QualityBenchmark.speed(model, size, 0, 0.1, 8999));
 				}
 			}
 		}

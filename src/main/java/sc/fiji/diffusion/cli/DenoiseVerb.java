@@ -15,6 +15,11 @@ import sc.fiji.diffusion.restore.Result;
 final class DenoiseVerb extends RestoreVerb {
 
 	@Override
+	sc.fiji.diffusion.restore.Defaults.Task task() {
+		return sc.fiji.diffusion.restore.Defaults.Task.DENOISE;
+	}
+
+	@Override
 	Set<String> extraKeys() {
 		return Set.of("noise");
 	}

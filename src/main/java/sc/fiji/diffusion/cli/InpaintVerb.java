@@ -24,6 +24,11 @@ final class InpaintVerb extends RestoreVerb {
 	private RandomAccessibleInterval mask;
 
 	@Override
+	sc.fiji.diffusion.restore.Defaults.Task task() {
+		return sc.fiji.diffusion.restore.Defaults.Task.INPAINT;
+	}
+
+	@Override
 	Set<String> extraKeys() {
 		return Set.of("mask", "noise", "resample");
 	}

@@ -28,13 +28,13 @@ final class QualityVerb {
 		o.parsed("precision", "auto", Precision::check);
 		final String name = o.get("model", "ddpm-fluo");
 		final int count = o.integer("count", 8), size = o.integer("size", 256), steps = o.integer("steps",
-			RestoreVerb.DEFAULT_STEPS), samples = o.integer("samples", 4);
+			0), samples = o.integer("samples", 0);
 		final double noise = o.number("noise", 0.1);
 		final long seed = o.longValue("seed", 9000);
 		final java.util.Set<String> tasks = java.util.Arrays.stream(o.get("tasks", String.join(",",
 			QualityBenchmark.TASKS)).split(",")).map(String::trim).collect(java.util.stream.Collectors
 				.toCollection(java.util.LinkedHashSet::new));
-		Options.check(() -> Sampler.checkSteps(steps));
+		Options.check(() -> { if (steps != 0) Sampler.checkSteps(steps); });
 		final QualityBenchmark.Settings s = Options.value(() -> new QualityBenchmark.Settings(count, size,
 			noise, steps, samples, seed, tasks));
 		if (s.count() < 1 || s.size() < 64 || s.size() % 4 != 0) {

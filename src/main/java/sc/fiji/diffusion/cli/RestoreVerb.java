@@ -22,6 +22,7 @@ import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.ij.ImagePlusImgs;
 import sc.fiji.diffusion.model.ModelCatalog;
 import sc.fiji.diffusion.model.ModelFolder;
+import sc.fiji.diffusion.restore.Defaults;
 import sc.fiji.diffusion.restore.NoiseModel;
 import sc.fiji.diffusion.restore.RestoreOptions;
 import sc.fiji.diffusion.restore.Result;
@@ -34,10 +35,11 @@ abstract class RestoreVerb {
 
 	/** The model of a restoration without --model: picked by device (see ModelCatalog.choose). */
 	static final String DEFAULT_MODEL = ModelCatalog.AUTO;
-	/** Sampler steps of inpainting, super-resolution and denoising with samples. */
-	static final int DEFAULT_STEPS = 50;
 	static final Set<String> COMMON = Set.of("input", "output", "samples", "std", "steps", "sampler",
 		"seed", "device", "precision", "tile", "model");
+
+	/** The restoration this verb runs. */
+	abstract Defaults.Task task();
 
 	/** Keys beyond {@link #COMMON}. */
 	abstract Set<String> extraKeys();
@@ -76,12 +78,13 @@ abstract class RestoreVerb {
 				"the input is never overwritten.");
 		}
 		// Every value is checked before anything loads, also those this run does not use.
-		final int samples = o.integer("samples", 0), steps = o.integer("steps", DEFAULT_STEPS), tile = o
+		final int samples = o.integer("samples", 0), steps = o.integer("steps", 0), tile = o
 			.integer("tile", RestoreOptions.DEFAULT_TILE), resample = o.integer("resample", 1);
 		final long seed = o.longValue("seed", 0);
 		// Ancestral steps for both families: annealed Langevin targets the prior, not the posterior.
 		final String sampler = o.get("sampler", "ddpm");
-		Options.check(() -> RestoreOptions.check(sampler, steps, samples, std != null, tile, resample));
+		Options.check(() -> RestoreOptions.check(task(), sampler, steps, samples, std != null, tile,
+			resample));
 		final NoiseModel noise = o.parsed("noise", "auto", NoiseModel::parse);
 		check(o, sampler);
 		final String deviceName = o.parsed("device", "auto", Devices::check);

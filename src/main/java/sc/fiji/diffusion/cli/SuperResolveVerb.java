@@ -15,6 +15,11 @@ import sc.fiji.diffusion.restore.SuperResolve;
 final class SuperResolveVerb extends RestoreVerb {
 
 	@Override
+	sc.fiji.diffusion.restore.Defaults.Task task() {
+		return sc.fiji.diffusion.restore.Defaults.Task.SUPER_RESOLVE;
+	}
+
+	@Override
 	Set<String> extraKeys() {
 		return Set.of("factor", "noise", "resample");
 	}

@@ -16,6 +16,12 @@ import sc.fiji.diffusion.restore.Result;
 public class DenoiseCommand extends RestoreCommand {
 
 	@Override
+	protected sc.fiji.diffusion.restore.Defaults.Task task() {
+		return sc.fiji.diffusion.restore.Defaults.Task.DENOISE;
+	}
+
+
+	@Override
 	protected String suffix() {
 		return "denoised";
 	}

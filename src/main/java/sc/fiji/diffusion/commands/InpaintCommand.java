@@ -30,6 +30,12 @@ import sc.fiji.diffusion.restore.Result;
 @Plugin(type = Command.class, menuPath = "Plugins>Diffusion>Inpaint (Diffusion)", headless = true)
 public class InpaintCommand extends RestoreCommand {
 
+	@Override
+	protected sc.fiji.diffusion.restore.Defaults.Task task() {
+		return sc.fiji.diffusion.restore.Defaults.Task.INPAINT;
+	}
+
+
 	@Parameter(label = "Mask", required = false, persist = false, description = "Title of an open " +
 		"mask image or path of a mask file (non-zero = missing), of the image's size or of one plane. Empty: the image's " +
 		"selection; without one, its NaN pixels.")

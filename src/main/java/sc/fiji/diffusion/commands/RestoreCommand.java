@@ -17,6 +17,7 @@ import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.model.ModelCatalog;
 import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.ij.ImagePlusImgs;
+import sc.fiji.diffusion.restore.Defaults;
 import sc.fiji.diffusion.restore.NoiseModel;
 import sc.fiji.diffusion.restore.RestoreOptions;
 import sc.fiji.diffusion.restore.Result;
@@ -43,12 +44,16 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		"Diffusion Model Info) or the path of a model folder. Name the model for reproducible batches.")
 	protected String model = ModelCatalog.AUTO;
 
-	@Parameter(label = "Steps", persist = false, min = "1", description = "Sampler steps, 1 to 1000 (posterior " +
-		"samples, inpainting, super-resolution); the posterior mean of denoising takes one evaluation.")
-	protected int steps = 50;
+	@Parameter(label = "Steps", persist = false, min = "0", description = "Sampler steps of one sample, 1 to " +
+		"1000, or 0 for the task's default (" + Defaults.DENOISE_STEPS + " for denoising samples, " + Defaults
+			.INVERSE_STEPS + " for inpainting and super-resolution); the posterior mean of denoising takes " +
+		"one evaluation.")
+	protected int steps = 0;
 
 	@Parameter(label = "Samples", persist = false, min = "0", description = "Posterior samples whose mean is the " +
-		"result (0: denoising returns the posterior mean, the others one sample).")
+		"result; 0 for the task's default estimate (denoising: the posterior mean, one evaluation; " +
+		"inpainting and super-resolution: the mean of " + Defaults.INVERSE_SAMPLES + " samples); 1 for a " +
+		"single draw.")
 	protected int samples = 0;
 
 	@Parameter(label = "Sampler", persist = false, description = "ddpm (ancestral) or ddim:ETA; for denoising " +
@@ -89,6 +94,9 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		return 1;
 	}
 
+	/** The restoration this command runs. */
+	protected abstract Defaults.Task task();
+
 	/** The task's own check of its values (sampler, factor), before a model is loaded. */
 	protected void check() {}
 
@@ -102,7 +110,7 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		final ImagePlus imp = requireImage(image, "image");
 		// The values first, with the command line's checks: a typing error stops before anything loads.
 		final NoiseModel noiseModel = NoiseModel.parse(noise);
-		RestoreOptions.check(sampler, steps, samples, uncertainty, tile, 1);
+		RestoreOptions.check(task(), sampler, steps, samples, uncertainty, tile, 1);
 		check();
 		Precision.check(precision);
 		final RandomAccessibleInterval<?> view = ImagePlusImgs.wrap(imp);

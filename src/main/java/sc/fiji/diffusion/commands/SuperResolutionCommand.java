@@ -20,6 +20,12 @@ import sc.fiji.diffusion.restore.SuperResolve;
 	headless = true)
 public class SuperResolutionCommand extends RestoreCommand {
 
+	@Override
+	protected sc.fiji.diffusion.restore.Defaults.Task task() {
+		return sc.fiji.diffusion.restore.Defaults.Task.SUPER_RESOLVE;
+	}
+
+
 	@Parameter(label = "Factor", persist = false, min = "2", max = "4", description = "2 or 4")
 	private int factor = 2;
 

@@ -86,4 +86,19 @@ public final class Devices {
 			return -1;
 		}
 	}
+
+	/**
+	 * Free memory of a GPU in bytes as CUDA reports it (memory PyTorch caches for reuse counts as
+	 * used), or 0 where it cannot be told (the CPU, a GPU without the CUDA runtime library).
+	 */
+	public static long freeBytes(final Device device) {
+		if (!device.isGpu()) return 0;
+		try {
+			final java.lang.management.MemoryUsage u = ai.djl.util.cuda.CudaUtils.getGpuMemory(device);
+			return Math.max(0, u.getMax() - u.getUsed());
+		}
+		catch (final RuntimeException | LinkageError e) {
+			return 0;
+		}
+	}
 }

@@ -36,4 +36,26 @@ public interface NoiseSource {
 			}
 		};
 	}
+
+	/**
+	 * Noise for chains side by side in the batch dimension: the batch splits evenly among the
+	 * sources, each drawing its part as it would alone, so a chain's noise does not depend on how
+	 * many chains share its pass.
+	 */
+	static NoiseSource stacked(final NoiseSource... parts) {
+		if (parts.length == 1) return parts[0];
+		return (manager, shape, step) -> {
+			final long[] dims = shape.getShape().clone();
+			if (dims[0] % parts.length != 0) {
+				throw new IllegalArgumentException("Batch " + dims[0] + " does not split into " + parts.length +
+					" chains");
+			}
+			dims[0] /= parts.length;
+			final ai.djl.ndarray.NDList drawn = new ai.djl.ndarray.NDList(parts.length);
+			for (final NoiseSource p : parts) drawn.add(p.normal(manager, new Shape(dims), step));
+			final NDArray out = ai.djl.ndarray.NDArrays.concat(drawn, 0);
+			drawn.close();
+			return out;
+		};
+	}
 }

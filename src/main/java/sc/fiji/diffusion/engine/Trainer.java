@@ -156,7 +156,7 @@ public final class Trainer implements AutoCloseable {
 	}
 
 	/**
-	 * Every run of this model, oldest first, this one last: device, steps from and to, batch, patch,
+	 * Every run of this model, oldest first, this one last: device, data, steps from and to, batch, patch,
 	 * learning rate and warm-up, seconds. A run resumed from a checkpoint or continued from a model's
 	 * weights appends to the record it continues.
 	 */
@@ -166,6 +166,9 @@ public final class Trainer implements AutoCloseable {
 		r.put("device", manager.getDevice().toString() + ", " + Runtime.getRuntime()
 			.availableProcessors() + " CPU cores");
 		if (!note.isEmpty()) r.put("note", note);
+		// What this run trained on, in short (the card's training.data says it in full).
+		final String d = data.toString();
+		r.put("data", d.contains(" (") ? d.substring(0, d.indexOf(" (")) : d);
 		r.put("from_step", runFromStep);
 		r.put("to_step", step);
 		r.put("batch", config.batch());

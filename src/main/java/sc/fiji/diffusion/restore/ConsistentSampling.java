@@ -121,20 +121,40 @@ final class ConsistentSampling {
 		return x;
 	}
 
-	/** K runs from different noise: mean and (when asked) standard deviation. */
+	/**
+	 * K runs from different noise, {@code perPass} side by side in the batch dimension: mean and
+	 * (when asked) standard deviation. Chain k's noise is seeded by (seed, k) whatever the pass size.
+	 *
+	 * @param guess where the runs start (model units, the state's shape) with noise of level
+	 *          {@code warm} added, or null to start from pure noise at the top of the schedule
+	 */
 	static NDList samples(final Denoiser tiled, final Measurement a, final NDArray y,
 		final long[] stateShape, final NDArray sigmaY, final NoiseSchedule schedule, final String sampler,
-		final int steps, final int resample, final int count, final boolean std, final long seed,
-		final SamplingListener progress)
+		final int steps, final int resample, final int count, final int perPass, final boolean std,
+		final long seed, final SamplingListener progress, final NDArray guess, final double warm)
 	{
 		final double eta = eta(sampler);
-		final double[] grid = Sampler.byName(sampler).grid(schedule, steps);
-		return Moments.of(y.getManager(), count, std, (k, one) -> {
-			final NoiseSource noise = NoiseSource.seeded(seed * 7919 + k);
-			final NDArray start = noise.normal(one, new ai.djl.ndarray.types.Shape(stateShape), -1).mul(
-				grid[0]);
-			return run(tiled, a, y, start, sigmaY, grid, eta, resample, noise, (i, n) -> progress.stepDone(k *
-				n + i, count * n));
+		final double[] grid = guess != null ? Posterior.gridFrom(Sampler.byName(sampler), schedule, warm,
+			steps) : Sampler.byName(sampler).grid(schedule, steps);
+		final int passes = (count + perPass - 1) / perPass;
+		return Moments.of(y.getManager(), count, perPass, std, (first, g, one) -> {
+			final NoiseSource noise = Moments.noise(seed, first, g);
+			final long[] shape = stateShape.clone();
+			shape[0] *= g;
+			NDArray start = noise.normal(one, new ai.djl.ndarray.types.Shape(shape), -1).mul(grid[0]);
+			if (guess != null) start = start.add(attached(Moments.chains(guess, g), guess, one));
+			final NDArray yg = attached(Moments.chains(y, g), y, one);
+			final NDArray sg = sigmaY == null ? null : attached(Moments.chains(sigmaY, g), sigmaY, one);
+			final Measurement ag = a.repeated(g);
+			final int pass = first / perPass;
+			return run(tiled, ag, yg, start, sg, grid, eta, resample, noise, (i, n) -> progress.stepDone(pass *
+				n + i, passes * n));
 		});
+	}
+
+	/** A copy made for one pass belongs to that pass's manager; the original stays where it is. */
+	static NDArray attached(final NDArray copy, final NDArray original, final NDManager one) {
+		if (copy != original) copy.attach(one);
+		return copy;
 	}
 }

@@ -30,6 +30,7 @@ public final class Denoise {
 	public static <T extends RealType<T>> Result run(final RandomAccessibleInterval<T> image,
 		final int channelAxis, final NoiseModel noise, final RestoreOptions o)
 	{
+		RestoreOptions.checkSpread(Defaults.Task.DENOISE, o.samples(), o.std());
 		final Planes in = Planes.of(image);
 		final Sampler sampler = o.samples() > 0 ? Sampler.byName(o.sampler()) : null;
 		final NetworkDenoiser model = o.model();
@@ -78,9 +79,10 @@ public final class Denoise {
 				throw new IllegalArgumentException("The noise level is beyond what the model was trained " +
 					"for: check the noise (noise=" + noise + ").");
 			}
-			// The network sees holes filled from their neighbours; they come back NaN.
-			final List<float[]> seen = missing == 0 ? work : work.stream().map(p -> Stacks.filled(p, w, h))
+			// The network sees holes filled smoothly from their surroundings; they come back NaN.
+			final List<float[]> seen = missing == 0 ? work : work.stream().map(p -> Fill.harmonic(p, w, h))
 				.toList();
+			final boolean[] split = { false };
 			return new Stacks.Channel() {
 
 				@Override
@@ -92,8 +94,10 @@ public final class Denoise {
 						return new NDList(Posterior.mean(tiled.reportingBatches(progress), y, sigmaY, model
 							.schedule()));
 					}
-					return Posterior.samples(tiled, y, sigmaY, model.schedule(), sampler, o.steps(), o.samples(),
-						o.std(), seed, progress);
+					final int perPass = Moments.perPass(o.samples(), y.size(), y.getDevice(), split, report, label);
+					return Posterior.samples(tiled, y, sigmaY, model.schedule(), sampler, Defaults.steps(Defaults.Task
+						.DENOISE, o.steps()), o.samples(),
+						perPass, o.std(), seed, progress);
 				}
 
 				@Override

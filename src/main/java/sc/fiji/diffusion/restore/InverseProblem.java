@@ -30,7 +30,9 @@ final class InverseProblem {
 		final int w = in.width(), h = in.height(), W = w * factor, H = h * factor;
 		final NetworkDenoiser model = o.model();
 		check(o.sampler());
-		final int count = Math.max(1, o.samples());
+		final Defaults.Task task = factor == 1 ? Defaults.Task.INPAINT : Defaults.Task.SUPER_RESOLVE;
+		final int count = Defaults.samples(task, o.samples()), steps = Defaults.steps(task, o.steps());
+		final double start = o.start() < 0 ? Defaults.start(task) : o.start();
 		return Stacks.restore(in, factor, channelAxis, o, (planes, statistics, label, report) -> {
 			final boolean estimated = noise instanceof NoiseModel.Auto;
 			final NoiseModel resolved = noise.resolve(statistics, w, h);
@@ -76,6 +78,11 @@ final class InverseProblem {
 					"for: check the noise (noise=" + noise + ").");
 			}
 			final double clipSigma = noiseless ? 0 : sigmaY;
+			final boolean[] split = { false };
+			report.add(label + (count == 1 ? "one sample" : "mean of " + count + " samples") + " of " + steps +
+				" steps" + (o.resample() > 1 ? ", " + o.resample() + " rounds each" : "") + (start > 0 ? String
+					.format(Locale.ROOT, ", started at noise level %.3g from a smooth first guess", Math.max(start, 2 *
+						clipSigma)) : ", started from pure noise"));
 			return new Stacks.Channel() {
 
 				@Override
@@ -92,9 +99,28 @@ final class InverseProblem {
 					final NDArray y = Stacks.toDevice(m, planes, chunk, w, h, norm, clipSigma);
 					final Measurement a = factor == 1 ? new Measurement.Mask(m.create(known, measured))
 						: new Measurement.Binning(factor);
-					return ConsistentSampling.samples(tiled, a, y, new long[] { chunk.length, 1, H, W },
-						noiseless ? null : noiseMap(m, chunk, measured), model.schedule(), o.sampler(), o.steps(),
-						o.resample(), count, o.std(), seed, progress);
+					// Started at the first guess below the top, the guess must lie under more noise than
+					// the measurements carry.
+					final double level = start > 0 ? Math.max(start, 2 * clipSigma) : 0;
+					NDArray guess = null;
+					if (level > 0) {
+						if (factor == 1) {
+							final List<float[]> filled = new java.util.ArrayList<>();
+							final int[] order = new int[chunk.length];
+							for (int k = 0; k < chunk.length; k++) {
+								filled.add(Fill.harmonic(planes.get(chunk[k]), w, h));
+								order[k] = k;
+							}
+							guess = Stacks.toDevice(m, filled, order, w, h, norm, clipSigma);
+						}
+						else guess = a.pseudoInverse(y);
+					}
+					final long[] state = { chunk.length, 1, H, W };
+					final int perPass = Moments.perPass(count, (long) chunk.length * H * W, y.getDevice(), split,
+						report, label);
+					return ConsistentSampling.samples(tiled, a, y, state, noiseless ? null : noiseMap(m, chunk,
+						measured), model.schedule(), o.sampler(), steps, o.resample(), count, perPass, o.std(),
+						seed, progress, guess, level);
 				}
 
 				/** Each measurement's noise in model units: one level, or camera noise pixel by pixel. */

@@ -18,6 +18,9 @@ interface Measurement {
 	 */
 	double noiseSpread();
 
+	/** The same measurement of g chains side by side in the batch dimension (chain-major). */
+	Measurement repeated(int g);
+
 
 	/** Inpainting: keep the known pixels. A x = M x, A+ y = M y (holes 0). */
 	record Mask(NDArray known) implements Measurement {
@@ -35,6 +38,11 @@ interface Measurement {
 		@Override
 		public double noiseSpread() {
 			return 1;
+		}
+
+		@Override
+		public Measurement repeated(final int g) {
+			return g == 1 ? this : new Mask(Moments.chains(known, g));
 		}
 	}
 
@@ -57,6 +65,11 @@ interface Measurement {
 		@Override
 		public double noiseSpread() {
 			return factor;
+		}
+
+		@Override
+		public Measurement repeated(final int g) {
+			return this;
 		}
 	}
 }

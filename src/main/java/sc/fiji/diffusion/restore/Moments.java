@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
+import sc.fiji.diffusion.engine.NoiseSource;
+
 /**
  * Running mean and spread of posterior samples on the device (Welford's update, no read-back). Only
  * the running mean and sum of squares live in the home manager; each sample and its intermediates
@@ -20,21 +22,79 @@ final class Moments {
 		this.home = home;
 	}
 
-	/** One posterior sample, made in the manager given (closed after its moments are taken). */
-	interface Draw {
+	/**
+	 * Chains first .. first + g - 1, run side by side in the batch dimension and made in the
+	 * manager given: shaped (g * B, ...), chain-major (chain c holds rows c * B .. c * B + B - 1).
+	 */
+	interface Chains {
 
-		NDArray sample(int k, NDManager one);
+		NDArray sample(int first, int g, NDManager one);
 	}
 
-	/** Mean (and spread when asked) of count samples, each drawn in a manager of its own. */
-	static NDList of(final NDManager home, final int count, final boolean std, final Draw draw) {
+	/**
+	 * Mean (and spread when asked) of {@code count} samples, drawn {@code perPass} chains at a time
+	 * in the batch dimension (the network calls of a pass are shared), each pass in a manager of its
+	 * own.
+	 */
+	static NDList of(final NDManager home, final int count, final int perPass, final boolean std,
+		final Chains draw)
+	{
 		final Moments moments = new Moments(home);
-		for (int k = 0; k < count; k++) {
+		for (int first = 0; first < count; first += perPass) {
+			final int g = Math.min(perPass, count - first);
 			try (NDManager one = home.newSubManager()) {
-				moments.add(draw.sample(k, one));
+				final NDArray stacked = draw.sample(first, g, one);
+				if (g == 1) moments.add(stacked);
+				else for (final NDArray chain : stacked.split(g, 0)) moments.add(chain);
 			}
 		}
 		return moments.result(std);
+	}
+
+	/** Device arrays of a chain's state size that a sampling step holds at once, with margin. */
+	static final int ARRAYS_PER_CHAIN = 12;
+
+	/**
+	 * How many chains of {@code elements} values of state each one pass runs: all {@code count} when
+	 * their step's arrays fit into half the device's free memory (a fixed 2 GiB on the CPU, where
+	 * native memory is not reported), else fewer, at least one.
+	 */
+	static int perPass(final int count, final long elements, final ai.djl.Device device) {
+		final long budget = device.isGpu() ? Math.max(sc.fiji.diffusion.engine.Devices.freeBytes(device) / 2,
+			1L << 28) : 2L << 30;
+		final long bytes = Math.max(1, elements * Float.BYTES * ARRAYS_PER_CHAIN);
+		return (int) Math.max(1, Math.min(count, budget / bytes));
+	}
+
+	/**
+	 * {@link #perPass}, with a line in the report the first time (of a channel: {@code said} holds
+	 * that) the samples do not all fit into one pass.
+	 */
+	static int perPass(final int count, final long elements, final ai.djl.Device device,
+		final boolean[] said, final java.util.List<String> report, final String label)
+	{
+		final int g = perPass(count, elements, device);
+		if (g < count && !said[0]) {
+			said[0] = true;
+			report.add(label + count + " samples run " + g + " at a time (memory of " + device + ")");
+		}
+		return g;
+	}
+
+	/** g copies of an array side by side in the batch dimension, chain-major; the array itself for one. */
+	static NDArray chains(final NDArray a, final int g) {
+		if (g == 1) return a;
+		final long[] repeats = new long[a.getShape().dimension()];
+		java.util.Arrays.fill(repeats, 1);
+		repeats[0] = g;
+		return a.tile(repeats);
+	}
+
+	/** The noise of chains first .. first + g - 1 of a restoration's seed, side by side. */
+	static NoiseSource noise(final long seed, final int first, final int g) {
+		final NoiseSource[] parts = new NoiseSource[g];
+		for (int c = 0; c < g; c++) parts[c] = NoiseSource.seeded(seed * 7919 + first + c);
+		return NoiseSource.stacked(parts);
 	}
 
 	void add(final NDArray sample) {

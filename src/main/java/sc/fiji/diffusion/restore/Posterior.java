@@ -49,20 +49,23 @@ final class Posterior {
 	}
 
 	/**
-	 * K posterior samples; returns their mean and, when asked, their standard deviation (computed on
-	 * the device, Welford's update).
+	 * K posterior samples, {@code perPass} side by side in the batch dimension; returns their mean
+	 * and, when asked, their standard deviation (computed on the device, Welford's update).
 	 */
 	static NDList samples(final Denoiser tiled, final NDArray y, final double sigmaY,
 		final NoiseSchedule schedule, final Sampler sampler, final int steps, final int count,
-		final boolean std, final long seed, final SamplingListener progress)
+		final int perPass, final boolean std, final long seed, final SamplingListener progress)
 	{
 		final double[] grid = gridFrom(sampler, schedule, sigmaY, steps);
 		final double start = grid[0];
 		final double extra = Math.sqrt(Math.max(0, start * start - sigmaY * sigmaY));
-		return Moments.of(y.getManager(), count, std, (k, one) -> {
-			final NoiseSource noise = NoiseSource.seeded(seed * 7919 + k);
-			final NDArray x = noise.normal(one, y.getShape(), -1).mul(extra).add(y);
-			return sampler.sample(tiled, x, grid, noise, (i, n) -> progress.stepDone(k * n + i, count * n));
+		final int passes = (count + perPass - 1) / perPass;
+		return Moments.of(y.getManager(), count, perPass, std, (first, g, one) -> {
+			final NoiseSource noise = Moments.noise(seed, first, g);
+			final NDArray yg = ConsistentSampling.attached(Moments.chains(y, g), y, one);
+			final NDArray x = noise.normal(one, yg.getShape(), -1).mul(extra).add(yg);
+			final int pass = first / perPass;
+			return sampler.sample(tiled, x, grid, noise, (i, n) -> progress.stepDone(pass * n + i, passes * n));
 		});
 	}
 }

@@ -12,9 +12,10 @@ import sc.fiji.diffusion.engine.SamplingListener;
  * @param model the loaded model
  * @param sampler sampler name (see {@link sc.fiji.diffusion.engine.Sampler#byName}); used when
  *          samples > 0 and by the inverse problems
- * @param steps network evaluations of the full sampling grid
- * @param samples 0 for the posterior mean by Tweedie (denoising only), else the number of posterior
- *          samples whose mean is returned
+ * @param steps sampler steps of one sample, 0 for the task's default ({@link Defaults})
+ * @param samples 0 for the task's default estimate ({@link Defaults}: the posterior mean by Tweedie
+ *          for denoising, the mean of a few samples for the inverse problems), else the number of
+ *          posterior samples whose mean is returned
  * @param std also return the samples' standard deviation (needs samples >= 2)
  * @param seed noise seed: same seed, device and precision, same result, at any tile size
  * @param tile tile side in pixels, at least the model's training patch: one network call takes
@@ -22,12 +23,15 @@ import sc.fiji.diffusion.engine.SamplingListener;
  *          change
  * @param tileBatch tiles per network call
  * @param resample RePaint rounds per step of inpainting and super-resolution (1 = none)
+ * @param start noise level (model units) from which inpainting and super-resolution start at their
+ *          first guess; 0 from pure noise at the top of the schedule, negative for the task's
+ *          default
  * @param progress hears (done, total) work units and may throw CancellationException
  * @param log hears what was chosen or estimated (noise level, clamping)
  */
 public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, int samples,
-	boolean std, long seed, int tile, int tileBatch, int resample, SamplingListener progress,
-	Consumer<String> log)
+	boolean std, long seed, int tile, int tileBatch, int resample, double start,
+	SamplingListener progress, Consumer<String> log)
 {
 
 	public static final int DEFAULT_TILE = 256, DEFAULT_TILE_BATCH = 4;
@@ -36,6 +40,7 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 		if (model == null) throw new IllegalArgumentException("No model given.");
 		check(sampler, steps, samples, std, tile, resample);
 		if (tileBatch < 1) throw new IllegalArgumentException("Tiles per batch must be at least 1.");
+		if (!Double.isFinite(start)) throw new IllegalArgumentException("The start level must be a number.");
 		if (progress == null) progress = SamplingListener.NONE;
 		if (log == null) log = s -> {};
 		if (model.network().config().sizeMultiple() < 1) {
@@ -44,22 +49,38 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 	}
 
 	/**
-	 * Checks the values that need no model, as the constructor does: the command line and the
-	 * commands call it before they load one. The sampler is checked even where it is not used (the
-	 * posterior mean), so that a typing error never passes silently.
+	 * Checks the values that need no model, as the constructor does, and those that depend on the
+	 * task: the command line and the commands call it before they load one. The sampler is checked
+	 * even where it is not used (the posterior mean), so that a typing error never passes silently.
 	 *
 	 * @throws IllegalArgumentException saying which value is wrong and what to give
 	 */
-	public static void check(final String sampler, final int steps, final int samples,
+	public static void check(final Defaults.Task task, final String sampler, final int steps,
+		final int samples, final boolean std, final int tile, final int resample)
+	{
+		check(sampler, steps, samples, std, tile, resample);
+		checkSpread(task, samples, std);
+	}
+
+	/** A standard deviation needs samples: a single draw or denoising's posterior mean has none. */
+	static void checkSpread(final Defaults.Task task, final int samples, final boolean std) {
+		if (std && Defaults.samples(task, samples) < 2) {
+			throw new IllegalArgumentException("A standard deviation needs at least 2 samples" + (samples == 0
+				? " (the posterior mean of denoising has none)" : "") + ": set samples=2 or more.");
+		}
+	}
+
+	private static void check(final String sampler, final int steps, final int samples,
 		final boolean std, final int tile, final int resample)
 	{
 		Sampler.byName(sampler);
-		Sampler.checkSteps(steps);
-		if (samples < 0) throw new IllegalArgumentException("Samples must not be negative.");
-		if (std && samples < 2) {
-			throw new IllegalArgumentException("A standard deviation needs at least 2 samples: set " +
-				"samples=2 or more.");
+		if (steps < 0) {
+			throw new IllegalArgumentException("Steps must be 0 (the task's default) or 1 to " + Sampler.MAX_STEPS +
+				", got " + steps + ".");
 		}
+		if (steps != 0) Sampler.checkSteps(steps);
+		if (samples < 0) throw new IllegalArgumentException("Samples must not be negative.");
+		if (std && samples == 1) checkSpread(Defaults.Task.DENOISE, samples, std);
 		if (tile < 1) throw new IllegalArgumentException("Tile size must be positive.");
 		if (resample < 1) throw new IllegalArgumentException("Resampling rounds must be at least 1.");
 	}
@@ -76,16 +97,16 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 		final int steps)
 	{
 		return new RestoreOptions(model, sampler, steps, 0, false, 0, DEFAULT_TILE, DEFAULT_TILE_BATCH, 1,
-			null, null);
+			-1, null, null);
 	}
 
 	public RestoreOptions withSamples(final int k, final boolean withStd) {
-		return new RestoreOptions(model, sampler, steps, k, withStd, seed, tile, tileBatch, resample, progress, log);
+		return new RestoreOptions(model, sampler, steps, k, withStd, seed, tile, tileBatch, resample, start, progress, log);
 	}
 
 	public RestoreOptions withResample(final int rounds) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, rounds,
-			progress, log);
+			start, progress, log);
 	}
 
 	public RestoreOptions withTile(final int t) {
@@ -94,16 +115,22 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 
 	/** Tile side and tiles per network call (memory only; the result does not change). */
 	public RestoreOptions withTiling(final int t, final int batch) {
-		return new RestoreOptions(model, sampler, steps, samples, std, seed, t, batch, resample, progress,
+		return new RestoreOptions(model, sampler, steps, samples, std, seed, t, batch, resample, start, progress,
 			log);
 	}
 
+	/** Start level of the inverse problems (see the record's start). */
+	public RestoreOptions withStart(final double level) {
+		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, resample,
+			level, progress, log);
+	}
+
 	public RestoreOptions withSeed(final long s) {
-		return new RestoreOptions(model, sampler, steps, samples, std, s, tile, tileBatch, resample, progress, log);
+		return new RestoreOptions(model, sampler, steps, samples, std, s, tile, tileBatch, resample, start, progress, log);
 	}
 
 	public RestoreOptions withProgress(final SamplingListener p, final Consumer<String> l) {
-		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, resample, p,
-			l);
+		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, resample,
+			start, p, l);
 	}
 }

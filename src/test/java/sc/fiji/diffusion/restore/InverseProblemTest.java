@@ -54,6 +54,28 @@ class InverseProblemTest {
 		assertTrue(holeSpread > 0, "two samples agree exactly inside the hole");
 	}
 
+	@Test
+	void theDefaultEstimateIsAMeanOfSamplesWithItsSpreadOneSwitchAway() {
+		final int n = 64;
+		final float[] img = scene(n);
+		final byte[] mask = new byte[n * n];
+		for (int y = 24; y < 40; y++) for (int x = 24; x < 40; x++) mask[y * n + x] = 1;
+		final RestoreOptions defaults = RestoreOptions.defaults(model, "ddpm", 0).withSamples(0, true);
+		final Result mean = Inpaint.run(ArrayImgs.floats(img.clone(), n, n), ArrayImgs.unsignedBytes(mask, n,
+			n), -1, new NoiseModel.Gaussian(0), defaults);
+		assertTrue(mean.report().stream().anyMatch(l -> l.contains("mean of " + Defaults.INVERSE_SAMPLES +
+			" samples of " + Defaults.INVERSE_STEPS + " steps")), String.join("\n", mean.report()));
+		double spread = 0;
+		for (final float v : Planes.of(mean.std()).plane(0)) spread += v;
+		assertTrue(spread > 0, "the default's samples agree exactly");
+		final Result one = Inpaint.run(ArrayImgs.floats(img.clone(), n, n), ArrayImgs.unsignedBytes(mask, n,
+			n), -1, new NoiseModel.Gaussian(0), defaults.withSamples(1, false));
+		assertTrue(one.report().stream().anyMatch(l -> l.contains("one sample of " + Defaults.INVERSE_STEPS)));
+		// Denoising's default, the posterior mean, has no spread to show.
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> Denoise.run(ArrayImgs.floats(img.clone(),
+			n, n), -1, new NoiseModel.Gaussian(10), defaults)).getMessage().contains("posterior mean"));
+	}
+
 	/** Both families in half precision (which PyTorch also runs, slowly, on the CPU). */
 	@Test
 	void halfPrecisionInpaintsAndSuperResolvesAsFloatDoes() throws java.io.IOException {

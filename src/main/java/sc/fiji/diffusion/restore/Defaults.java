@@ -1,0 +1,63 @@
+package sc.fiji.diffusion.restore;
+
+/**
+ * What {@code samples=0} and {@code steps=0} mean, per task: the one place of the restorations'
+ * defaults, read by the command line, the commands, {@code benchmark} and {@code quality}. The
+ * values are chosen by measurement (docs/quality.md: quality against network evaluations).
+ * <ul>
+ * <li>Denoising: the posterior mean by Tweedie, one evaluation; samples, when asked for, of
+ * {@link #DENOISE_STEPS} steps.</li>
+ * <li>Inpainting and super-resolution: an estimate of the posterior mean, the mean of
+ * {@link #INVERSE_SAMPLES} samples run side by side, each of {@link #steps} steps from a first guess
+ * (the harmonic fill of the holes, or the measured blocks spread over their pixels) with noise of
+ * level {@link #start} added: the guess carries the surroundings into a hole, the sampler draws the
+ * detail.</li>
+ * </ul>
+ */
+public final class Defaults {
+
+	/** The restorations. */
+	public enum Task {
+		DENOISE, INPAINT, SUPER_RESOLVE
+	}
+
+	/** Sampler steps of denoising's posterior samples. */
+	public static final int DENOISE_STEPS = 50;
+	/** Posterior samples whose mean is the default estimate of inpainting and super-resolution. */
+	public static final int INVERSE_SAMPLES = 4;
+	/** Sampler steps of one inpainting or super-resolution sample. */
+	public static final int INVERSE_STEPS = 20;
+	/**
+	 * Noise level (model units, data range 2) the inverse problems start from their first guess;
+	 * above it the schedule's levels only wash the guess out.
+	 */
+	public static final double START_LEVEL = 0.5;
+
+	private Defaults() {}
+
+	/** Samples of the default estimate: 0 (the posterior mean, one evaluation) for denoising. */
+	public static int samples(final Task task) {
+		return task == Task.DENOISE ? 0 : INVERSE_SAMPLES;
+	}
+
+	/** The samples to run: the given count, or the task's default for 0. */
+	public static int samples(final Task task, final int given) {
+		return given > 0 ? given : samples(task);
+	}
+
+	/** Sampler steps of one sample of the task. */
+	public static int steps(final Task task) {
+		return task == Task.DENOISE ? DENOISE_STEPS : INVERSE_STEPS;
+	}
+
+	/** The steps to run: the given count, or the task's default for 0. */
+	public static int steps(final Task task, final int given) {
+		return given > 0 ? given : steps(task);
+	}
+
+	/** Where an inverse problem starts: from its first guess at this level (model units). */
+	public static double start(final Task task) {
+		if (task == Task.DENOISE) throw new IllegalArgumentException("Denoising starts from its input");
+		return START_LEVEL;
+	}
+}

@@ -1,0 +1,57 @@
+package sc.fiji.diffusion.restore;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class FillTest {
+
+	/** A plane x + 2 y (harmonic, so the fill must give it back) with a square hole. */
+	private static float[] ramp(final int n, final int x0, final int y0, final int side) {
+		final float[] p = new float[n * n];
+		for (int y = 0; y < n; y++) {
+			for (int x = 0; x < n; x++) {
+				final boolean hole = x >= x0 && x < x0 + side && y >= y0 && y < y0 + side;
+				p[y * n + x] = hole ? Float.NaN : x + 2 * y;
+			}
+		}
+		return p;
+	}
+
+	@Test
+	void aLargeHoleInAHarmonicPlaneIsFilledWithThatPlane() {
+		final int n = 128;
+		final float[] filled = Fill.harmonic(ramp(n, 40, 30, 48), n, n);
+		double worst = 0;
+		for (int y = 0; y < n; y++) for (int x = 0; x < n; x++) worst = Math.max(worst, Math.abs(filled[y * n + x] - (x + 2 * y)));
+		// The plane spans 381; the pyramid start and the sweeps get within a few thousandths of it.
+		assertTrue(worst < 0.01 * 381, "largest error " + worst);
+	}
+
+	@Test
+	void knownPixelsAreKeptAndTheInputIsNotChanged() {
+		final int n = 64;
+		final float[] in = ramp(n, 10, 10, 12), copy = in.clone();
+		final float[] out = Fill.harmonic(in, n, n);
+		assertArrayEquals(copy, in);
+		for (int i = 0; i < in.length; i++) if (Float.isFinite(in[i])) assertEquals(in[i], out[i]);
+	}
+
+	@Test
+	void aHoleAtTheBorderOfAConstantPlaneIsThatConstant() {
+		final int n = 32;
+		final float[] p = new float[n * n];
+		java.util.Arrays.fill(p, 7);
+		for (int y = 0; y < 10; y++) for (int x = 0; x < n; x++) p[y * n + x] = Float.NaN;
+		for (final float v : Fill.harmonic(p, n, n)) assertEquals(7, v, 1e-5);
+	}
+
+	@Test
+	void nothingKnownGivesZeros() {
+		final float[] p = new float[16];
+		java.util.Arrays.fill(p, Float.NaN);
+		assertArrayEquals(new float[16], Fill.harmonic(p, 4, 4));
+	}
+}
