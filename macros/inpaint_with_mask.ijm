@@ -11,7 +11,7 @@ target = getTitle();
 // be ambiguous by title.
 maskOption = "";
 if (maskPath != "") maskOption = " mask=[" + maskPath + "]";
-run("Inpaint (Diffusion)", "image=[" + target + "]" + maskOption + " steps=50 device=Auto");
+run("Inpaint (Diffusion)", "image=[" + target + "]" + maskOption + " device=Auto");
 print("Inpainted: " + getTitle());
 
 function value(options, key) {
