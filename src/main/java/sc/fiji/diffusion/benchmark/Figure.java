@@ -27,11 +27,19 @@ final class Figure {
 		cp.setColor(Color.WHITE);
 		cp.fill();
 		cp.setColor(Color.BLACK);
-		cp.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-		cp.setAntialiasedText(true);
+		// A headless machine without the font libraries (libharfbuzz, as on the lent GPU machine)
+		// cannot draw text: the figure then comes without its labels rather than not at all.
+		boolean text = true;
+		try {
+			cp.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+			cp.setAntialiasedText(true);
+		}
+		catch (final LinkageError | InternalError e) {
+			text = false;
+		}
 		for (int k = 0; k < panels.length; k++) {
 			final int ox = k * (w + gap);
-			cp.drawString(labels[k], ox + 2, top - 3);
+			if (text) cp.drawString(labels[k], ox + 2, top - 3);
 			if (panels[k] == null) continue;
 			final double lo = ranges[k][0], hi = ranges[k][1];
 			for (int y = 0; y < h; y++) {

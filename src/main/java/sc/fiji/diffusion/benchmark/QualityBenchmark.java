@@ -116,8 +116,9 @@ public final class QualityBenchmark {
 			"Inpainting (lines, blocks, scattered pixels; PSNR inside the holes) and super-resolution " +
 			"(block-mean binning, noiseless): %s.%n%n", modelName, s.count(), s.size(), s.size(), s.seed(), s
 				.seed() + s.count() - 1, s.noise(), s.samples() == 0 && s.steps() == 0 ? "the default estimate, " +
-					"the mean of " + Defaults.INVERSE_SAMPLES + " posterior samples of " + Defaults.INVERSE_STEPS +
-					" steps" : "the mean of " + Defaults.samples(Defaults.Task.INPAINT, s.samples()) +
+					"the mean of " + Defaults.INVERSE_SAMPLES + " posterior samples of " + Defaults.steps(
+						Defaults.Task.INPAINT) + " steps (super-resolution x2: " + Defaults.steps(Defaults.Task
+							.SUPER_RESOLVE_2) + ")" : "the mean of " + Defaults.samples(Defaults.Task.INPAINT, s.samples()) +
 						" posterior samples of " + Defaults.steps(Defaults.Task.INPAINT, s.steps()) + " steps"));
 		md.append("| task | ours: median PSNR (dB) | best classical: median PSNR (dB) | difference (dB) " +
 			"| ours: median SSIM | classical: median SSIM | classical winners | ours: s per image |\n");
@@ -338,7 +339,7 @@ public final class QualityBenchmark {
 			final long t0 = System.nanoTime();
 			final Result ours = SuperResolve.run(ArrayImgs.floats(lo.clone(), m, m), f, -1,
 				new NoiseModel.Gaussian(0), RestoreOptions.defaults(model, "ddpm", s.steps()).withSeed(i)
-					.withSamples(s.samples(), Defaults.samples(Defaults.Task.SUPER_RESOLVE, s.samples()) > 1));
+					.withSamples(s.samples(), Defaults.samples(Defaults.Task.inverse(f), s.samples()) > 1));
 			final float[] out = plane(ours.image());
 			final double took = (System.nanoTime() - t0) / 1e9;
 			final Classical.Best best = Classical.bestUpsample(lo, truth, m, m, f);
@@ -386,7 +387,7 @@ public final class QualityBenchmark {
 		SuperResolve.run(ArrayImgs.floats(bin(truth, n, 2), n / 2, n / 2), 2, -1, new NoiseModel.Gaussian(
 			0), RestoreOptions.defaults(model, "ddpm", steps));
 		md.append(String.format(Locale.ROOT, "| super-resolve x2 to %d x %d (%s) | %.1f |%n", n, n,
-			settings(Defaults.Task.SUPER_RESOLVE, steps), (System.nanoTime() - t0) / 1e9));
+			settings(Defaults.Task.SUPER_RESOLVE_2, steps), (System.nanoTime() - t0) / 1e9));
 		return md.toString();
 	}
 

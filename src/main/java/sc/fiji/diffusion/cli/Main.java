@@ -35,10 +35,9 @@ public final class Main {
 		"          (both also take --samples, --std, --steps, --sampler ddpm|ddim:ETA, --seed, --device,",
 		"          --tile, --model, and --resample R: RePaint rounds per step, default 1)",
 		"          --samples 0 and --steps 0, the defaults, mean each task's default: denoising",
-		"          returns the posterior mean (one evaluation; samples of " + sc.fiji.diffusion.restore.Defaults
-			.DENOISE_STEPS + " steps); inpainting and",
+		"          returns the posterior mean (one evaluation; samples of 50 steps); inpainting and",
 		"          super-resolution the mean of " + sc.fiji.diffusion.restore.Defaults.INVERSE_SAMPLES +
-			" samples of " + sc.fiji.diffusion.restore.Defaults.INVERSE_STEPS + " steps from a smooth first",
+			" samples of 50 steps (x2: 20) from a smooth first",
 		"          guess; --samples 1 is a single draw, --std STD.tif the samples' spread",
 		"  compare --model NAME [--count N] [--steps N] [--sampler NAME] [--seed S] [--batch N]",
 		"          [--device auto|cpu|gpu] [--grid FILE.png]",

@@ -16,7 +16,7 @@ final class SuperResolveVerb extends RestoreVerb {
 
 	@Override
 	sc.fiji.diffusion.restore.Defaults.Task task() {
-		return sc.fiji.diffusion.restore.Defaults.Task.SUPER_RESOLVE;
+		return sc.fiji.diffusion.restore.Defaults.Task.SUPER_RESOLVE_2; // samples only: the steps follow the factor
 	}
 
 	@Override

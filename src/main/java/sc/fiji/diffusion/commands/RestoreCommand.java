@@ -45,9 +45,8 @@ public abstract class RestoreCommand extends DiffusionCommand {
 	protected String model = ModelCatalog.AUTO;
 
 	@Parameter(label = "Steps", persist = false, min = "0", description = "Sampler steps of one sample, 1 to " +
-		"1000, or 0 for the task's default (" + Defaults.DENOISE_STEPS + " for denoising samples, " + Defaults
-			.INVERSE_STEPS + " for inpainting and super-resolution); the posterior mean of denoising takes " +
-		"one evaluation.")
+		"1000, or 0 for the task's default (50; 20 for super-resolution x2); the posterior mean of " +
+		"denoising takes one evaluation.")
 	protected int steps = 0;
 
 	@Parameter(label = "Samples", persist = false, min = "0", description = "Posterior samples whose mean is the " +

@@ -22,7 +22,7 @@ public class SuperResolutionCommand extends RestoreCommand {
 
 	@Override
 	protected sc.fiji.diffusion.restore.Defaults.Task task() {
-		return sc.fiji.diffusion.restore.Defaults.Task.SUPER_RESOLVE;
+		return sc.fiji.diffusion.restore.Defaults.Task.inverse(factor == 4 ? 4 : 2);
 	}
 
 

@@ -6,9 +6,9 @@ package sc.fiji.diffusion.restore;
  * values are chosen by measurement (docs/quality.md: quality against network evaluations).
  * <ul>
  * <li>Denoising: the posterior mean by Tweedie, one evaluation; samples, when asked for, of
- * {@link #DENOISE_STEPS} steps.</li>
+ * {@link Task#DENOISE}'s steps.</li>
  * <li>Inpainting and super-resolution: an estimate of the posterior mean, the mean of
- * {@link #INVERSE_SAMPLES} samples run side by side, each of {@link #steps} steps from a first guess
+ * {@link #INVERSE_SAMPLES} samples run side by side, each of its task's steps from a first guess
  * (the harmonic fill of the holes, or the measured blocks spread over their pixels) with noise of
  * level {@link #start} added: the guess carries the surroundings into a hole, the sampler draws the
  * detail.</li>
@@ -16,17 +16,28 @@ package sc.fiji.diffusion.restore;
  */
 public final class Defaults {
 
-	/** The restorations. */
+	/** The restorations, super-resolution by factor; each with the sampler steps of one sample. */
 	public enum Task {
-		DENOISE, INPAINT, SUPER_RESOLVE
+		/** Steps of denoising's posterior samples (its default, the posterior mean, takes one evaluation). */
+		DENOISE(50),
+		INPAINT(50),
+		SUPER_RESOLVE_2(20),
+		SUPER_RESOLVE_4(50);
+
+		private final int steps;
+
+		Task(final int steps) {
+			this.steps = steps;
+		}
+
+		/** The inverse problem of a factor: 1 inpainting, 2 or 4 super-resolution. */
+		public static Task inverse(final int factor) {
+			return factor == 1 ? INPAINT : factor == 2 ? SUPER_RESOLVE_2 : SUPER_RESOLVE_4;
+		}
 	}
 
-	/** Sampler steps of denoising's posterior samples. */
-	public static final int DENOISE_STEPS = 50;
 	/** Posterior samples whose mean is the default estimate of inpainting and super-resolution. */
 	public static final int INVERSE_SAMPLES = 4;
-	/** Sampler steps of one inpainting or super-resolution sample. */
-	public static final int INVERSE_STEPS = 20;
 	/**
 	 * Noise level (model units, data range 2) the inverse problems start from their first guess;
 	 * above it the schedule's levels only wash the guess out.
@@ -47,7 +58,7 @@ public final class Defaults {
 
 	/** Sampler steps of one sample of the task. */
 	public static int steps(final Task task) {
-		return task == Task.DENOISE ? DENOISE_STEPS : INVERSE_STEPS;
+		return task.steps;
 	}
 
 	/** The steps to run: the given count, or the task's default for 0. */

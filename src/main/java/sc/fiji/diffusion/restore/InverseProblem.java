@@ -30,7 +30,7 @@ final class InverseProblem {
 		final int w = in.width(), h = in.height(), W = w * factor, H = h * factor;
 		final NetworkDenoiser model = o.model();
 		check(o.sampler());
-		final Defaults.Task task = factor == 1 ? Defaults.Task.INPAINT : Defaults.Task.SUPER_RESOLVE;
+		final Defaults.Task task = Defaults.Task.inverse(factor);
 		final int count = Defaults.samples(task, o.samples()), steps = Defaults.steps(task, o.steps());
 		final double start = o.start() < 0 ? Defaults.start(task) : o.start();
 		return Stacks.restore(in, factor, channelAxis, o, (planes, statistics, label, report) -> {

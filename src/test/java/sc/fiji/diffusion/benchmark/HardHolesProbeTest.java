@@ -25,6 +25,14 @@ import sc.fiji.diffusion.restore.RestoreOptions;
 @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "measure", matches = "true")
 class HardHolesProbeTest {
 
+	/** The quality benchmark's inpainting images (-Dbench=true): its scenes and holes, 256 x 256. */
+	static List<HardHoles.Case> bench(final int count) {
+		final QualityBenchmark.Settings s = new QualityBenchmark.Settings(count, 256, 0.1, 0, 0, 9000, java.util.Set.of("inpaint"));
+		final List<HardHoles.Case> out = new java.util.ArrayList<>();
+		for (int i = 0; i < count; i++) out.add(new HardHoles.Case("benchmark image " + i, QualityBenchmark.truth(s, i), QualityBenchmark.holes(i, 256, s.seed() * 17 + i), 256, HardHoles.Place.EDGE));
+		return out;
+	}
+
 	/** The 64 x 64 window centred on the hole (clamped to the image). */
 	static HardHoles.Case crop(final HardHoles.Case c) {
 		final int n = c.size();
@@ -40,9 +48,9 @@ class HardHolesProbeTest {
 	@Test
 	void probe() throws Exception {
 		final int count = Integer.getInteger("count", 16);
-		final int n = Boolean.getBoolean("crop") ? 64 : Integer.getInteger("size", 128);
+		final int n = Boolean.getBoolean("bench") ? 256 : Boolean.getBoolean("crop") ? 64 : Integer.getInteger("size", 128);
 		final List<HardHoles.Case> all = HardHoles.cases(count, Integer.getInteger("size", 128), 4200);
-		final List<HardHoles.Case> cases = Boolean.getBoolean("crop") ? all.stream().map(HardHolesProbeTest::crop).toList() : all;
+		final List<HardHoles.Case> cases = Boolean.getBoolean("bench") ? bench(count) : Boolean.getBoolean("crop") ? all.stream().map(HardHolesProbeTest::crop).toList() : all;
 		final Device device = "gpu".equals(System.getProperty("device")) ? Device.gpu() : Device.cpu();
 		final int factor = Integer.getInteger("factor", 1);
 		try (NetworkDenoiser model = ModelFolder.load(Paths.get(System.getProperty("model", "models/ddpm-fluo")), device)) {

@@ -64,13 +64,13 @@ class InverseProblemTest {
 		final Result mean = Inpaint.run(ArrayImgs.floats(img.clone(), n, n), ArrayImgs.unsignedBytes(mask, n,
 			n), -1, new NoiseModel.Gaussian(0), defaults);
 		assertTrue(mean.report().stream().anyMatch(l -> l.contains("mean of " + Defaults.INVERSE_SAMPLES +
-			" samples of " + Defaults.INVERSE_STEPS + " steps")), String.join("\n", mean.report()));
+			" samples of " + Defaults.steps(Defaults.Task.INPAINT) + " steps")), String.join("\n", mean.report()));
 		double spread = 0;
 		for (final float v : Planes.of(mean.std()).plane(0)) spread += v;
 		assertTrue(spread > 0, "the default's samples agree exactly");
 		final Result one = Inpaint.run(ArrayImgs.floats(img.clone(), n, n), ArrayImgs.unsignedBytes(mask, n,
 			n), -1, new NoiseModel.Gaussian(0), defaults.withSamples(1, false));
-		assertTrue(one.report().stream().anyMatch(l -> l.contains("one sample of " + Defaults.INVERSE_STEPS)));
+		assertTrue(one.report().stream().anyMatch(l -> l.contains("one sample of " + Defaults.steps(Defaults.Task.INPAINT))));
 		// Denoising's default, the posterior mean, has no spread to show.
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> Denoise.run(ArrayImgs.floats(img.clone(),
 			n, n), -1, new NoiseModel.Gaussian(10), defaults)).getMessage().contains("posterior mean"));
