@@ -71,13 +71,14 @@ public final class HardHoles {
 			default -> WideScenes.scene(source == 2 ? WideScenes.Kind.VESICLES : WideScenes.Kind.MITOCHONDRIA,
 				SceneSettings.World.HELD_OUT.draw(new java.util.SplittableRandom(seed * 31 + source)), n, n, seed);
 		};
-		// To [0, 1] by the scene's own minimum and maximum (the wide world's are not in [0, 1]).
-		float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-		for (final float v : s) {
-			lo = Math.min(lo, v);
-			hi = Math.max(hi, v);
-		}
-		for (int k = 0; k < s.length; k++) s[k] = (s[k] - lo) / Math.max(hi - lo, 1e-6f);
+		// The wide world's scenes are not in [0, 1].
+		return toUnitRange(s);
+	}
+
+	/** A scene mapped in place to [0, 1] by its own minimum and maximum; returns it. */
+	public static float[] toUnitRange(final float[] s) {
+		final float[] range = sc.fiji.diffusion.engine.Percentiles.finiteRange(List.of(s));
+		for (int k = 0; k < s.length; k++) s[k] = (s[k] - range[0]) / Math.max(range[1] - range[0], 1e-6f);
 		return s;
 	}
 
@@ -112,13 +113,14 @@ public final class HardHoles {
 						}
 					}
 					// Not a flat saturated plateau: a smooth object still varies a little.
-					double sq = 0;
-					final int area = (side + 2 * margin) * (side + 2 * margin);
+					double sq = 0, inner = 0;
 					for (int yy = y; yy < y + side; yy++) {
-						for (int xx = x; xx < x + side; xx++) sq += truth[yy * n + xx] * truth[yy * n + xx];
+						for (int xx = x; xx < x + side; xx++) {
+							inner += truth[yy * n + xx];
+							sq += truth[yy * n + xx] * truth[yy * n + xx];
+						}
 					}
-					double inner = 0;
-					for (int yy = y; yy < y + side; yy++) for (int xx = x; xx < x + side; xx++) inner += truth[yy * n + xx];
+					final int area = (side + 2 * margin) * (side + 2 * margin);
 					final double var = sq / (side * side) - Math.pow(inner / (side * side), 2);
 					if (min > threshold && var > 1e-5 && sum / area < 0.97 && sum > best) {
 						best = sum;
@@ -159,14 +161,13 @@ public final class HardHoles {
 	/** Scores a filled image against the truth in the case's hole. */
 	public static Score score(final Case c, final float[] filled) {
 		final int n = c.size();
-		double se = 0, ringSe = 0, innerSe = 0, mean = 0, truthMean = 0;
+		double ringSe = 0, innerSe = 0, mean = 0, truthMean = 0;
 		int count = 0, ring = 0, inner = 0;
 		for (int y = 0; y < n; y++) {
 			for (int x = 0; x < n; x++) {
 				final int i = y * n + x;
 				if (!c.hole()[i]) continue;
 				final double e = filled[i] - c.truth()[i];
-				se += e * e;
 				mean += filled[i];
 				truthMean += c.truth()[i];
 				count++;
@@ -180,7 +181,7 @@ public final class HardHoles {
 				}
 			}
 		}
-		return new Score(10 * Math.log10(1 / (se / count)), Math.abs(mean - truthMean) / count, Math.sqrt(
+		return new Score(Metrics.psnr(filled, c.truth(), 1, c.hole()), Math.abs(mean - truthMean) / count, Math.sqrt(
 			ringSe / Math.max(ring, 1)), Math.sqrt(innerSe / Math.max(inner, 1)));
 	}
 

@@ -393,7 +393,7 @@ public final class QualityBenchmark {
 
 	/** An inverse problem's default settings in words, with the steps given (0: the default). */
 	private static String settings(final Defaults.Task task, final int steps) {
-		return "mean of " + Defaults.samples(task) + " samples of " + Defaults.steps(task, steps) + " steps";
+		return Defaults.estimate(Defaults.samples(task), Defaults.steps(task, steps));
 	}
 
 	private static void figure(final Path file, final float[] input, final Classical.Best best,

@@ -15,7 +15,7 @@ import sc.fiji.diffusion.restore.Result;
 final class DenoiseVerb extends RestoreVerb {
 
 	@Override
-	sc.fiji.diffusion.restore.Defaults.Task task() {
+	sc.fiji.diffusion.restore.Defaults.Task task(final Options o) {
 		return sc.fiji.diffusion.restore.Defaults.Task.DENOISE;
 	}
 

@@ -24,7 +24,7 @@ final class InpaintVerb extends RestoreVerb {
 	private RandomAccessibleInterval mask;
 
 	@Override
-	sc.fiji.diffusion.restore.Defaults.Task task() {
+	sc.fiji.diffusion.restore.Defaults.Task task(final Options o) {
 		return sc.fiji.diffusion.restore.Defaults.Task.INPAINT;
 	}
 

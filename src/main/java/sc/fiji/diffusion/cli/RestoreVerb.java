@@ -38,8 +38,8 @@ abstract class RestoreVerb {
 	static final Set<String> COMMON = Set.of("input", "output", "samples", "std", "steps", "sampler",
 		"seed", "device", "precision", "tile", "model");
 
-	/** The restoration this verb runs. */
-	abstract Defaults.Task task();
+	/** The restoration this verb runs (super-resolution by its factor). */
+	abstract Defaults.Task task(Options o) throws UsageException;
 
 	/** Keys beyond {@link #COMMON}. */
 	abstract Set<String> extraKeys();
@@ -78,12 +78,13 @@ abstract class RestoreVerb {
 				"the input is never overwritten.");
 		}
 		// Every value is checked before anything loads, also those this run does not use.
+		final Defaults.Task task = task(o);
 		final int samples = o.integer("samples", 0), steps = o.integer("steps", 0), tile = o
 			.integer("tile", RestoreOptions.DEFAULT_TILE), resample = o.integer("resample", 1);
 		final long seed = o.longValue("seed", 0);
 		// Ancestral steps for both families: annealed Langevin targets the prior, not the posterior.
 		final String sampler = o.get("sampler", "ddpm");
-		Options.check(() -> RestoreOptions.check(task(), sampler, steps, samples, std != null, tile,
+		Options.check(() -> RestoreOptions.check(task, sampler, steps, samples, std != null, tile,
 			resample));
 		final NoiseModel noise = o.parsed("noise", "auto", NoiseModel::parse);
 		check(o, sampler);

@@ -15,8 +15,8 @@ import sc.fiji.diffusion.restore.SuperResolve;
 final class SuperResolveVerb extends RestoreVerb {
 
 	@Override
-	sc.fiji.diffusion.restore.Defaults.Task task() {
-		return sc.fiji.diffusion.restore.Defaults.Task.SUPER_RESOLVE_2; // samples only: the steps follow the factor
+	sc.fiji.diffusion.restore.Defaults.Task task(final Options o) throws UsageException {
+		return sc.fiji.diffusion.restore.Defaults.Task.inverse(factor(o));
 	}
 
 	@Override

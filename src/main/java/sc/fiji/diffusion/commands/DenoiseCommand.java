@@ -20,7 +20,6 @@ public class DenoiseCommand extends RestoreCommand {
 		return sc.fiji.diffusion.restore.Defaults.Task.DENOISE;
 	}
 
-
 	@Override
 	protected String suffix() {
 		return "denoised";

@@ -35,7 +35,6 @@ public class InpaintCommand extends RestoreCommand {
 		return sc.fiji.diffusion.restore.Defaults.Task.INPAINT;
 	}
 
-
 	@Parameter(label = "Mask", required = false, persist = false, description = "Title of an open " +
 		"mask image or path of a mask file (non-zero = missing), of the image's size or of one plane. Empty: the image's " +
 		"selection; without one, its NaN pixels.")

@@ -22,9 +22,8 @@ public class SuperResolutionCommand extends RestoreCommand {
 
 	@Override
 	protected sc.fiji.diffusion.restore.Defaults.Task task() {
-		return sc.fiji.diffusion.restore.Defaults.Task.inverse(factor == 4 ? 4 : 2);
+		return sc.fiji.diffusion.restore.Defaults.Task.inverse(factor);
 	}
-
 
 	@Parameter(label = "Factor", persist = false, min = "2", max = "4", description = "2 or 4")
 	private int factor = 2;

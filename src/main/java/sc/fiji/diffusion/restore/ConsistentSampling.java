@@ -136,25 +136,14 @@ final class ConsistentSampling {
 		final double eta = eta(sampler);
 		final double[] grid = guess != null ? Posterior.gridFrom(Sampler.byName(sampler), schedule, warm,
 			steps) : Sampler.byName(sampler).grid(schedule, steps);
-		final int passes = (count + perPass - 1) / perPass;
-		return Moments.of(y.getManager(), count, perPass, std, (first, g, one) -> {
+		return Moments.of(y.getManager(), count, perPass, std, progress, (first, g, one, pass) -> {
 			final NoiseSource noise = Moments.noise(seed, first, g);
 			final long[] shape = stateShape.clone();
 			shape[0] *= g;
 			NDArray start = noise.normal(one, new ai.djl.ndarray.types.Shape(shape), -1).mul(grid[0]);
-			if (guess != null) start = start.add(attached(Moments.chains(guess, g), guess, one));
-			final NDArray yg = attached(Moments.chains(y, g), y, one);
-			final NDArray sg = sigmaY == null ? null : attached(Moments.chains(sigmaY, g), sigmaY, one);
-			final Measurement ag = a.repeated(g);
-			final int pass = first / perPass;
-			return run(tiled, ag, yg, start, sg, grid, eta, resample, noise, (i, n) -> progress.stepDone(pass *
-				n + i, passes * n));
+			if (guess != null) start = start.add(Moments.chains(guess, g, one));
+			return run(tiled, a.repeated(g, one), Moments.chains(y, g, one), start, sigmaY == null ? null
+				: Moments.chains(sigmaY, g, one), grid, eta, resample, noise, pass);
 		});
-	}
-
-	/** A copy made for one pass belongs to that pass's manager; the original stays where it is. */
-	static NDArray attached(final NDArray copy, final NDArray original, final NDManager one) {
-		if (copy != original) copy.attach(one);
-		return copy;
 	}
 }

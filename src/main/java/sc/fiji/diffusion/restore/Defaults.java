@@ -71,4 +71,9 @@ public final class Defaults {
 		if (task == Task.DENOISE) throw new IllegalArgumentException("Denoising starts from its input");
 		return START_LEVEL;
 	}
+
+	/** An inverse problem's estimate in words: "mean of K samples of S steps" or "one sample of S steps". */
+	public static String estimate(final int samples, final int steps) {
+		return (samples == 1 ? "one sample" : "mean of " + samples + " samples") + " of " + steps + " steps";
+	}
 }

@@ -78,11 +78,13 @@ final class InverseProblem {
 					"for: check the noise (noise=" + noise + ").");
 			}
 			final double clipSigma = noiseless ? 0 : sigmaY;
+			// Started at the first guess below the top, the guess must lie under more noise than the
+			// measurements carry.
+			final double level = start > 0 ? Math.max(start, 2 * clipSigma) : 0;
 			final boolean[] split = { false };
-			report.add(label + (count == 1 ? "one sample" : "mean of " + count + " samples") + " of " + steps +
-				" steps" + (o.resample() > 1 ? ", " + o.resample() + " rounds each" : "") + (start > 0 ? String
-					.format(Locale.ROOT, ", started at noise level %.3g from a smooth first guess", Math.max(start, 2 *
-						clipSigma)) : ", started from pure noise"));
+			report.add(label + Defaults.estimate(count, steps) + (o.resample() > 1 ? ", " + o.resample() +
+				" rounds each" : "") + (level > 0 ? String.format(Locale.ROOT, ", started at noise level %.3g " +
+					"from a smooth first guess", level) : ", started from pure noise"));
 			return new Stacks.Channel() {
 
 				@Override
@@ -99,9 +101,6 @@ final class InverseProblem {
 					final NDArray y = Stacks.toDevice(m, planes, chunk, w, h, norm, clipSigma);
 					final Measurement a = factor == 1 ? new Measurement.Mask(m.create(known, measured))
 						: new Measurement.Binning(factor);
-					// Started at the first guess below the top, the guess must lie under more noise than
-					// the measurements carry.
-					final double level = start > 0 ? Math.max(start, 2 * clipSigma) : 0;
 					NDArray guess = null;
 					if (level > 0) {
 						if (factor == 1) {

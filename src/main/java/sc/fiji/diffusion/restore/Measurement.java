@@ -18,9 +18,11 @@ interface Measurement {
 	 */
 	double noiseSpread();
 
-	/** The same measurement of g chains side by side in the batch dimension (chain-major). */
-	Measurement repeated(int g);
-
+	/**
+	 * The same measurement of g chains side by side in the batch dimension (chain-major), its
+	 * arrays in the pass's manager.
+	 */
+	Measurement repeated(int g, ai.djl.ndarray.NDManager one);
 
 	/** Inpainting: keep the known pixels. A x = M x, A+ y = M y (holes 0). */
 	record Mask(NDArray known) implements Measurement {
@@ -41,8 +43,8 @@ interface Measurement {
 		}
 
 		@Override
-		public Measurement repeated(final int g) {
-			return g == 1 ? this : new Mask(Moments.chains(known, g));
+		public Measurement repeated(final int g, final ai.djl.ndarray.NDManager one) {
+			return g == 1 ? this : new Mask(Moments.chains(known, g, one));
 		}
 	}
 
@@ -68,7 +70,7 @@ interface Measurement {
 		}
 
 		@Override
-		public Measurement repeated(final int g) {
+		public Measurement repeated(final int g, final ai.djl.ndarray.NDManager one) {
 			return this;
 		}
 	}

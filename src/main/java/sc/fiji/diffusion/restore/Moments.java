@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
 import sc.fiji.diffusion.engine.NoiseSource;
+import sc.fiji.diffusion.engine.SamplingListener;
 
 /**
  * Running mean and spread of posterior samples on the device (Welford's update, no read-back). Only
@@ -25,25 +26,28 @@ final class Moments {
 	/**
 	 * Chains first .. first + g - 1, run side by side in the batch dimension and made in the
 	 * manager given: shaped (g * B, ...), chain-major (chain c holds rows c * B .. c * B + B - 1).
+	 * {@code progress} hears the pass's own steps.
 	 */
 	interface Chains {
 
-		NDArray sample(int first, int g, NDManager one);
+		NDArray sample(int first, int g, NDManager one, SamplingListener progress);
 	}
 
 	/**
 	 * Mean (and spread when asked) of {@code count} samples, drawn {@code perPass} chains at a time
 	 * in the batch dimension (the network calls of a pass are shared), each pass in a manager of its
-	 * own.
+	 * own; {@code progress} hears the steps of all passes as one count.
 	 */
 	static NDList of(final NDManager home, final int count, final int perPass, final boolean std,
-		final Chains draw)
+		final SamplingListener progress, final Chains draw)
 	{
 		final Moments moments = new Moments(home);
+		final int passes = (count + perPass - 1) / perPass;
 		for (int first = 0; first < count; first += perPass) {
-			final int g = Math.min(perPass, count - first);
+			final int g = Math.min(perPass, count - first), pass = first / perPass;
 			try (NDManager one = home.newSubManager()) {
-				final NDArray stacked = draw.sample(first, g, one);
+				final NDArray stacked = draw.sample(first, g, one, (i, n) -> progress.stepDone(pass * n + i,
+					passes * n));
 				if (g == 1) moments.add(stacked);
 				else for (final NDArray chain : stacked.split(g, 0)) moments.add(chain);
 			}
@@ -59,7 +63,7 @@ final class Moments {
 	 * their step's arrays fit into half the device's free memory (a fixed 2 GiB on the CPU, where
 	 * native memory is not reported), else fewer, at least one.
 	 */
-	static int perPass(final int count, final long elements, final ai.djl.Device device) {
+	private static int perPass(final int count, final long elements, final ai.djl.Device device) {
 		final long budget = device.isGpu() ? Math.max(sc.fiji.diffusion.engine.Devices.freeBytes(device) / 2,
 			1L << 28) : 2L << 30;
 		final long bytes = Math.max(1, elements * Float.BYTES * ARRAYS_PER_CHAIN);
@@ -81,13 +85,18 @@ final class Moments {
 		return g;
 	}
 
-	/** g copies of an array side by side in the batch dimension, chain-major; the array itself for one. */
-	static NDArray chains(final NDArray a, final int g) {
+	/**
+	 * g copies of an array side by side in the batch dimension, chain-major, belonging to the pass's
+	 * manager; the array itself (where it is) for one.
+	 */
+	static NDArray chains(final NDArray a, final int g, final NDManager one) {
 		if (g == 1) return a;
 		final long[] repeats = new long[a.getShape().dimension()];
 		java.util.Arrays.fill(repeats, 1);
 		repeats[0] = g;
-		return a.tile(repeats);
+		final NDArray copy = a.tile(repeats);
+		copy.attach(one);
+		return copy;
 	}
 
 	/** The noise of chains first .. first + g - 1 of a restoration's seed, side by side. */

@@ -59,13 +59,11 @@ final class Posterior {
 		final double[] grid = gridFrom(sampler, schedule, sigmaY, steps);
 		final double start = grid[0];
 		final double extra = Math.sqrt(Math.max(0, start * start - sigmaY * sigmaY));
-		final int passes = (count + perPass - 1) / perPass;
-		return Moments.of(y.getManager(), count, perPass, std, (first, g, one) -> {
+		return Moments.of(y.getManager(), count, perPass, std, progress, (first, g, one, pass) -> {
 			final NoiseSource noise = Moments.noise(seed, first, g);
-			final NDArray yg = ConsistentSampling.attached(Moments.chains(y, g), y, one);
+			final NDArray yg = Moments.chains(y, g, one);
 			final NDArray x = noise.normal(one, yg.getShape(), -1).mul(extra).add(yg);
-			final int pass = first / perPass;
-			return sampler.sample(tiled, x, grid, noise, (i, n) -> progress.stepDone(pass * n + i, passes * n));
+			return sampler.sample(tiled, x, grid, noise, pass);
 		});
 	}
 }

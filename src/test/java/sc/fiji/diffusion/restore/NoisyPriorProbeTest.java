@@ -11,11 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import sc.fiji.diffusion.benchmark.Metrics;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.data.SceneSettings;
 import sc.fiji.diffusion.engine.data.WideScenes;
@@ -43,11 +43,8 @@ class NoisyPriorProbeTest {
 	/** A vesicle scene drawn with the wide world's training settings, mapped to [0, 1]. */
 	static float[] scene(final int size, final long seed) {
 		final SceneSettings settings = SceneSettings.World.TRAIN.draw(new SplittableRandom(seed * 7919 + 13));
-		final float[] s = WideScenes.scene(WideScenes.Kind.VESICLES, settings, size, size, seed);
-		float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-		for (final float v : s) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-		for (int i = 0; i < s.length; i++) s[i] = (s[i] - lo) / Math.max(hi - lo, 1e-6f);
-		return s;
+		return sc.fiji.diffusion.benchmark.HardHoles.toUnitRange(WideScenes.scene(WideScenes.Kind.VESICLES,
+			settings, size, size, seed));
 	}
 
 	static float[] noisy(final float[] clean, final double sigma, final long seed) {
@@ -80,7 +77,11 @@ class NoisyPriorProbeTest {
 	void probe() throws IOException {
 		final int n = TEST_SIZE;
 		final byte[] mask = new byte[n * n];
-		for (int y = n / 2 - 12; y < n / 2 + 12; y++) for (int x = n / 2 - 12; x < n / 2 + 12; x++) mask[y * n + x] = 1;
+		final boolean[] hole = new boolean[n * n];
+		for (int y = n / 2 - 12; y < n / 2 + 12; y++) for (int x = n / 2 - 12; x < n / 2 + 12; x++) {
+			mask[y * n + x] = 1;
+			hole[y * n + x] = true;
+		}
 		for (final String folder : System.getProperty("models", "models/ddpm-fluo").split(",")) {
 			try (NetworkDenoiser model = ModelFolder.load(Paths.get(folder), Device.cpu())) {
 				final List<Double> d1 = new ArrayList<>(), d2 = new ArrayList<>(), in = new ArrayList<>();
@@ -92,12 +93,12 @@ class NoisyPriorProbeTest {
 						final float[] y = noisy(clean, sigma, seed);
 						final float[] x = Planes.of(Denoise.run(ArrayImgs.floats(y, n, n), -1,
 							new NoiseModel.Gaussian(sigma), o).image()).plane(0);
-						(sigma == 0.1 ? d1 : d2).add(psnr(x, clean, null));
+						(sigma == 0.1 ? d1 : d2).add(Metrics.psnr(x, clean, 1));
 					}
 					final float[] x = Planes.of(Inpaint.run(ArrayImgs.floats(clean.clone(), n, n), ArrayImgs
 						.unsignedBytes(mask, n, n), -1, new NoiseModel.Gaussian(0), o.withSamples(4, false)).image())
 						.plane(0);
-					in.add(psnr(x, clean, mask));
+					in.add(Metrics.psnr(x, clean, 1, hole));
 				}
 				System.out.printf("PROBE %s denoise0.1 %.2f denoise0.2 %.2f inpaint %.2f%n", folder, median(d1),
 					median(d2), median(in));
@@ -105,20 +106,7 @@ class NoisyPriorProbeTest {
 		}
 	}
 
-	static double psnr(final float[] x, final float[] truth, final byte[] mask) {
-		double se = 0;
-		int count = 0;
-		for (int i = 0; i < x.length; i++) {
-			if (mask != null && mask[i] == 0) continue;
-			se += (x[i] - truth[i]) * (double) (x[i] - truth[i]);
-			count++;
-		}
-		return 10 * Math.log10(1 / (se / count));
-	}
-
 	static double median(final List<Double> v) {
-		final double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
-		Arrays.sort(a);
-		return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+		return Metrics.median(v.stream().mapToDouble(Double::doubleValue).toArray());
 	}
 }
