@@ -17,6 +17,7 @@ import java.util.Set;
 
 import sc.fiji.diffusion.benchmark.Metrics;
 import sc.fiji.diffusion.benchmark.QualityBenchmark;
+import sc.fiji.diffusion.benchmark.Throughput;
 import sc.fiji.diffusion.engine.Autograd;
 import sc.fiji.diffusion.engine.Devices;
 import sc.fiji.diffusion.engine.HostReads;
@@ -36,7 +37,7 @@ import sc.fiji.diffusion.model.ModelFolder;
 final class BenchmarkVerb {
 
 	static final Set<String> KEYS = Set.of("models", "device", "precision", "repeats", "tile",
-		"restorations");
+		"restorations", "throughput", "batches");
 
 	int run(final String[] args, final PrintStream out, final PrintStream err) throws UsageException,
 		IOException
@@ -47,6 +48,9 @@ final class BenchmarkVerb {
 		final int repeats = o.integer("repeats", 5), tile = o.integer("tile", 256), size = o.integer(
 			"restorations", 512);
 		if (repeats < 1) throw new UsageException("--repeats must be at least 1.");
+		final int side = o.integer("throughput", 2048);
+		if (side < 64) throw new UsageException("--throughput takes an image side of at least 64, got " + side + ".");
+		final int[] batches = batches(o.get("batches", "64,256,1024"));
 		if (size < 64 || size % 4 != 0) {
 			throw new UsageException("--restorations takes an image side, a multiple of 4 of at least 64, " +
 				"got " + size + ".");
@@ -93,7 +97,30 @@ final class BenchmarkVerb {
 				}
 			}
 		}
+		if (o.has("throughput")) {
+			for (final Path folder : folders) {
+				try (NetworkDenoiser model = ModelFolder.load(folder, device, precision)) {
+					out.printf("%nThroughput of %s on %s, %s precision (units of torch_unet.py: Mpx/s of network " +
+						"input per evaluation):%n%n", folder.getFileName(), device, precision);
+					out.print(Throughput.table(model, folder.getFileName().toString(), side, batches, repeats));
+				}
+			}
+		}
 		return 0;
+	}
+
+	private static int[] batches(final String list) throws UsageException {
+		try {
+			final int[] b = java.util.Arrays.stream(list.split(",")).map(String::trim).mapToInt(
+				Integer::parseInt).toArray();
+			for (final int v : b) if (v < 1) throw new NumberFormatException();
+			if (b.length == 0) throw new NumberFormatException();
+			return b;
+		}
+		catch (final NumberFormatException e) {
+			throw new UsageException("--batches takes windows per call, positive whole numbers separated by " +
+				"commas (e.g. 64,256,1024), got '" + list + "'.");
+		}
 	}
 
 	/** Median wall time of one denoiser evaluation, including the read-back that ends it. */

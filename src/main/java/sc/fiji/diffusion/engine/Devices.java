@@ -101,4 +101,18 @@ public final class Devices {
 			return 0;
 		}
 	}
+
+	/**
+	 * Memory of a GPU in use in bytes as CUDA reports it (all processes; what PyTorch caches for reuse
+	 * counts as used), or 0 where it cannot be told.
+	 */
+	public static long usedBytes(final Device device) {
+		if (!device.isGpu()) return 0;
+		try {
+			return Math.max(0, ai.djl.util.cuda.CudaUtils.getGpuMemory(device).getUsed());
+		}
+		catch (final RuntimeException | LinkageError e) {
+			return 0;
+		}
+	}
 }

@@ -49,27 +49,49 @@ public final class GroupNorm extends AbstractBlock {
 		final NDArray b = store.getValue(beta, x.getDevice(), training);
 		// Shaped (C, 1, 1) so they broadcast without a reshape: a reshape of a parameter would be a
 		// new array in the parameters' manager, one per call, never freed.
-		return new NDList(normalize(x, groups, epsilon).mul(g).add(b));
+		return new NDList(normalize(x, groups, epsilon, constants(x, g)).mul(g).add(b));
+	}
+
+	/** Constant arrays per folded row count, on the weights' device: at most a few batch sizes. */
+	private final java.util.Map<Long, NDArray[]> constants = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/**
+	 * The kernel's four per-row arrays for this input, made once per batch size in the weights'
+	 * manager (not four new arrays in every call, each a device allocation and a fill).
+	 */
+	private NDArray[] constants(final NDArray x, final NDArray weights) {
+		final long rows = x.getShape().get(0) * groups;
+		final NDArray[] known = constants.get(rows);
+		if (known != null && known[0].getDevice().equals(x.getDevice())) return known;
+		if (constants.size() >= 8) constants.clear();
+		final NDArray[] made = identity(weights.getManager(), rows, x.getDevice());
+		constants.put(rows, made);
+		return made;
+	}
+
+	/**
+	 * Running mean, running variance, weight and bias for the kernel over this many folded rows.
+	 * Running statistics are required by the kernel and thrown away (its output in training mode does
+	 * not read them; it overwrites them), and the per-channel affine step follows outside, so weight
+	 * and bias are identity here. The four must be distinct arrays: the kernel writes the running ones
+	 * in place. In float even for a half input: PyTorch takes cuDNN's kernel for half only with float
+	 * statistics and weights, as mixed precision training uses it.
+	 */
+	private static NDArray[] identity(final NDManager m, final long rows, final ai.djl.Device device) {
+		final DataType type = DataType.FLOAT32;
+		final Shape shape = new Shape(rows);
+		return new NDArray[] { m.zeros(shape, type, device), m.ones(shape, type, device), m.ones(shape,
+			type, device), m.zeros(shape, type, device) };
 	}
 
 	/** Normalizes each (sample, group) of an (N, C, H, W) array to zero mean and unit variance. */
-	static NDArray normalize(final NDArray x, final int groups, final float epsilon) {
+	private static NDArray normalize(final NDArray x, final int groups, final float epsilon,
+		final NDArray[] c)
+	{
 		final Shape s = x.getShape();
-		final long rows = s.get(0) * groups;
-		final NDManager m = x.getManager();
-		final NDArray folded = x.reshape(1, rows, -1);
-		// Running statistics are required by the kernel and thrown away (momentum 1 keeps them), and
-		// the per-channel affine step follows outside, so weight and bias are identity here. The four
-		// must be distinct arrays: the kernel writes the running ones in place.
-		// In float even for a half input: PyTorch takes cuDNN's kernel for half only with float
-		// statistics and weights, as mixed precision training uses it.
-		final DataType type = DataType.FLOAT32;
-		final NDArray runningMean = m.zeros(new Shape(rows), type, x.getDevice());
-		final NDArray runningVar = m.ones(new Shape(rows), type, x.getDevice());
-		final NDArray weight = m.ones(new Shape(rows), type, x.getDevice());
-		final NDArray bias = m.zeros(new Shape(rows), type, x.getDevice());
-		return BatchNorm.batchNorm(folded, runningMean, runningVar, weight, bias, 1, 1f, epsilon, true)
-			.singletonOrThrow().reshape(s);
+		final NDArray folded = x.reshape(1, s.get(0) * groups, -1);
+		return BatchNorm.batchNorm(folded, c[0], c[1], c[2], c[3], 1, 1f, epsilon, true).singletonOrThrow()
+			.reshape(s);
 	}
 
 	@Override

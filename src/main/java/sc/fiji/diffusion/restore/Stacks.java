@@ -174,15 +174,10 @@ final class Stacks {
 	static TiledDenoiser tiled(final NetworkDenoiser model, final NDManager m,
 		final RestoreOptions o)
 	{
-		final int multiple = model.network().config().sizeMultiple();
 		RestoreOptions.checkTile(o.tile(), model.patch());
-		// The network always sees windows of its training patch, a quarter of them shared with each
-		// neighbour: GroupNorm statistics are then those it was trained with, and the result does not
-		// depend on the tile size, which only sets how many windows go into one call (memory).
-		final int window = (model.patch() + multiple - 1) / multiple * multiple;
+		final int window = TiledDenoiser.window(model);
 		final int perTile = Math.max(1, (o.tile() / window) * (o.tile() / window));
-		return new TiledDenoiser(model, m, window, Math.max(multiple, window / 4 / multiple * multiple),
-			(int) Math.min(4096, (long) perTile * o.tileBatch()), multiple, model.patch());
+		return TiledDenoiser.of(model, m, (int) Math.min(4096, (long) perTile * o.tileBatch()));
 	}
 
 	/**

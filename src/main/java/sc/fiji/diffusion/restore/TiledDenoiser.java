@@ -13,56 +13,89 @@ import java.util.List;
 import java.util.Map;
 
 import sc.fiji.diffusion.engine.Denoiser;
+import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.SamplingListener;
 
 /**
  * A denoiser over images of any size: each evaluation cuts the full-size state into overlapping
- * tiles, runs several tiles per network call, and blends the estimates with a smooth window. The
+ * windows on a fixed lattice (origins at multiples of the window minus the overlap, from the image's
+ * corner), runs many windows per network call, and blends the estimates with a smooth window. The
  * sampler keeps one full-size state and draws its noise for the whole image, so a seed gives the same
- * result at any tile size up to the network's own dependence on the tile (GroupNorm statistics are
- * per tile: tiles must be at least the training patch). Images smaller than a tile are mirrored up to
- * the tile size and cropped back.
+ * result at any batch size. Images are mirrored at their far edges up to the lattice's extent (and at
+ * least one window) and cropped back.
+ * <p>
+ * Windows are cut and blended back with a constant number of array operations per network call,
+ * whatever the number of windows: the image is seen as square blocks of the greatest common divisor
+ * of window and overlap, each window is k x k blocks and neighbours start s blocks apart, so the
+ * windows' block (a, c) of a whole call is one strided view of the image's blocks.
  */
 public final class TiledDenoiser implements Denoiser {
 
 	private final Denoiser model;
 	private final NDManager cache;
-	private final int tile, overlap, batch, multiple, minTile;
-	private final Map<String, NDArray> weightSums = new HashMap<>(), windows = new HashMap<>();
+	private final int window, stride, block, batch;
+	private final Map<String, NDArray> weightSums = new HashMap<>();
+	private NDArray windowArray;
 	private SamplingListener batches = SamplingListener.NONE;
 
 	/**
-	 * @param model the network, taking (N, 1, h, w) with h and w multiples of {@code multiple}
-	 * @param cache owns the blending windows, on the model's device
-	 * @param tile tile side; a multiple of {@code multiple}
-	 * @param overlap pixels shared by neighbouring tiles
-	 * @param batch tiles per network call
-	 * @param minTile smallest tile the network may see (its training patch); smaller images are
-	 *          mirrored up to it
+	 * @param model the network, taking (N, 1, w, w) for the window side w
+	 * @param cache owns the blending window and weights, on the model's device
+	 * @param window window side; a multiple of {@code multiple}, at least {@code minTile}
+	 * @param overlap pixels shared by neighbouring windows, in [0, window)
+	 * @param batch windows per network call, at least 1 (at least one row of windows is taken)
+	 * @param multiple the network's size multiple
+	 * @param minTile smallest window the network may see (its training patch: GroupNorm statistics
+	 *          are per window)
 	 */
-	public TiledDenoiser(final Denoiser model, final NDManager cache, final int tile,
+	public TiledDenoiser(final Denoiser model, final NDManager cache, final int window,
 		final int overlap, final int batch, final int multiple, final int minTile)
 	{
-		RestoreOptions.checkTile(tile, minTile);
-		if (tile < multiple || tile % multiple != 0) {
+		RestoreOptions.checkTile(window, minTile);
+		if (window < multiple || window % multiple != 0) {
 			throw new IllegalArgumentException("Tile size must be a multiple of " + multiple + ", got " +
-				tile + ".");
+				window + ".");
 		}
-		if (overlap < 0 || overlap >= tile) {
+		if (overlap < 0 || overlap >= window) {
 			throw new IllegalArgumentException("Tile overlap must be in [0, tile), got " + overlap + ".");
 		}
 		if (batch < 1) throw new IllegalArgumentException("Tiles per batch must be at least 1.");
 		this.model = model;
 		this.cache = cache;
-		this.tile = tile;
-		this.overlap = overlap;
+		this.window = window;
+		this.stride = window - overlap;
+		this.block = gcd(window, stride);
 		this.batch = batch;
-		this.multiple = multiple;
-		this.minTile = minTile;
+	}
+
+	/**
+	 * The tiling of a model: windows of its training patch (GroupNorm's statistics are then those it
+	 * was trained with), a quarter of them shared with each neighbour.
+	 *
+	 * @param windowsPerCall windows in one network call (memory only: the result does not change)
+	 */
+	public static TiledDenoiser of(final NetworkDenoiser model, final NDManager cache,
+		final int windowsPerCall)
+	{
+		final int multiple = model.network().config().sizeMultiple();
+		final int window = window(model);
+		return new TiledDenoiser(model, cache, window, Math.max(multiple, window / 4 / multiple *
+			multiple), windowsPerCall, multiple, model.patch());
+	}
+
+	/** The side of the windows the model sees: its patch, rounded up to the network's multiple. */
+	public static int window(final NetworkDenoiser model) {
+		final int multiple = model.network().config().sizeMultiple();
+		return (model.patch() + multiple - 1) / multiple * multiple;
+	}
+
+	/** Windows a side of this many pixels is cut into. */
+	public int windows(final int side) {
+		return count(side);
 	}
 
 	public int tile() {
-		return tile;
+		return window;
 	}
 
 	/**
@@ -74,68 +107,79 @@ public final class TiledDenoiser implements Denoiser {
 		return this;
 	}
 
+	/** Windows along a side of this many pixels. */
+	int count(final int side) {
+		return side <= window ? 1 : (side - window + stride - 1) / stride + 1;
+	}
+
+	/** The side the lattice of windows covers. */
+	int covered(final int side) {
+		return (count(side) - 1) * stride + window;
+	}
+
 	@Override
 	public NDArray denoise(final NDArray x, final NDArray sigma) {
 		final Shape s = x.getShape();
-		final int h = (int) s.get(2), w = (int) s.get(3);
-		final int th = tileSide(h), tw = tileSide(w);
-		final NDArray padded = mirrorPad(mirrorPad(x, 2, Math.max(h, th)), 3, Math.max(w, tw));
-		final int ph = Math.max(h, th), pw = Math.max(w, tw);
-		final int[] ys = origins(ph, th), xs = origins(pw, tw);
-		final long slices = s.get(0);
-		final List<long[]> tiles = new ArrayList<>();
-		for (long k = 0; k < slices; k++) {
-			for (final int y : ys) for (final int xx : xs) tiles.add(new long[] { k, y, xx });
+		final int slices = (int) s.get(0), h = (int) s.get(2), w = (int) s.get(3);
+		final int ny = count(h), nx = count(w), ph = covered(h), pw = covered(w);
+		final int k = window / block, step = stride / block;
+		// Calls: whole slices together while a slice's windows fit, else rows of windows of one slice.
+		final int rows = Math.max(1, batch / nx);
+		final int slicesPerCall = rows >= ny ? Math.max(1, rows / ny) : 1;
+		final List<int[]> calls = new ArrayList<>();
+		for (int n = 0; n < slices; n += slicesPerCall) {
+			if (rows >= ny) calls.add(new int[] { n, Math.min(slices, n + slicesPerCall), 0, ny });
+			else for (int i = 0; i < ny; i += rows) calls.add(new int[] { n, n + 1, i, Math.min(ny, i + rows) });
 		}
-		final NDArray window = window(th, tw);
+		final NDArray padded = mirrorPad(mirrorPad(x, 2, ph), 3, pw);
 		final NDArray out = padded.zerosLike();
-		try (NDManager evaluation = x.getManager().newSubManager()) {
-			// Each tile's noise level, gathered once per evaluation (not two small operations per tile).
-			final long[] ids = new long[tiles.size()];
-			for (int i = 0; i < ids.length; i++) ids[i] = tiles.get(i)[0];
-			evaluation.tempAttachAll(sigma);
-			final NDArray levels = sigma.take(evaluation.create(ids));
-			for (int first = 0; first < tiles.size(); first += batch) {
-				// The network's activations of one batch of tiles die with this sub-manager: on a large
-				// image one evaluation is many batches, and keeping them all exhausts memory.
-				try (NDManager scope = x.getManager().newSubManager()) {
-					scope.tempAttachAll(padded, out, levels, window);
-					final int end = Math.min(tiles.size(), first + batch);
-					final List<long[]> group = tiles.subList(first, end);
-					final NDList cut = new NDList();
-					for (final long[] t : group) cut.add(padded.get(index(t, th, tw)));
-					// Weighted by the window in one operation; each tile then added in place into its view.
-					final NDArray d = model.denoise(NDArrays.concat(cut, 0), levels.get(first + ":" + end)).mul(
-						window);
-					for (int i = 0; i < group.size(); i++) {
-						out.get(index(group.get(i), th, tw)).addi(d.get(i).expandDims(0));
+		final NDArray weights = window();
+		for (int c = 0; c < calls.size(); c++) {
+			final int[] call = calls.get(c);
+			// The network's activations of one call die with this sub-manager: on a large image one
+			// evaluation is many calls, and keeping them all exhausts memory.
+			try (NDManager scope = x.getManager().newSubManager()) {
+				scope.tempAttachAll(padded, out, sigma, weights);
+				final int n0 = call[0], nn = call[1] - call[0], i0 = call[2], ni = call[3] - call[2];
+				final NDArray blocks = padded.reshape(slices, ph / block, block, pw / block, block);
+				final NDList cut = new NDList(k * k);
+				for (int a = 0; a < k; a++) {
+					for (int b = 0; b < k; b++) cut.add(blocks.get(view(n0, nn, i0, ni, nx, a, b, step)));
+				}
+				// (k, k, nn, ni, block, nx, block) -> (nn, ni, nx, k, block, k, block): windows in order.
+				final NDArray windows = NDArrays.stack(cut).reshape(k, k, nn, ni, block, nx, block).transpose(
+					2, 3, 5, 0, 4, 1, 6).reshape(nn * ni * nx, 1, window, window);
+				final NDArray levels = sigma.get(n0 + ":" + (n0 + nn)).reshape(-1, 1).repeat(1, ni * nx)
+					.reshape(-1);
+				final NDArray d = model.denoise(windows, levels).mul(weights).reshape(nn, ni, nx, k, block, k,
+					block).transpose(3, 5, 0, 1, 4, 2, 6);
+				final NDArray target = out.reshape(slices, ph / block, block, pw / block, block);
+				for (int a = 0; a < k; a++) {
+					for (int b = 0; b < k; b++) {
+						target.get(view(n0, nn, i0, ni, nx, a, b, step)).addi(d.get(a + ", " + b));
 					}
 				}
-				batches.stepDone(first / batch + 1, (tiles.size() + batch - 1) / batch);
 			}
+			batches.stepDone(c + 1, calls.size());
 		}
-		final NDArray blended = out.div(weightSum(ph, pw, th, tw));
+		final NDArray blended = out.div(weightSum(ph, pw));
 		return ph == h && pw == w ? blended : blended.get(new NDIndex(":, :, :{}, :{}", h, w));
 	}
 
-	/** Tile side for an image side: the tile, or the image rounded up to the size multiple. */
-	private int tileSide(final int side) {
-		final int rounded = (side + multiple - 1) / multiple * multiple;
-		return Math.max(minTile, Math.min(tile, rounded));
+	/**
+	 * Block (a, b) of the windows of slices [n0, n0 + nn), window rows [i0, i0 + ni) and all nx columns,
+	 * in an image seen as (slices, block rows, block, block columns, block).
+	 */
+	private static NDIndex view(final int n0, final int nn, final int i0, final int ni, final int nx,
+		final int a, final int b, final int step)
+	{
+		final int r0 = i0 * step + a, c0 = b;
+		return new NDIndex("{}:{}, {}:{}:{}, :, {}:{}:{}, :", n0, n0 + nn, r0, r0 + (ni - 1) * step + 1,
+			step, c0, c0 + (nx - 1) * step + 1, step);
 	}
 
-	private static NDIndex index(final long[] t, final int th, final int tw) {
-		return new NDIndex("{}:{}, :, {}:{}, {}:{}", t[0], t[0] + 1, t[1], t[1] + th, t[2], t[2] + tw);
-	}
-
-	/** Tile origins covering [0, size), neighbours sharing at least the overlap, evenly spread. */
-	private int[] origins(final int size, final int t) {
-		if (size <= t) return new int[] { 0 };
-		final int step = t - overlap;
-		final int n = (int) Math.ceil((size - t) / (double) step) + 1;
-		final int[] out = new int[n];
-		for (int i = 0; i < n; i++) out[i] = (int) Math.round((double) i * (size - t) / (n - 1));
-		return out;
+	private static int gcd(final int a, final int b) {
+		return b == 0 ? a : gcd(b, a % b);
 	}
 
 	/** Extends axis {@code axis} to {@code size} by mirroring at the far end (repeatedly if needed). */
@@ -156,15 +200,18 @@ public final class TiledDenoiser implements Denoiser {
 	}
 
 	/** Separable squared-sine window, never zero, so every pixel has weight. */
-	private NDArray window(final int th, final int tw) {
-		return windows.computeIfAbsent(th + "x" + tw, k -> cache.create(windowValues(th, tw), new Shape(1,
-			1, th, tw)));
+	private synchronized NDArray window() {
+		if (windowArray == null) {
+			windowArray = cache.create(windowValues(window), new Shape(1, 1, window, window));
+		}
+		return windowArray;
 	}
 
-	private static float[] windowValues(final int th, final int tw) {
-		final float[] w = new float[th * tw];
-		for (int y = 0; y < th; y++) {
-			for (int x = 0; x < tw; x++) w[y * tw + x] = (float) (ramp(y, th) * ramp(x, tw));
+	/** The window of a side, row-major. */
+	static float[] windowValues(final int side) {
+		final float[] w = new float[side * side];
+		for (int y = 0; y < side; y++) {
+			for (int x = 0; x < side; x++) w[y * side + x] = (float) (ramp(y, side) * ramp(x, side));
 		}
 		return w;
 	}
@@ -174,15 +221,15 @@ public final class TiledDenoiser implements Denoiser {
 		return Math.max(1e-3, s * s);
 	}
 
-	/** Sum of the windows over the padded image: computed on the host once per geometry. */
-	private NDArray weightSum(final int ph, final int pw, final int th, final int tw) {
-		return weightSums.computeIfAbsent(ph + "x" + pw + "/" + th + "x" + tw, k -> {
-			final float[] host = windowValues(th, tw);
+	/** Sum of the windows over the lattice's extent: computed on the host once per geometry. */
+	private synchronized NDArray weightSum(final int ph, final int pw) {
+		return weightSums.computeIfAbsent(ph + "x" + pw, key -> {
+			final float[] host = windowValues(window);
 			final float[] sum = new float[ph * pw];
-			for (final int y0 : origins(ph, th)) {
-				for (final int x0 : origins(pw, tw)) {
-					for (int y = 0; y < th; y++) {
-						for (int x = 0; x < tw; x++) sum[(y0 + y) * pw + x0 + x] += host[y * tw + x];
+			for (int y0 = 0; y0 + window <= ph; y0 += stride) {
+				for (int x0 = 0; x0 + window <= pw; x0 += stride) {
+					for (int y = 0; y < window; y++) {
+						for (int x = 0; x < window; x++) sum[(y0 + y) * pw + x0 + x] += host[y * window + x];
 					}
 				}
 			}

@@ -1,0 +1,97 @@
+package sc.fiji.diffusion.benchmark;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Locale;
+import java.util.function.Function;
+
+import sc.fiji.diffusion.engine.Autograd;
+import sc.fiji.diffusion.engine.Devices;
+import sc.fiji.diffusion.engine.HostReads;
+import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.restore.TiledDenoiser;
+
+/**
+ * Per-evaluation throughput in the units of the PyTorch twin ({@code torch_unet.py}): megapixels of
+ * network input per second, for a batch of windows of the model's patch alone, and for one tiled
+ * evaluation of a large image as a restoration step makes it (cutting, the network, blending), where
+ * the image's own megapixels per second are given too (windows overlap, so the network sees more
+ * pixels than the image has). Each figure is the median of repeated runs after two warm-up runs,
+ * each ended by a read-back that waits for the device.
+ */
+public final class Throughput {
+
+	private Throughput() {}
+
+	/** Seconds of one evaluation of {@code batch} windows, and the network input's Mpx/s. */
+	public static double[] network(final NetworkDenoiser model, final int batch, final int repeats) {
+		final int w = TiledDenoiser.window(model);
+		final double seconds = median(model, repeats, m -> new NDArray[] { m.randomNormal(new Shape(batch,
+			1, w, w)), m.full(new Shape(batch), 0.2f) }, in -> model.denoise(in[0], in[1]));
+		return new double[] { seconds, (double) batch * w * w / seconds / 1e6 };
+	}
+
+	/**
+	 * Seconds of one tiled evaluation of a side x side image with {@code batch} windows per call, the
+	 * network input's Mpx/s and the image's Mpx/s.
+	 */
+	public static double[] step(final NetworkDenoiser model, final int side, final int batch,
+		final int repeats)
+	{
+		try (NDManager cache = model.manager().newSubManager()) {
+			final TiledDenoiser tiled = TiledDenoiser.of(model, cache, batch);
+			final int w = tiled.tile(), n = tiled.windows(side);
+			final double seconds = median(model, repeats, m -> new NDArray[] { m.randomNormal(new Shape(1,
+				1, side, side)), m.create(new float[] { 0.2f }) }, in -> tiled.denoise(in[0], in[1]));
+			return new double[] { seconds, (double) n * n * w * w / seconds / 1e6, (double) side * side /
+				seconds / 1e6 };
+		}
+	}
+
+	/** A markdown table of both, at each batch of windows. */
+	public static String table(final NetworkDenoiser model, final String name, final int side,
+		final int[] batches, final int repeats)
+	{
+		final StringBuilder md = new StringBuilder("| model | what | windows per call | s | Mpx/s network input " +
+			"| Mpx/s image | device memory in use after (MB) |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+		final ai.djl.Device device = model.manager().getDevice();
+		final int w = TiledDenoiser.window(model);
+		for (final int b : batches) {
+			final double[] n = network(model, b, repeats);
+			md.append(String.format(Locale.ROOT, "| %s | network, %d windows of %d^2 | %d | %.4f | %.2f | | %s |%n",
+				name, b, w, b, n[0], n[1], memory(device)));
+		}
+		for (final int b : batches) {
+			final double[] s = step(model, side, b, repeats);
+			md.append(String.format(Locale.ROOT, "| %s | tiled evaluation of %d^2 | %d | %.4f | %.2f | %.2f | %s |%n",
+				name, side, b, s[0], s[1], s[2], memory(device)));
+		}
+		return md.toString();
+	}
+
+	/** GPU memory in use (CUDA's count: PyTorch's cache included, so the peak so far), or "-". */
+	private static String memory(final ai.djl.Device device) {
+		final long used = Devices.usedBytes(device);
+		return used > 0 ? Long.toString(used >> 20) : "-";
+	}
+
+	private static double median(final NetworkDenoiser model, final int repeats,
+		final Function<NDManager, NDArray[]> inputs, final Function<NDArray[], NDArray> evaluation)
+	{
+		Autograd.off();
+		final double[] t = new double[repeats];
+		for (int r = -2; r < repeats; r++) {
+			try (NDManager m = model.manager().newSubManager()) {
+				final NDArray[] in = inputs.apply(m);
+				// Inputs are made and on the device before the clock starts.
+				HostReads.floats(in[0].get("0, 0, 0, 0"));
+				final long start = System.nanoTime();
+				HostReads.floats(evaluation.apply(in).sum());
+				if (r >= 0) t[r] = (System.nanoTime() - start) / 1e9;
+			}
+		}
+		return Metrics.median(t);
+	}
+}

@@ -1,0 +1,120 @@
+package sc.fiji.diffusion.restore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import org.junit.jupiter.api.Test;
+import sc.fiji.diffusion.engine.Denoiser;
+
+/**
+ * The windows cut and blended back by strided block views equal a window-by-window evaluation
+ * written out on the host, for images smaller and larger than a window, several slices, and every way
+ * of grouping windows into calls.
+ */
+class TiledDenoiserTest {
+
+	private static final int WINDOW = 64, OVERLAP = 16;
+
+	/** Depends on the whole window (its mean) and on each window's own level. */
+	private static final Denoiser WINDOWED = (x, sigma) -> x.mul(Denoiser.perSample(sigma, x)).add(x
+		.mean(new int[] { 3 }, true).mean(new int[] { 2 }, true));
+
+	@Test
+	void blocksEqualWindowByWindow() {
+		for (final int[] size : new int[][] { { 100, 70 }, { 40, 40 }, { 64, 160 }, { 17, 129 } }) {
+			for (final int batch : new int[] { 1, 3, 100 }) {
+				check(size[0], size[1], 2, batch, WINDOW, OVERLAP);
+			}
+		}
+		// Another lattice: blocks of 8 (gcd of 48 and 40), six to a window.
+		check(90, 75, 1, 2, 48, 8);
+	}
+
+	@Test
+	void identityComesBackUnchanged() {
+		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+			final float[] v = values(3 * 130 * 90);
+			final NDArray x = m.create(v, new Shape(3, 1, 130, 90));
+			final TiledDenoiser t = new TiledDenoiser((s, sigma) -> s.mul(1), m, WINDOW, OVERLAP, 5, 8, 64);
+			final float[] y = t.denoise(x, m.create(new float[] { 1, 2, 3 })).toFloatArray();
+			for (int i = 0; i < v.length; i++) assertEquals(v[i], y[i], 1e-5, "pixel " + i);
+		}
+	}
+
+	private static void check(final int h, final int w, final int slices, final int batch,
+		final int window, final int overlap)
+	{
+		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+			final float[] v = values(slices * h * w);
+			final float[] sigma = new float[slices];
+			for (int k = 0; k < slices; k++) sigma[k] = 0.5f + k;
+			final TiledDenoiser t = new TiledDenoiser(WINDOWED, m, window, overlap, batch, 8, 32);
+			final float[] got = t.denoise(m.create(v, new Shape(slices, 1, h, w)), m.create(sigma))
+				.toFloatArray();
+			final float[] want = reference(v, slices, h, w, sigma, window, window - overlap);
+			for (int i = 0; i < want.length; i++) {
+				assertEquals(want[i], got[i], 1e-4, h + " x " + w + ", batch " + batch + ", pixel " + i);
+			}
+		}
+	}
+
+	/** Window by window on the host: mirrored far edges, origins at multiples of the stride. */
+	private static float[] reference(final float[] v, final int slices, final int h, final int w,
+		final float[] sigma, final int window, final int stride)
+	{
+		final int ph = covered(h, window, stride), pw = covered(w, window, stride);
+		final float[] win = TiledDenoiser.windowValues(window);
+		final float[] out = new float[slices * h * w];
+		for (int k = 0; k < slices; k++) {
+			final double[] sum = new double[ph * pw], weight = new double[ph * pw];
+			for (int y0 = 0; y0 + window <= ph; y0 += stride) {
+				for (int x0 = 0; x0 + window <= pw; x0 += stride) {
+					double mean = 0;
+					for (int y = 0; y < window; y++) {
+						for (int x = 0; x < window; x++) mean += pixel(v, k, h, w, y0 + y, x0 + x);
+					}
+					mean /= window * window;
+					for (int y = 0; y < window; y++) {
+						for (int x = 0; x < window; x++) {
+							final double d = pixel(v, k, h, w, y0 + y, x0 + x) * sigma[k] + mean;
+							sum[(y0 + y) * pw + x0 + x] += d * win[y * window + x];
+							weight[(y0 + y) * pw + x0 + x] += win[y * window + x];
+						}
+					}
+				}
+			}
+			for (int y = 0; y < h; y++) {
+				for (int x = 0; x < w; x++) out[(k * h + y) * w + x] = (float) (sum[y * pw + x] / weight[y * pw + x]);
+			}
+		}
+		return out;
+	}
+
+	private static int covered(final int side, final int window, final int stride) {
+		return side <= window ? window : ((side - window + stride - 1) / stride) * stride + window;
+	}
+
+	/** Mirrored without repeating the edge pixel, periodically for pads longer than the image. */
+	private static float pixel(final float[] v, final int k, final int h, final int w, final int y,
+		final int x)
+	{
+		return v[(k * h + reflect(y, h)) * w + reflect(x, w)];
+	}
+
+	private static int reflect(final int i, final int n) {
+		if (n == 1) return 0;
+		final int j = i % (2 * (n - 1));
+		return j < n ? j : 2 * (n - 1) - j;
+	}
+
+	private static float[] values(final int n) {
+		final float[] v = new float[n];
+		final java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+		for (int i = 0; i < n; i++) v[i] = (float) (r.nextDouble() * 2 - 1 + Math.sin(i * 0.01));
+		return v;
+	}
+}
