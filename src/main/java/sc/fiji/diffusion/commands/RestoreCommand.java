@@ -20,6 +20,7 @@ import sc.fiji.diffusion.ij.ImagePlusImgs;
 import sc.fiji.diffusion.restore.Defaults;
 import sc.fiji.diffusion.restore.NoiseModel;
 import sc.fiji.diffusion.restore.RestoreOptions;
+import sc.fiji.diffusion.restore.TiledDenoiser;
 import sc.fiji.diffusion.restore.Result;
 
 /**
@@ -63,8 +64,8 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		"samples (needs samples >= 2).")
 	protected boolean uncertainty = false;
 
-	@Parameter(label = "Tile", persist = false, min = "64", description = "Tile side in pixels; smaller tiles need " +
-		"less memory, the result does not change.")
+	@Parameter(label = "Tile", persist = false, min = "0", description = "0: sized from the device's free memory; " +
+		"else a tile side in pixels (smaller tiles need less memory). The result does not change.")
 	protected int tile = RestoreOptions.DEFAULT_TILE;
 
 	@Parameter(label = "Device", persist = false, choices = { Djl.AUTO, Djl.CPU, Djl.GPU })
@@ -130,16 +131,17 @@ public abstract class RestoreCommand extends DiffusionCommand {
 				}
 				catch (final EngineException e) {
 					if (!outOfMemory(e)) throw e;
-					final int smaller = o.tileBatch() > 1 ? o.tile() : o.tile() / 2;
-					if (smaller < net.patch()) {
-						throw new IllegalArgumentException("The " + d + " ran out of memory even with one tile of " +
-							o.tile() + " pixels per call: use device=CPU" + (net.precision() == Precision.FLOAT
-								? ", or precision=Half (half the memory)" : "") + ", or close other programs that use " +
-							"the GPU.");
+					final int failed = TiledDenoiser.windowsPerCall(net, o.tile(), o.tileBatch(), null);
+					final RestoreOptions smaller = o.halved(failed);
+					if (smaller == null) {
+						throw new IllegalArgumentException("The " + d + " ran out of memory even with one window of " +
+							TiledDenoiser.window(net) + " pixels per call: use device=CPU" + (net.precision() ==
+								Precision.FLOAT ? ", or precision=Half (half the memory)" : "") + ", or close other " +
+							"programs that use the GPU.");
 					}
-					o = o.withTiling(smaller, 1);
-					info("Out of memory on " + d + ": retrying with tile " + o.tile() + ", " + o.tileBatch() +
-						" tile(s) per call");
+					o = smaller;
+					info("Out of memory on " + d + " with " + failed + " windows per call: retrying with tile " + o
+						.tile() + ", one tile per call");
 				}
 			}
 			result = done;

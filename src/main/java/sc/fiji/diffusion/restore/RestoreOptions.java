@@ -18,9 +18,10 @@ import sc.fiji.diffusion.engine.SamplingListener;
  *          posterior samples whose mean is returned
  * @param std also return the samples' standard deviation (needs samples >= 2)
  * @param seed noise seed: same seed, device and precision, same result, at any tile size
- * @param tile tile side in pixels, at least the model's training patch: one network call takes
- *          (tile / patch)^2 x tileBatch windows of the patch size; memory only, the result does not
- *          change
+ * @param tile 0 (automatic: windows per network call sized from the device's free memory, see
+ *          {@link TiledDenoiser#windowsPerCall}), or a tile side in pixels, at least the model's
+ *          training patch: one network call then takes (tile / patch)^2 x tileBatch windows of the
+ *          patch size (capped by memory); memory and speed only, the result does not change
  * @param tileBatch tiles per network call
  * @param resample RePaint rounds per step of inpainting and super-resolution (1 = none)
  * @param start noise level (model units) from which inpainting and super-resolution start at their
@@ -34,7 +35,8 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 	SamplingListener progress, Consumer<String> log)
 {
 
-	public static final int DEFAULT_TILE = 256, DEFAULT_TILE_BATCH = 4;
+	/** Tile 0: windows per call from the device's memory. */
+	public static final int AUTO_TILE = 0, DEFAULT_TILE = AUTO_TILE, DEFAULT_TILE_BATCH = 4;
 
 	public RestoreOptions {
 		if (model == null) throw new IllegalArgumentException("No model given.");
@@ -81,15 +83,19 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 		if (steps != 0) Sampler.checkSteps(steps);
 		if (samples < 0) throw new IllegalArgumentException("Samples must not be negative.");
 		if (std && samples == 1) checkSpread(Defaults.Task.DENOISE, samples, std);
-		if (tile < 1) throw new IllegalArgumentException("Tile size must be positive.");
+		if (tile < 0) {
+			throw new IllegalArgumentException("Tile size must be 0 (automatic) or a side in pixels, got " + tile +
+				".");
+		}
 		if (resample < 1) throw new IllegalArgumentException("Resampling rounds must be at least 1.");
 	}
 
 	/** A tile against the model's training patch (read from its card before loading it). */
 	public static void checkTile(final int tile, final int patch) {
-		if (tile < patch) {
+		if (tile != AUTO_TILE && tile < patch) {
 			throw new IllegalArgumentException("Tile size " + tile + " is smaller than the model's " +
-				"training patch " + patch + ": use tiles of at least " + patch + " pixels (tile=" + patch + ").");
+				"training patch " + patch + ": use tiles of at least " + patch + " pixels (tile=" + patch + "), or " +
+				"tile=0 to size them from the memory.");
 		}
 	}
 
@@ -117,6 +123,19 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 	public RestoreOptions withTiling(final int t, final int batch) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, t, batch, resample, start, progress,
 			log);
+	}
+
+	/**
+	 * Half the windows per call of this tiling (explicit tiles of the window's multiples, one tile per
+	 * call), after the device ran out of memory with it; null when a call of one window failed.
+	 *
+	 * @param perCall the windows per call that failed
+	 */
+	public RestoreOptions halved(final int perCall) {
+		final int window = TiledDenoiser.window(model);
+		if (perCall <= 1) return null;
+		final int side = (int) Math.max(1, Math.floor(Math.sqrt(perCall / 2.0)));
+		return withTiling(side * window, 1);
 	}
 
 	/** Start level of the inverse problems (see the record's start). */

@@ -103,6 +103,7 @@ final class Stacks {
 		final NetworkDenoiser model = o.model();
 		Autograd.off();
 		final Progress progress = new Progress(o.progress(), in.count());
+		final int perCall = TiledDenoiser.windowsPerCall(model, o.tile(), o.tileBatch(), report::add);
 		for (final int[] channel : channels(in, channelAxis)) {
 			final List<float[]> planes = new ArrayList<>();
 			for (final int p : channel) planes.add(in.plane(p));
@@ -112,7 +113,7 @@ final class Stacks {
 				report);
 			for (final int[] chunk : chunks(channel, W, H)) {
 				try (NDManager m = model.manager().newSubManager()) {
-					final NDList r = c.restore(m, tiled(model, m, o), chunk, seedOf(o.seed(), channel[chunk[0]]),
+					final NDList r = c.restore(m, TiledDenoiser.of(model, m, perCall), chunk, seedOf(o.seed(), channel[chunk[0]]),
 						progress.forChunk(chunk.length));
 					final float[] mv = HostReads.floats(r.get(0));
 					final float[] sv = o.std() ? HostReads.floats(r.get(1)) : null;
@@ -169,15 +170,6 @@ final class Stacks {
 			out.add(c);
 		}
 		return out;
-	}
-
-	static TiledDenoiser tiled(final NetworkDenoiser model, final NDManager m,
-		final RestoreOptions o)
-	{
-		RestoreOptions.checkTile(o.tile(), model.patch());
-		final int window = TiledDenoiser.window(model);
-		final int perTile = Math.max(1, (o.tile() / window) * (o.tile() / window));
-		return TiledDenoiser.of(model, m, (int) Math.min(4096, (long) perTile * o.tileBatch()));
 	}
 
 	/**

@@ -89,6 +89,60 @@ public final class TiledDenoiser implements Denoiser {
 		return (model.patch() + multiple - 1) / multiple * multiple;
 	}
 
+	/** Windows per call on the CPU, where larger calls are no faster (docs/models.md, 2 cores). */
+	static final int CPU_WINDOWS = 16;
+
+	/** Most windows in one call: larger calls gain nothing on an H200 (docs/models.md). */
+	static final int MAX_WINDOWS = 4096;
+
+	/**
+	 * Windows per network call for a tiling: tile 0 sizes it from the device, a third of a GPU's free
+	 * memory (2 GiB of the host's on the CPU, where {@link #CPU_WINDOWS} are as fast as more), an
+	 * explicit tile gives (tile / window)^2 x tileBatch, capped by that memory (said to {@code log}).
+	 */
+	public static int windowsPerCall(final NetworkDenoiser model, final int tile, final int tileBatch,
+		final java.util.function.Consumer<String> log)
+	{
+		RestoreOptions.checkTile(tile, model.patch());
+		final ai.djl.Device device = model.manager().getDevice();
+		final long budget = device.isGpu() ? Math.max(sc.fiji.diffusion.engine.Devices.freeBytes(device) /
+			3, 1L << 28) : 2L << 30;
+		final int fits = (int) Math.max(1, Math.min(MAX_WINDOWS, budget / bytesPerWindow(model)));
+		if (tile == RestoreOptions.AUTO_TILE) return device.isGpu() ? fits : Math.min(CPU_WINDOWS, fits);
+		final int w = window(model);
+		final long asked = Math.max(1, (long) (tile / w) * (tile / w) * tileBatch);
+		if (asked > fits && log != null) {
+			log.accept("Tile " + tile + " (" + asked + " windows of " + w + " per call) is beyond the memory of " +
+				device + ": " + fits + " windows per call.");
+		}
+		return (int) Math.min(asked, fits);
+	}
+
+	/**
+	 * Device bytes one window takes in a call: every activation of the network, which a call keeps
+	 * until it ends, times {@link #ALLOCATOR_SLACK}.
+	 */
+	static long bytesPerWindow(final NetworkDenoiser model) {
+		final sc.fiji.diffusion.engine.UNetConfig c = model.network().config();
+		final int[] w = c.widths();
+		final int r = c.resBlocks();
+		long elements = 0, side = window(model);
+		for (int l = 0; l < w.length; l++) {
+			final long px = side * side;
+			// Down blocks, their mirror up blocks (the first of which takes the skip's concatenation), and
+			// per block some 14 arrays of its width: norm, SiLU, convolutions, embedding, sums.
+			elements += px * w[l] * (28L * r + 7 + 2);
+			if (l == w.length - 1) elements += px * w[l] * 28;
+			else elements += px * w[l] * 6;
+			side = (side + 1) / 2;
+		}
+		final int bytes = model.precision() == sc.fiji.diffusion.engine.Precision.HALF ? 2 : 4;
+		return (long) (elements * bytes * ALLOCATOR_SLACK);
+	}
+
+	/** Measured device memory over the activations counted (docs/models.md). */
+	static final double ALLOCATOR_SLACK = 1.5;
+
 	/** Windows a side of this many pixels is cut into. */
 	public int windows(final int side) {
 		return count(side);

@@ -179,7 +179,7 @@ class MainTest {
 		// The input does not exist: a value that passed its check would end in exit 1 ("does not exist").
 		final String in = dir.resolve("absent.tif").toString(), out = dir.resolve("o.tif").toString();
 		final String[][] bad = { { "denoise", "--noise", "gaussian:x" }, { "denoise", "--noise",
-			"poisson" }, { "denoise", "--sampler", "nope" }, { "denoise", "--tile", "0" }, { "denoise",
+			"poisson" }, { "denoise", "--sampler", "nope" }, { "denoise", "--tile", "-1" }, { "denoise",
 				"--tile", "32" }, { "denoise", "--device", "foo" }, { "denoise", "--precision", "double" }, {
 					"denoise", "--seed", "x" }, { "denoise", "--samples", "-1" }, { "inpaint", "--sampler",
 						"langevin" }, { "inpaint", "--noise", "poisson-gaussian:2,x,3" }, { "inpaint",

@@ -457,7 +457,10 @@ class CommandsTest {
 	/** Runs out of "GPU memory" while more than one 64-pixel tile goes into a call. */
 	public static class ShortOfMemory extends DenoiseCommand {
 
-		static final java.util.List<String> tried = new java.util.ArrayList<>();
+		/** Windows per call of each try. */
+		static final java.util.List<Integer> tried = new java.util.ArrayList<>();
+		/** Calls of more windows than this run out of memory. */
+		static int fits = 2;
 
 		@Override
 		@SuppressWarnings("rawtypes")
@@ -465,8 +468,10 @@ class CommandsTest {
 			final int channelAxis, final sc.fiji.diffusion.restore.NoiseModel noise,
 			final sc.fiji.diffusion.restore.RestoreOptions o)
 		{
-			tried.add(o.tile() + "x" + o.tileBatch());
-			if (o.tileBatch() > 1 || o.tile() > 64) {
+			final int perCall = sc.fiji.diffusion.restore.TiledDenoiser.windowsPerCall(o.model(), o.tile(), o
+				.tileBatch(), null);
+			tried.add(perCall);
+			if (perCall > fits) {
 				throw new ai.djl.engine.EngineException("CUDA out of memory. Tried to allocate 2.00 GiB");
 			}
 			return super.restore(img, channelAxis, noise, o);
@@ -480,10 +485,21 @@ class CommandsTest {
 		CommandModule m = (CommandModule) context.service(org.scijava.module.ModuleService.class).run(info,
 			true, "image", noisy(64, 64, 1, 7), "device", "CPU", "tile", 256).get();
 		assertFalse(m.isCanceled(), m.getCancelReason());
-		assertEquals(java.util.List.of("256x4", "256x1", "128x1", "64x1"), ShortOfMemory.tried);
+		final java.util.List<Integer> tried = ShortOfMemory.tried;
+		assertTrue(tried.size() >= 3 && tried.get(0) > 8, tried.toString());
+		for (int i = 1; i < tried.size(); i++) assertTrue(tried.get(i) <= tried.get(i - 1) / 2, tried.toString());
+		assertTrue(tried.get(tried.size() - 1) <= ShortOfMemory.fits, tried.toString());
+		// With nothing fitting, down to one window, then a message.
 		ShortOfMemory.tried.clear();
-		m = (CommandModule) context.service(org.scijava.module.ModuleService.class).run(info, true,
-			"image", noisy(64, 64, 1, 7), "device", "CPU", "tile", 32).get();
+		ShortOfMemory.fits = 0;
+		try {
+			m = (CommandModule) context.service(org.scijava.module.ModuleService.class).run(info, true,
+				"image", noisy(64, 64, 1, 7), "device", "CPU", "tile", 0).get();
+		}
+		finally {
+			ShortOfMemory.fits = 2;
+		}
+		assertEquals(1, (int) ShortOfMemory.tried.get(ShortOfMemory.tried.size() - 1));
 		assertTrue(reason(m).contains("ran out of memory"), m.getCancelReason());
 	}
 
