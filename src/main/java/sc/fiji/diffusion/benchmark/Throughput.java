@@ -59,12 +59,30 @@ public final class Throughput {
 		final ai.djl.Device device = model.manager().getDevice();
 		final int w = TiledDenoiser.window(model);
 		for (final int b : batches) {
-			final double[] n = network(model, b, repeats);
+			final double[] n;
+			try {
+				n = network(model, b, repeats);
+			}
+			catch (final ai.djl.engine.EngineException e) {
+				if (!Devices.outOfMemory(e)) throw e;
+				md.append(String.format(Locale.ROOT, "| %s | network, %d windows of %d^2 | %d | out of memory | | | |%n",
+					name, b, w, b));
+				continue;
+			}
 			md.append(String.format(Locale.ROOT, "| %s | network, %d windows of %d^2 | %d | %.4f | %.2f | | %s |%n",
 				name, b, w, b, n[0], n[1], memory(device)));
 		}
 		for (final int b : batches) {
-			final double[] s = step(model, side, b, repeats);
+			final double[] s;
+			try {
+				s = step(model, side, b, repeats);
+			}
+			catch (final ai.djl.engine.EngineException e) {
+				if (!Devices.outOfMemory(e)) throw e;
+				md.append(String.format(Locale.ROOT, "| %s | tiled evaluation of %d^2 | %d | out of memory | | | |%n",
+					name, side, b));
+				continue;
+			}
 			md.append(String.format(Locale.ROOT, "| %s | tiled evaluation of %d^2 | %d | %.4f | %.2f | %.2f | %s |%n",
 				name, side, b, s[0], s[1], s[2], memory(device)));
 		}

@@ -130,7 +130,7 @@ public abstract class RestoreCommand extends DiffusionCommand {
 					done = restore(view, channelAxis, noiseModel, o);
 				}
 				catch (final EngineException e) {
-					if (!outOfMemory(e)) throw e;
+					if (!sc.fiji.diffusion.engine.Devices.outOfMemory(e)) throw e;
 					final int failed = TiledDenoiser.windowsPerCall(net, o.tile(), o.tileBatch(), null);
 					final RestoreOptions smaller = o.halved(failed);
 					if (smaller == null) {
@@ -152,14 +152,6 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		ImagePlusImgs.recordIn(restored, suffix(), folder, result.report());
 		deviation = result.std() == null ? null : ImagePlusImgs.toImagePlus(result.std(), imp, base +
 			"-std", factor());
-	}
-
-	static boolean outOfMemory(final Throwable e) {
-		for (Throwable t = e; t != null; t = t.getCause()) {
-			final String m = t.getMessage();
-			if (m != null && m.toLowerCase(Locale.ROOT).contains("out of memory")) return true;
-		}
-		return false;
 	}
 
 	/** File extensions taken off a title; other dots belong to the name ("exposure 0.25"). */

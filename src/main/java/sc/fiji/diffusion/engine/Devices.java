@@ -115,4 +115,13 @@ public final class Devices {
 			return 0;
 		}
 	}
+
+	/** Whether an error (or one of its causes) is the engine's out-of-memory. */
+	public static boolean outOfMemory(final Throwable e) {
+		for (Throwable t = e; t != null; t = t.getCause()) {
+			final String m = t.getMessage();
+			if (m != null && m.toLowerCase(Locale.ROOT).contains("out of memory")) return true;
+		}
+		return false;
+	}
 }

@@ -47,18 +47,59 @@ public final class Percentiles {
 	 * @throws IllegalArgumentException when no value is finite
 	 */
 	public static double[] of(final float[] values, final double... percents) {
-		final float[] sorted = new float[values.length];
+		final float[] work = new float[values.length];
 		int n = 0;
-		for (final float v : values) if (Float.isFinite(v)) sorted[n++] = v;
+		for (final float v : values) if (Float.isFinite(v)) work[n++] = v;
 		if (n == 0) throw new IllegalArgumentException("The image has no finite pixel value.");
-		Arrays.sort(sorted, 0, n);
 		final double[] out = new double[percents.length];
 		for (int i = 0; i < percents.length; i++) {
 			final double pos = Math.max(0, Math.min(100, percents[i])) / 100 * (n - 1);
 			final int lo = (int) Math.floor(pos);
-			final int hi = Math.min(lo + 1, n - 1);
-			out[i] = sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+			final float a = select(work, n, lo);
+			// After the selection every value above position lo is at least a: the next order statistic
+			// is their smallest.
+			float b = a;
+			if (lo + 1 < n) {
+				b = Float.POSITIVE_INFINITY;
+				for (int j = lo + 1; j < n; j++) if (work[j] < b) b = work[j];
+			}
+			out[i] = a + (pos - lo) * (b - a);
 		}
 		return out;
+	}
+
+	/**
+	 * The k-th smallest (from 0) of the first n values, by selection (Hoare's quickselect, median of
+	 * three), in linear expected time instead of a sort's n log n. Reorders those values: afterwards
+	 * position k holds it, no value before it is larger and none after it smaller.
+	 */
+	public static float select(final float[] a, final int n, final int k) {
+		if (k < 0 || k >= n) throw new IllegalArgumentException("Order " + k + " of " + n + " values.");
+		int lo = 0, hi = n - 1;
+		while (hi > lo) {
+			final int mid = (lo + hi) >>> 1;
+			// Median of three as the pivot: sorted data and plateaus do not make it quadratic.
+			if (a[mid] < a[lo]) swap(a, mid, lo);
+			if (a[hi] < a[lo]) swap(a, hi, lo);
+			if (a[hi] < a[mid]) swap(a, hi, mid);
+			final float pivot = a[mid];
+			int i = lo, j = hi;
+			while (i <= j) {
+				while (a[i] < pivot) i++;
+				while (a[j] > pivot) j--;
+				if (i <= j) swap(a, i++, j--);
+			}
+			// [lo, j] <= pivot <= [i, hi]; between them, values equal to the pivot.
+			if (k <= j) hi = j;
+			else if (k >= i) lo = i;
+			else return a[k];
+		}
+		return a[k];
+	}
+
+	private static void swap(final float[] a, final int i, final int j) {
+		final float t = a[i];
+		a[i] = a[j];
+		a[j] = t;
 	}
 }

@@ -122,6 +122,21 @@ final class ConsistentSampling {
 	}
 
 	/**
+	 * The denoiser as the runs ask it: for noiseless inpainting only the windows that hold a hole,
+	 * since every known pixel's estimate is replaced by its measurement; the other windows' estimate is
+	 * the measurement itself (their known pixels' states then step down with their true noise).
+	 * {@code -Ddiffusion.allWindows=true} asks for every window, to measure the difference.
+	 */
+	static Denoiser asked(final Denoiser tiled, final Measurement a, final NDArray y,
+		final NDArray sigmaY)
+	{
+		if (sigmaY != null || Boolean.getBoolean("diffusion.allWindows") || !(a instanceof Measurement.Mask mask) || !(tiled instanceof TiledDenoiser t)) {
+			return tiled;
+		}
+		return t.onlyWhere(mask.holes(), a.pseudoInverse(y));
+	}
+
+	/**
 	 * K runs from different noise, {@code perPass} side by side in the batch dimension: mean and
 	 * (when asked) standard deviation. Chain k's noise is seeded by (seed, k) whatever the pass size.
 	 *
@@ -142,8 +157,10 @@ final class ConsistentSampling {
 			shape[0] *= g;
 			NDArray start = noise.normal(one, new ai.djl.ndarray.types.Shape(shape), -1).mul(grid[0]);
 			if (guess != null) start = start.add(Moments.chains(guess, g, one));
-			return run(tiled, a.repeated(g, one), Moments.chains(y, g, one), start, sigmaY == null ? null
-				: Moments.chains(sigmaY, g, one), grid, eta, resample, noise, pass);
+			final Measurement ag = a.repeated(g, one);
+			final NDArray yg = Moments.chains(y, g, one);
+			return run(asked(tiled, ag, yg, sigmaY), ag, yg, start, sigmaY == null ? null : Moments.chains(
+				sigmaY, g, one), grid, eta, resample, noise, pass);
 		});
 	}
 }

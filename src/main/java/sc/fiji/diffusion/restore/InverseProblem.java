@@ -99,7 +99,7 @@ final class InverseProblem {
 					}
 					final Shape measured = new Shape(chunk.length, 1, h, w);
 					final NDArray y = Stacks.toDevice(m, planes, chunk, w, h, norm, clipSigma);
-					final Measurement a = factor == 1 ? new Measurement.Mask(m.create(known, measured))
+					final Measurement a = factor == 1 ? Measurement.Mask.of(m, known, measured)
 						: new Measurement.Binning(factor);
 					NDArray guess = null;
 					if (level > 0) {

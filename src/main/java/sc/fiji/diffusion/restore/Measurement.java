@@ -24,8 +24,23 @@ interface Measurement {
 	 */
 	Measurement repeated(int g, ai.djl.ndarray.NDManager one);
 
-	/** Inpainting: keep the known pixels. A x = M x, A+ y = M y (holes 0). */
-	record Mask(NDArray known) implements Measurement {
+	/**
+	 * Inpainting: keep the known pixels. A x = M x, A+ y = M y (holes 0).
+	 *
+	 * @param known 1 where known, 0 in the holes, (S, 1, H, W) on the device
+	 * @param holes the same on the host (true in the holes, row-major per image), so that nothing is
+	 *          read back to learn where they are
+	 */
+	record Mask(NDArray known, boolean[] holes) implements Measurement {
+
+		/** The mask of host values 1 (known) and 0 (hole), shaped (S, 1, H, W) on the manager's device. */
+		static Mask of(final ai.djl.ndarray.NDManager m, final float[] known,
+			final ai.djl.ndarray.types.Shape shape)
+		{
+			final boolean[] holes = new boolean[known.length];
+			for (int i = 0; i < known.length; i++) holes[i] = known[i] == 0;
+			return new Mask(m.create(known, shape), holes);
+		}
 
 		@Override
 		public NDArray apply(final NDArray x) {
@@ -44,7 +59,10 @@ interface Measurement {
 
 		@Override
 		public Measurement repeated(final int g, final ai.djl.ndarray.NDManager one) {
-			return g == 1 ? this : new Mask(Moments.chains(known, g, one));
+			if (g == 1) return this;
+			final boolean[] all = new boolean[holes.length * g];
+			for (int c = 0; c < g; c++) System.arraycopy(holes, 0, all, c * holes.length, holes.length);
+			return new Mask(Moments.chains(known, g, one), all);
 		}
 	}
 

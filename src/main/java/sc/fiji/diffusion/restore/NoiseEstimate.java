@@ -42,9 +42,8 @@ public final class NoiseEstimate {
 			}
 		}
 		if (n == 0) return new double[] { Double.NaN, finite };
-		final float[] a = Arrays.copyOf(r, n);
-		Arrays.sort(a);
-		return new double[] { n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2.0, finite };
+		// The median, between the two middle values for an even count.
+		return new double[] { sc.fiji.diffusion.engine.Percentiles.of(Arrays.copyOf(r, n), 50)[0], finite };
 	}
 
 	/**

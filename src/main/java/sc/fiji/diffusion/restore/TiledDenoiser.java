@@ -79,8 +79,10 @@ public final class TiledDenoiser implements Denoiser {
 	{
 		final int multiple = model.network().config().sizeMultiple();
 		final int window = window(model);
-		return new TiledDenoiser(model, cache, window, Math.max(multiple, window / 4 / multiple *
-			multiple), windowsPerCall, multiple, model.patch());
+		// -Ddiffusion.overlap=N sets another overlap, to measure what it changes (docs/models.md).
+		final int overlap = Integer.getInteger("diffusion.overlap", Math.max(multiple, window / 4 /
+			multiple * multiple));
+		return new TiledDenoiser(model, cache, window, overlap, windowsPerCall, multiple, model.patch());
 	}
 
 	/** The side of the windows the model sees: its patch, rounded up to the network's multiple. */
@@ -140,8 +142,12 @@ public final class TiledDenoiser implements Denoiser {
 		return (long) (elements * bytes * ALLOCATOR_SLACK);
 	}
 
-	/** Measured device memory over the activations counted (docs/models.md). */
-	static final double ALLOCATOR_SLACK = 1.5;
+	/**
+	 * Device memory over the activations counted: on the H200, ddpm-fluo in half precision took 24.3 to
+	 * 24.7 MB per window at 1024 to 4096 windows per call (CUDA's count, context and weights included)
+	 * against 21.2 MB counted (docs/models.md); a little more for other allocators.
+	 */
+	static final double ALLOCATOR_SLACK = 1.25;
 
 	/** Windows a side of this many pixels is cut into. */
 	public int windows(final int side) {
@@ -173,40 +179,64 @@ public final class TiledDenoiser implements Denoiser {
 
 	@Override
 	public NDArray denoise(final NDArray x, final NDArray sigma) {
+		return denoise(x, sigma, null, null);
+	}
+
+	/**
+	 * This tiling, asking the network only for the windows that hold a pixel where {@code free} is
+	 * true; the other windows take {@code fallback} as their estimate. For noiseless inpainting, where
+	 * the data consistency replaces every known pixel's estimate by the measurement: windows far from
+	 * the holes then cost nothing, and what they would say of the known pixels is the measurement.
+	 *
+	 * @param free per batch entry, row-major H x W: the pixels the estimate matters for
+	 * @param fallback the estimate of the skipped windows, shaped as the states
+	 */
+	public Denoiser onlyWhere(final boolean[] free, final NDArray fallback) {
+		return (x, sigma) -> denoise(x, sigma, free, fallback);
+	}
+
+	private NDArray denoise(final NDArray x, final NDArray sigma, final boolean[] free,
+		final NDArray fallback)
+	{
 		final Shape s = x.getShape();
 		final int slices = (int) s.get(0), h = (int) s.get(2), w = (int) s.get(3);
 		final int ny = count(h), nx = count(w), ph = covered(h), pw = covered(w);
-		final int k = window / block, step = stride / block;
-		// Calls: whole slices together while a slice's windows fit, else rows of windows of one slice.
-		final int rows = Math.max(1, batch / nx);
-		final int slicesPerCall = rows >= ny ? Math.max(1, rows / ny) : 1;
-		final List<int[]> calls = new ArrayList<>();
-		for (int n = 0; n < slices; n += slicesPerCall) {
-			if (rows >= ny) calls.add(new int[] { n, Math.min(slices, n + slicesPerCall), 0, ny });
-			else for (int i = 0; i < ny; i += rows) calls.add(new int[] { n, n + 1, i, Math.min(ny, i + rows) });
-		}
+		final boolean[] needed = free == null ? null : needed(free, slices, h, w, ny, nx);
+		final List<int[]> calls = calls(needed, slices, ny, nx);
 		final NDArray padded = mirrorPad(mirrorPad(x, 2, ph), 3, pw);
+		final NDArray other = fallback == null ? null : mirrorPad(mirrorPad(fallback, 2, ph), 3, pw);
 		final NDArray out = padded.zerosLike();
 		final NDArray weights = window();
+		final int k = window / block, step = stride / block;
 		for (int c = 0; c < calls.size(); c++) {
 			final int[] call = calls.get(c);
 			// The network's activations of one call die with this sub-manager: on a large image one
 			// evaluation is many calls, and keeping them all exhausts memory.
 			try (NDManager scope = x.getManager().newSubManager()) {
 				scope.tempAttachAll(padded, out, sigma, weights);
+				if (other != null) scope.tempAttachAll(other);
 				final int n0 = call[0], nn = call[1] - call[0], i0 = call[2], ni = call[3] - call[2];
-				final NDArray blocks = padded.reshape(slices, ph / block, block, pw / block, block);
-				final NDList cut = new NDList(k * k);
-				for (int a = 0; a < k; a++) {
-					for (int b = 0; b < k; b++) cut.add(blocks.get(view(n0, nn, i0, ni, nx, a, b, step)));
-				}
-				// (k, k, nn, ni, block, nx, block) -> (nn, ni, nx, k, block, k, block): windows in order.
-				final NDArray windows = NDArrays.stack(cut).reshape(k, k, nn, ni, block, nx, block).transpose(
-					2, 3, 5, 0, 4, 1, 6).reshape(nn * ni * nx, 1, window, window);
+				final NDArray windows = cut(padded, call, nx, ph, pw);
 				final NDArray levels = sigma.get(n0 + ":" + (n0 + nn)).reshape(-1, 1).repeat(1, ni * nx)
 					.reshape(-1);
-				final NDArray d = model.denoise(windows, levels).mul(weights).reshape(nn, ni, nx, k, block, k,
-					block).transpose(3, 5, 0, 1, 4, 2, 6);
+				NDArray d;
+				if (needed == null) {
+					d = model.denoise(windows, levels);
+				}
+				else {
+					// The call's windows in order, those the network is asked for picked out by index.
+					final List<Long> picked = new ArrayList<>();
+					for (int n = 0; n < nn; n++) for (int i = 0; i < ni; i++) for (int j = 0; j < nx; j++) {
+						if (needed[((n0 + n) * ny + i0 + i) * nx + j]) picked.add((long) ((n * ni + i) * nx + j));
+					}
+					d = cut(other, call, nx, ph, pw);
+					if (!picked.isEmpty()) {
+						final NDArray index = scope.create(picked.stream().mapToLong(Long::longValue).toArray());
+						d.set(new NDIndex("{}", index), model.denoise(windows.get(new NDIndex("{}", index)), levels
+							.get(new NDIndex("{}", index))));
+					}
+				}
+				d = d.mul(weights).reshape(nn, ni, nx, k, block, k, block).transpose(3, 5, 0, 1, 4, 2, 6);
 				final NDArray target = out.reshape(slices, ph / block, block, pw / block, block);
 				for (int a = 0; a < k; a++) {
 					for (int b = 0; b < k; b++) {
@@ -218,6 +248,98 @@ public final class TiledDenoiser implements Denoiser {
 		}
 		final NDArray blended = out.div(weightSum(ph, pw));
 		return ph == h && pw == w ? blended : blended.get(new NDIndex(":, :, :{}, :{}", h, w));
+	}
+
+	/** The windows of a call, (windows, 1, window, window), in slice, row, column order. */
+	private NDArray cut(final NDArray padded, final int[] call, final int nx, final int ph,
+		final int pw)
+	{
+		final int k = window / block, step = stride / block;
+		final int slices = (int) padded.getShape().get(0);
+		final int n0 = call[0], nn = call[1] - call[0], i0 = call[2], ni = call[3] - call[2];
+		final NDArray blocks = padded.reshape(slices, ph / block, block, pw / block, block);
+		final NDList cut = new NDList(k * k);
+		for (int a = 0; a < k; a++) {
+			for (int b = 0; b < k; b++) cut.add(blocks.get(view(n0, nn, i0, ni, nx, a, b, step)));
+		}
+		// (k, k, nn, ni, block, nx, block) -> (nn, ni, nx, k, block, k, block): windows in order.
+		return NDArrays.stack(cut).reshape(k, k, nn, ni, block, nx, block).transpose(2, 3, 5, 0, 4, 1, 6)
+			.reshape((long) nn * ni * nx, 1, window, window);
+	}
+
+	/**
+	 * Calls as {slice from, slice to, window row from, row to}: whole slices together while their
+	 * windows (the needed ones, when some are skipped) fit into a call, else rows of one slice, as many
+	 * as fit (at least one).
+	 */
+	private List<int[]> calls(final boolean[] needed, final int slices, final int ny, final int nx) {
+		final int[][] perRow = new int[slices][ny];
+		for (int n = 0; n < slices; n++) {
+			for (int i = 0; i < ny; i++) {
+				int c = 0;
+				for (int j = 0; j < nx; j++) if (needed == null || needed[(n * ny + i) * nx + j]) c++;
+				perRow[n][i] = c;
+			}
+		}
+		final List<int[]> calls = new ArrayList<>();
+		int n = 0;
+		while (n < slices) {
+			// Whole slices while they fit.
+			int end = n, load = 0;
+			while (end < slices) {
+				final int size = java.util.Arrays.stream(perRow[end]).sum();
+				if (end > n && load + size > batch || size > batch) break;
+				load += size;
+				end++;
+			}
+			if (end > n) {
+				calls.add(new int[] { n, end, 0, ny });
+				n = end;
+				continue;
+			}
+			// A slice too large for one call: runs of rows.
+			for (int i = 0; i < ny;) {
+				int last = i, rowLoad = 0;
+				while (last < ny && (last == i || rowLoad + perRow[n][last] <= batch)) rowLoad += perRow[n][last++];
+				calls.add(new int[] { n, n + 1, i, last });
+				i = last;
+			}
+			n++;
+		}
+		return calls;
+	}
+
+	/** Windows (slice, row, column) holding at least one free pixel of the image (not its mirror). */
+	private boolean[] needed(final boolean[] free, final int slices, final int h, final int w,
+		final int ny, final int nx)
+	{
+		if (free.length != (long) slices * h * w) {
+			throw new IllegalArgumentException("The free pixels are " + free.length + " values for " + slices +
+				" images of " + w + " x " + h + ".");
+		}
+		final boolean[] out = new boolean[slices * ny * nx];
+		// Summed-area table per slice: free pixels in any rectangle in four reads.
+		final int[] table = new int[(h + 1) * (w + 1)];
+		for (int n = 0; n < slices; n++) {
+			for (int y = 0; y < h; y++) {
+				int row = 0;
+				for (int x = 0; x < w; x++) {
+					if (free[(n * h + y) * w + x]) row++;
+					table[(y + 1) * (w + 1) + x + 1] = table[y * (w + 1) + x + 1] + row;
+				}
+			}
+			for (int i = 0; i < ny; i++) {
+				final int y0 = i * stride, y1 = Math.min(h, y0 + window);
+				for (int j = 0; j < nx; j++) {
+					final int x0 = j * stride, x1 = Math.min(w, x0 + window);
+					if (y0 >= h || x0 >= w) continue;
+					final int c = table[y1 * (w + 1) + x1] - table[y0 * (w + 1) + x1] - table[y1 * (w + 1) + x0] +
+						table[y0 * (w + 1) + x0];
+					out[(n * ny + i) * nx + j] = c > 0;
+				}
+			}
+		}
+		return out;
 	}
 
 	/**

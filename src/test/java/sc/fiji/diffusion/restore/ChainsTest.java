@@ -26,7 +26,7 @@ class ChainsTest {
 			}
 			final Shape shape = new Shape(2, 1, n, n);
 			final NDArray y = m.create(values, shape).mul(m.create(known, shape));
-			final Measurement a = new Measurement.Mask(m.create(known, shape));
+			final Measurement a = Measurement.Mask.of(m, known, shape);
 			final TiledDenoiser tiled = new TiledDenoiser(model, m, 64, 16, 4, 4, 64);
 			final NDList one = ConsistentSampling.samples(tiled, a, y, new long[] { 2, 1, n, n }, null, model
 				.schedule(), "ddpm", 6, 1, 3, 1, true, 5, sc.fiji.diffusion.engine.SamplingListener.NONE, null, 0);
