@@ -132,6 +132,7 @@ public abstract class RestoreCommand extends DiffusionCommand {
 				catch (final EngineException e) {
 					if (!sc.fiji.diffusion.engine.Devices.outOfMemory(e)) throw e;
 					final int failed = TiledDenoiser.windowsPerCall(net, o.tile(), o.tileBatch(), null);
+					TiledDenoiser.ranOutOfMemoryAt(net, failed);
 					final RestoreOptions smaller = o.halved(failed);
 					if (smaller == null) {
 						throw new IllegalArgumentException("The " + d + " ran out of memory even with one window of " +

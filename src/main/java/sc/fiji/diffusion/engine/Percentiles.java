@@ -34,11 +34,13 @@ public final class Percentiles {
 		int n = 0;
 		long k = 0;
 		for (final float[] p : planes) {
-			for (final float v : p) {
-				if (k++ % stride == 0 && n < sample.length) sample[n++] = v;
+			// The values whose index over all planes is a multiple of the stride.
+			for (long j = (stride - k % stride) % stride; j < p.length && n < sample.length; j += stride) {
+				sample[n++] = p[(int) j];
 			}
+			k += p.length;
 		}
-		return of(Arrays.copyOf(sample, n), percents);
+		return owned(sample, n, percents);
 	}
 
 	/**
@@ -47,9 +49,13 @@ public final class Percentiles {
 	 * @throws IllegalArgumentException when no value is finite
 	 */
 	public static double[] of(final float[] values, final double... percents) {
-		final float[] work = new float[values.length];
+		return owned(values.clone(), values.length, percents);
+	}
+
+	/** {@link #of} on the first {@code count} values of an array it may reorder and overwrite. */
+	private static double[] owned(final float[] work, final int count, final double... percents) {
 		int n = 0;
-		for (final float v : values) if (Float.isFinite(v)) work[n++] = v;
+		for (int i = 0; i < count; i++) if (Float.isFinite(work[i])) work[n++] = work[i];
 		if (n == 0) throw new IllegalArgumentException("The image has no finite pixel value.");
 		final double[] out = new double[percents.length];
 		for (int i = 0; i < percents.length; i++) {

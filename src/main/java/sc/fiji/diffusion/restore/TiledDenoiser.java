@@ -98,7 +98,24 @@ public final class TiledDenoiser implements Denoiser {
 	static final int MAX_WINDOWS = 4096;
 
 	/**
-	 * Windows per network call for a tiling: tile 0 sizes it from the device, a third of a GPU's free
+	 * Windows that fit into one call, per loaded model, from the free memory its first restoration
+	 * saw: later calls would see less, since PyTorch keeps what the first used in its cache (which CUDA
+	 * counts as used), and would shrink their calls from one restoration to the next.
+	 */
+	private static final Map<NetworkDenoiser, Integer> FITS = java.util.Collections.synchronizedMap(
+		new java.util.WeakHashMap<>());
+
+	/**
+	 * After the device ran out of memory with this many windows per call: later automatic tilings of
+	 * this model on a GPU take at most half as many (the CPU's budget is fixed).
+	 */
+	public static void ranOutOfMemoryAt(final NetworkDenoiser model, final int windows) {
+		if (!model.manager().getDevice().isGpu()) return;
+		FITS.merge(model, Math.max(1, windows / 2), Math::min);
+	}
+
+	/**
+	 * Windows per network call for a tiling: tile 0 sizes it from the device, half of a GPU's free
 	 * memory (2 GiB of the host's on the CPU, where {@link #CPU_WINDOWS} are as fast as more), an
 	 * explicit tile gives (tile / window)^2 x tileBatch, capped by that memory (said to {@code log}).
 	 */
@@ -107,9 +124,11 @@ public final class TiledDenoiser implements Denoiser {
 	{
 		RestoreOptions.checkTile(tile, model.patch());
 		final ai.djl.Device device = model.manager().getDevice();
-		final long budget = device.isGpu() ? Math.max(sc.fiji.diffusion.engine.Devices.freeBytes(device) /
-			3, 1L << 28) : 2L << 30;
-		final int fits = (int) Math.max(1, Math.min(MAX_WINDOWS, budget / bytesPerWindow(model)));
+		final int fits = FITS.computeIfAbsent(model, k -> {
+			final long budget = device.isGpu() ? Math.max(sc.fiji.diffusion.engine.Devices.freeBytes(device) /
+				2, 1L << 28) : 2L << 30;
+			return (int) Math.max(1, Math.min(MAX_WINDOWS, budget / bytesPerWindow(model)));
+		});
 		if (tile == RestoreOptions.AUTO_TILE) return device.isGpu() ? fits : Math.min(CPU_WINDOWS, fits);
 		final int w = window(model);
 		final long asked = Math.max(1, (long) (tile / w) * (tile / w) * tileBatch);
@@ -397,19 +416,22 @@ public final class TiledDenoiser implements Denoiser {
 		return Math.max(1e-3, s * s);
 	}
 
-	/** Sum of the windows over the lattice's extent: computed on the host once per geometry. */
+	/**
+	 * Sum of the windows over the lattice's extent, once per geometry: the window is a product of two
+	 * ramps and the lattice a product of two rows of origins, so the sum is the outer product of the
+	 * ramps' sums along each axis (no loop over every window's every pixel).
+	 */
 	private synchronized NDArray weightSum(final int ph, final int pw) {
-		return weightSums.computeIfAbsent(ph + "x" + pw, key -> {
-			final float[] host = windowValues(window);
-			final float[] sum = new float[ph * pw];
-			for (int y0 = 0; y0 + window <= ph; y0 += stride) {
-				for (int x0 = 0; x0 + window <= pw; x0 += stride) {
-					for (int y = 0; y < window; y++) {
-						for (int x = 0; x < window; x++) sum[(y0 + y) * pw + x0 + x] += host[y * window + x];
-					}
-				}
-			}
-			return cache.create(sum, new Shape(1, 1, ph, pw));
-		});
+		return weightSums.computeIfAbsent(ph + "x" + pw, key -> cache.create(rampSum(ph), new Shape(1, 1, ph,
+			1)).mul(cache.create(rampSum(pw), new Shape(1, 1, 1, pw))));
+	}
+
+	/** The ramps of all windows along a side the lattice covers, summed. */
+	private float[] rampSum(final int side) {
+		final float[] sum = new float[side];
+		for (int o = 0; o + window <= side; o += stride) {
+			for (int i = 0; i < window; i++) sum[o + i] += (float) ramp(i, window);
+		}
+		return sum;
 	}
 }

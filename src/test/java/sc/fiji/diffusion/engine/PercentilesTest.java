@@ -49,6 +49,24 @@ class PercentilesTest {
 		assertThrows(IllegalArgumentException.class, () -> Percentiles.of(new float[] { Float.NaN }, 50));
 	}
 
+	@Test
+	void stridedPercentilesTakeEveryStrideThValueAcrossPlanes() {
+		final SplittableRandom r = new SplittableRandom(9);
+		final java.util.List<float[]> planes = new java.util.ArrayList<>();
+		for (final int size : new int[] { 37, 1, 120, 59 }) planes.add(data(r, size, 0));
+		for (final int max : new int[] { 5, 16, 50, 217, 1000 }) {
+			final long stride = Math.max(1, (217 + max - 1) / max);
+			final java.util.List<Float> chosen = new java.util.ArrayList<>();
+			long k = 0;
+			for (final float[] p : planes) for (final float v : p) if (k++ % stride == 0) chosen.add(v);
+			final float[] sample = new float[chosen.size()];
+			for (int i = 0; i < sample.length; i++) sample[i] = chosen.get(i);
+			final double[] p = { 1, 50, 99.8 };
+			final double[] want = Percentiles.of(sample, p), got = Percentiles.ofStrided(planes, max, p);
+			for (int i = 0; i < p.length; i++) assertEquals(want[i], got[i], 0, "max " + max + ", percent " + p[i]);
+		}
+	}
+
 	private static float[] sortedFinite(final float[] a) {
 		final float[] f = new float[a.length];
 		int n = 0;
