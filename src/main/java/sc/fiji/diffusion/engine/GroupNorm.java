@@ -52,21 +52,39 @@ public final class GroupNorm extends AbstractBlock {
 		return new NDList(normalize(x, groups, epsilon, constants(x, g)).mul(g).add(b));
 	}
 
-	/** Constant arrays per folded row count, on the weights' device: at most a few batch sizes. */
-	private final java.util.Map<Long, NDArray[]> constants = new java.util.concurrent.ConcurrentHashMap<>();
+	/** The kernel's four per-row arrays, at least as long as the largest batch seen so far. */
+	private volatile NDArray[] identity;
 
 	/**
-	 * The kernel's four per-row arrays for this input, made once per batch size in the weights'
-	 * manager (not four new arrays in every call, each a device allocation and a fill).
+	 * The kernel's four per-row arrays for this input: views of the first rows of arrays kept in the
+	 * weights' manager (not four new arrays in every call, each a device allocation and a fill); the
+	 * views belong to the input's manager and die with it. The kept arrays grow by doubling, so a
+	 * model holds at most a few of them whatever the batch sizes.
 	 */
 	private NDArray[] constants(final NDArray x, final NDArray weights) {
 		final long rows = x.getShape().get(0) * groups;
-		final NDArray[] known = constants.get(rows);
-		if (known != null && known[0].getDevice().equals(x.getDevice())) return known;
-		if (constants.size() >= 8) constants.clear();
-		final NDArray[] made = identity(weights.getManager(), rows, x.getDevice());
-		constants.put(rows, made);
-		return made;
+		NDArray[] kept = identity;
+		if (kept == null || kept[0].getShape().get(0) < rows || !kept[0].getDevice().equals(x.getDevice())) {
+			synchronized (this) {
+				kept = identity;
+				if (kept == null || kept[0].getShape().get(0) < rows || !kept[0].getDevice().equals(x
+					.getDevice()))
+				{
+					// The old ones are not closed: a call on another thread may still be using them.
+					final long size = kept == null || !kept[0].getDevice().equals(x.getDevice()) ? rows : Math
+						.max(rows, 2 * kept[0].getShape().get(0));
+					kept = identity(weights.getManager(), size, x.getDevice());
+					identity = kept;
+				}
+			}
+		}
+		if (kept[0].getShape().get(0) == rows) return kept;
+		final NDArray[] views = new NDArray[4];
+		for (int i = 0; i < 4; i++) {
+			views[i] = kept[i].get("0:" + rows);
+			views[i].attach(x.getManager());
+		}
+		return views;
 	}
 
 	/**

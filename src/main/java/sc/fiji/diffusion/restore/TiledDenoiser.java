@@ -124,11 +124,15 @@ public final class TiledDenoiser implements Denoiser {
 	{
 		RestoreOptions.checkTile(tile, model.patch());
 		final ai.djl.Device device = model.manager().getDevice();
-		final int fits = FITS.computeIfAbsent(model, k -> {
-			final long budget = device.isGpu() ? Math.max(sc.fiji.diffusion.engine.Devices.freeBytes(device) /
-				2, 1L << 28) : 2L << 30;
-			return (int) Math.max(1, Math.min(MAX_WINDOWS, budget / bytesPerWindow(model)));
-		});
+		Integer known = FITS.get(model);
+		if (known == null) {
+			final long free = device.isGpu() ? sc.fiji.diffusion.engine.Devices.freeBytes(device) : 0;
+			final long budget = device.isGpu() ? Math.max(free / 2, 1L << 28) : 2L << 30;
+			known = (int) Math.max(1, Math.min(MAX_WINDOWS, budget / bytesPerWindow(model)));
+			// A GPU whose free memory cannot be read gets a small budget, asked again next time.
+			if (!device.isGpu() || free > 0) FITS.putIfAbsent(model, known);
+		}
+		final int fits = known;
 		if (tile == RestoreOptions.AUTO_TILE) return device.isGpu() ? fits : Math.min(CPU_WINDOWS, fits);
 		final int w = window(model);
 		final long asked = Math.max(1, (long) (tile / w) * (tile / w) * tileBatch);
@@ -208,23 +212,33 @@ public final class TiledDenoiser implements Denoiser {
 	 * the holes then cost nothing, and what they would say of the known pixels is the measurement.
 	 *
 	 * @param free per batch entry, row-major H x W: the pixels the estimate matters for
-	 * @param fallback the estimate of the skipped windows, shaped as the states
+	 * @param fallback the estimate of the skipped windows, shaped as the states; mirrored up to the
+	 *          lattice here, once, into its own manager
 	 */
 	public Denoiser onlyWhere(final boolean[] free, final NDArray fallback) {
-		return (x, sigma) -> denoise(x, sigma, free, fallback);
+		final Shape s = fallback.getShape();
+		final int h = (int) s.get(2), w = (int) s.get(3);
+		final NDArray padded = mirrorPad(mirrorPad(fallback, 2, covered(h)), 3, covered(w));
+		final boolean[] needed = needed(free, (int) s.get(0), h, w, count(h), count(w));
+		return (x, sigma) -> denoise(x, sigma, needed, padded);
 	}
 
-	private NDArray denoise(final NDArray x, final NDArray sigma, final boolean[] free,
-		final NDArray fallback)
+	/**
+	 * @param needed per window (slice, row, column) whether the network is asked, null for all
+	 * @param other the estimate of the other windows, mirrored up to the lattice
+	 */
+	private NDArray denoise(final NDArray x, final NDArray sigma, final boolean[] needed,
+		final NDArray other)
 	{
 		final Shape s = x.getShape();
 		final int slices = (int) s.get(0), h = (int) s.get(2), w = (int) s.get(3);
 		final int ny = count(h), nx = count(w), ph = covered(h), pw = covered(w);
-		final boolean[] needed = free == null ? null : needed(free, slices, h, w, ny, nx);
+		if (needed != null && needed.length != slices * ny * nx) {
+			throw new IllegalArgumentException("The free pixels were given for another shape than " + s + ".");
+		}
 		final List<int[]> calls = calls(needed, slices, ny, nx);
 		final NDArray padded = mirrorPad(mirrorPad(x, 2, ph), 3, pw);
-		final NDArray other = fallback == null ? null : mirrorPad(mirrorPad(fallback, 2, ph), 3, pw);
-		final NDArray out = padded.zerosLike();
+		final NDArray out = needed == null ? padded.zerosLike() : other.mul(weightSum(ph, pw));
 		final NDArray weights = window();
 		final int k = window / block, step = stride / block;
 		for (int c = 0; c < calls.size(); c++) {
@@ -234,32 +248,32 @@ public final class TiledDenoiser implements Denoiser {
 			try (NDManager scope = x.getManager().newSubManager()) {
 				scope.tempAttachAll(padded, out, sigma, weights);
 				if (other != null) scope.tempAttachAll(other);
-				final int n0 = call[0], nn = call[1] - call[0], i0 = call[2], ni = call[3] - call[2];
-				final NDArray windows = cut(padded, call, nx, ph, pw);
-				final NDArray levels = sigma.get(n0 + ":" + (n0 + nn)).reshape(-1, 1).repeat(1, ni * nx)
+				final int n0 = call[0], nn = call[1] - call[0], i0 = call[2], ni = call[3] - call[2],
+					j0 = call[4], nj = call[5] - call[4];
+				final NDArray windows = cut(padded, call, ph, pw);
+				final NDArray levels = sigma.get(n0 + ":" + (n0 + nn)).reshape(-1, 1).repeat(1, ni * nj)
 					.reshape(-1);
 				NDArray d;
 				if (needed == null) {
 					d = model.denoise(windows, levels);
 				}
 				else {
-					// The call's windows in order, those the network is asked for picked out by index.
+					// The skipped windows' share of the blend is in out already (the fallback times the
+					// weights): a call adds the difference the network makes in its needed windows.
 					final List<Long> picked = new ArrayList<>();
-					for (int n = 0; n < nn; n++) for (int i = 0; i < ni; i++) for (int j = 0; j < nx; j++) {
-						if (needed[((n0 + n) * ny + i0 + i) * nx + j]) picked.add((long) ((n * ni + i) * nx + j));
+					for (int n = 0; n < nn; n++) for (int i = 0; i < ni; i++) for (int j = 0; j < nj; j++) {
+						if (needed[((n0 + n) * ny + i0 + i) * nx + j0 + j]) picked.add((long) ((n * ni + i) * nj + j));
 					}
-					d = cut(other, call, nx, ph, pw);
-					if (!picked.isEmpty()) {
-						final NDArray index = scope.create(picked.stream().mapToLong(Long::longValue).toArray());
-						d.set(new NDIndex("{}", index), model.denoise(windows.get(new NDIndex("{}", index)), levels
-							.get(new NDIndex("{}", index))));
-					}
+					final NDArray index = scope.create(picked.stream().mapToLong(Long::longValue).toArray());
+					final NDIndex at = new NDIndex("{}", index);
+					d = windows.zerosLike();
+					d.set(at, model.denoise(windows.get(at), levels.get(at)).sub(cut(other, call, ph, pw).get(at)));
 				}
-				d = d.mul(weights).reshape(nn, ni, nx, k, block, k, block).transpose(3, 5, 0, 1, 4, 2, 6);
+				d = d.mul(weights).reshape(nn, ni, nj, k, block, k, block).transpose(3, 5, 0, 1, 4, 2, 6);
 				final NDArray target = out.reshape(slices, ph / block, block, pw / block, block);
 				for (int a = 0; a < k; a++) {
 					for (int b = 0; b < k; b++) {
-						target.get(view(n0, nn, i0, ni, nx, a, b, step)).addi(d.get(a + ", " + b));
+						target.get(view(call, a, b, step)).addi(d.get(a + ", " + b));
 					}
 				}
 			}
@@ -270,26 +284,25 @@ public final class TiledDenoiser implements Denoiser {
 	}
 
 	/** The windows of a call, (windows, 1, window, window), in slice, row, column order. */
-	private NDArray cut(final NDArray padded, final int[] call, final int nx, final int ph,
-		final int pw)
-	{
+	private NDArray cut(final NDArray padded, final int[] call, final int ph, final int pw) {
 		final int k = window / block, step = stride / block;
 		final int slices = (int) padded.getShape().get(0);
-		final int n0 = call[0], nn = call[1] - call[0], i0 = call[2], ni = call[3] - call[2];
+		final int nn = call[1] - call[0], ni = call[3] - call[2], nj = call[5] - call[4];
 		final NDArray blocks = padded.reshape(slices, ph / block, block, pw / block, block);
 		final NDList cut = new NDList(k * k);
 		for (int a = 0; a < k; a++) {
-			for (int b = 0; b < k; b++) cut.add(blocks.get(view(n0, nn, i0, ni, nx, a, b, step)));
+			for (int b = 0; b < k; b++) cut.add(blocks.get(view(call, a, b, step)));
 		}
-		// (k, k, nn, ni, block, nx, block) -> (nn, ni, nx, k, block, k, block): windows in order.
-		return NDArrays.stack(cut).reshape(k, k, nn, ni, block, nx, block).transpose(2, 3, 5, 0, 4, 1, 6)
-			.reshape((long) nn * ni * nx, 1, window, window);
+		// (k, k, nn, ni, block, nj, block) -> (nn, ni, nj, k, block, k, block): windows in order.
+		return NDArrays.stack(cut).reshape(k, k, nn, ni, block, nj, block).transpose(2, 3, 5, 0, 4, 1, 6)
+			.reshape((long) nn * ni * nj, 1, window, window);
 	}
 
 	/**
-	 * Calls as {slice from, slice to, window row from, row to}: whole slices together while their
-	 * windows (the needed ones, when some are skipped) fit into a call, else rows of one slice, as many
-	 * as fit (at least one).
+	 * Calls as {slice from, slice to, window row from, row to, column from, column to}: whole slices
+	 * together while their windows (the needed ones, when some are skipped) fit into a call, else runs
+	 * of rows of one slice, else runs of one row's windows, as many as fit (at least one); calls with
+	 * no needed window are left out.
 	 */
 	private List<int[]> calls(final boolean[] needed, final int slices, final int ny, final int nx) {
 		final int[][] perRow = new int[slices][ny];
@@ -312,15 +325,31 @@ public final class TiledDenoiser implements Denoiser {
 				end++;
 			}
 			if (end > n) {
-				calls.add(new int[] { n, end, 0, ny });
+				if (load > 0) calls.add(new int[] { n, end, 0, ny, 0, nx });
 				n = end;
 				continue;
 			}
-			// A slice too large for one call: runs of rows.
+			// A slice too large for one call: runs of rows, and a row too large: runs of its windows.
 			for (int i = 0; i < ny;) {
+				if (perRow[n][i] > batch) {
+					for (int j = 0; j < nx;) {
+						int last = j, c = 0;
+						while (last < nx) {
+							final int one = needed == null || needed[(n * ny + i) * nx + last] ? 1 : 0;
+							if (last > j && c + one > batch) break;
+							c += one;
+							last++;
+						}
+						if (c > 0) calls.add(new int[] { n, n + 1, i, i + 1, j, last });
+						j = last;
+					}
+					i++;
+					continue;
+				}
 				int last = i, rowLoad = 0;
-				while (last < ny && (last == i || rowLoad + perRow[n][last] <= batch)) rowLoad += perRow[n][last++];
-				calls.add(new int[] { n, n + 1, i, last });
+				while (last < ny && perRow[n][last] <= batch && (last == i || rowLoad + perRow[n][last] <=
+					batch)) rowLoad += perRow[n][last++];
+				if (rowLoad > 0) calls.add(new int[] { n, n + 1, i, last, 0, nx });
 				i = last;
 			}
 			n++;
@@ -362,15 +391,13 @@ public final class TiledDenoiser implements Denoiser {
 	}
 
 	/**
-	 * Block (a, b) of the windows of slices [n0, n0 + nn), window rows [i0, i0 + ni) and all nx columns,
-	 * in an image seen as (slices, block rows, block, block columns, block).
+	 * Block (a, b) of the windows of a call (slices, window rows and columns, as {@link #calls} gives
+	 * them), in an image seen as (slices, block rows, block, block columns, block).
 	 */
-	private static NDIndex view(final int n0, final int nn, final int i0, final int ni, final int nx,
-		final int a, final int b, final int step)
-	{
-		final int r0 = i0 * step + a, c0 = b;
-		return new NDIndex("{}:{}, {}:{}:{}, :, {}:{}:{}, :", n0, n0 + nn, r0, r0 + (ni - 1) * step + 1,
-			step, c0, c0 + (nx - 1) * step + 1, step);
+	private static NDIndex view(final int[] call, final int a, final int b, final int step) {
+		final int r0 = call[2] * step + a, c0 = call[4] * step + b;
+		return new NDIndex("{}:{}, {}:{}:{}, :, {}:{}:{}, :", call[0], call[1], r0, r0 + (call[3] - call[2] -
+			1) * step + 1, step, c0, c0 + (call[5] - call[4] - 1) * step + 1, step);
 	}
 
 	private static int gcd(final int a, final int b) {

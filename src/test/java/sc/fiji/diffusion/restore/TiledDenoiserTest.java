@@ -1,6 +1,7 @@
 package sc.fiji.diffusion.restore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -54,28 +55,37 @@ class TiledDenoiserTest {
 			// A block in slice 0 spanning two window rows, one pixel in slice 1, near its far corner.
 			for (int y = 40; y < 60; y++) for (int x = 10; x < 30; x++) free[y * w + x] = true;
 			free[(h + h - 3) * w + w - 2] = true;
-			final long[] seen = new long[1];
+			final long[] seen = new long[2];
 			final Denoiser counting = (x, sigma) -> {
 				seen[0] += x.getShape().get(0);
+				seen[1] = Math.max(seen[1], x.getShape().get(0));
 				return WINDOWED.denoise(x, sigma);
 			};
 			final NDArray x = m.create(v, new Shape(slices, 1, h, w)), sigma = m.create(new float[] { 0.5f,
 				1.5f });
 			final NDArray fallback = x.mul(-3);
-			final TiledDenoiser t = new TiledDenoiser(counting, m, WINDOW, OVERLAP, 5, 8, 32);
-			final float[] all = t.denoise(x, sigma).toFloatArray();
-			seen[0] = 0;
-			final float[] some = t.onlyWhere(free, fallback).denoise(x, sigma).toFloatArray();
-			// Block rows 40-59 lie in window rows 0 and 1 (origins 0, 48), columns 10-29 in column 0:
-			// 2 windows; the pixel at (197, 148) in the last row and column of slice 1 (4 x 3): 1.
-			assertEquals(3, seen[0]);
 			final float[] back = fallback.toFloatArray();
-			for (int i = 0; i < v.length; i++) {
-				if (free[i]) assertEquals(all[i], some[i], 1e-5, "free pixel " + i);
+			for (final int batch : new int[] { 1, 5, 100 }) {
+				final TiledDenoiser t = new TiledDenoiser(counting, m, WINDOW, OVERLAP, batch, 8, 32);
+				final float[] all = t.denoise(x, sigma).toFloatArray();
+				// Calls never exceed the batch, also below a row of windows (3 here).
+				assertTrue(seen[1] <= batch, "batch " + batch + ": a call of " + seen[1]);
+				seen[0] = 0;
+				seen[1] = 0;
+				final float[] some = t.onlyWhere(free, fallback).denoise(x, sigma).toFloatArray();
+				// Block rows 40-59 lie in window rows 0 and 1 (origins 0, 48), columns 10-29 in column 0:
+				// 2 windows; the pixel at (197, 148) in the last row and column of slice 1 (4 x 3): 1.
+				assertEquals(3, seen[0], "batch " + batch);
+				assertTrue(seen[1] <= batch);
+				for (int i = 0; i < v.length; i++) {
+					if (free[i]) assertEquals(all[i], some[i], 1e-5, "batch " + batch + ", free pixel " + i);
+				}
+				// Far from every free pixel, only skipped windows: the fallback.
+				final int far = (h + 10) * w + 10;
+				assertEquals(back[far], some[far], 1e-5);
+				seen[0] = 0;
+				seen[1] = 0;
 			}
-			// Far from every free pixel, only skipped windows: the fallback.
-			final int far = (h + 10) * w + 10;
-			assertEquals(back[far], some[far], 1e-5);
 		}
 	}
 
