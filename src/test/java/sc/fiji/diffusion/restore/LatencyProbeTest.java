@@ -20,7 +20,9 @@ import sc.fiji.diffusion.model.ModelFolder;
  * posterior-mean denoising of a large image goes, phase by phase (host reads and conversions, the
  * normalization, the copy to the device, the tiled evaluation, the read-back, the mapping back), beside
  * the whole {@link Denoise#run}. {@code -Dsize=2048 -Ddevice=gpu -Dmodel=models/ddpm-fluo-large
- * -Drepeats=3}.
+ * -Drepeats=3}. {@code stackAgainstSinglePlanes} (with {@code -Dplanes=100 -Dside=512}) times a stack
+ * of planes beside the same planes restored one at a time, warm, with the process's peak resident
+ * memory.
  */
 @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "measure", matches = "true")
 class LatencyProbeTest {
@@ -74,5 +76,47 @@ class LatencyProbeTest {
 				System.out.println(s);
 			}
 		}
+	}
+
+	@Test
+	void stackAgainstSinglePlanes() throws Exception {
+		final int planes = Integer.getInteger("planes", 0), n = Integer.getInteger("side", 512);
+		if (planes < 1) return;
+		final Device device = "gpu".equals(System.getProperty("device")) ? Device.gpu() : Device.cpu();
+		final float[] stack = new float[planes * n * n];
+		final java.util.SplittableRandom r = new java.util.SplittableRandom(2);
+		for (int p = 0; p < planes; p++) {
+			final float[] scene = SyntheticScenes.scene(SyntheticScenes.Kind.values()[p % SyntheticScenes.Kind
+				.values().length], n, n, 100 + p);
+			for (int i = 0; i < scene.length; i++) stack[p * n * n + i] = scene[i] + (float) (0.1 * r.nextGaussian());
+		}
+		try (NetworkDenoiser model = ModelFolder.load(Paths.get(System.getProperty("model",
+			"models/ddpm-fluo")), device))
+		{
+			final RestoreOptions o = RestoreOptions.defaults(model, "ddpm", 0);
+			final NoiseModel noise = new NoiseModel.Gaussian(0.1);
+			// Warm-up, then the planes one at a time, then the stack.
+			Denoise.run(ArrayImgs.floats(java.util.Arrays.copyOf(stack, n * n), n, n), -1, noise, o);
+			long t0 = System.nanoTime();
+			for (int p = 0; p < planes; p++) {
+				Denoise.run(ArrayImgs.floats(java.util.Arrays.copyOfRange(stack, p * n * n, (p + 1) * n * n), n,
+					n), -1, noise, o);
+			}
+			final double single = (System.nanoTime() - t0) / 1e9 / planes;
+			t0 = System.nanoTime();
+			Denoise.run(ArrayImgs.floats(stack.clone(), n, n, planes), -1, noise, o);
+			final double together = (System.nanoTime() - t0) / 1e9 / planes;
+			System.out.println(String.format(Locale.ROOT, "STACK %d planes of %d^2 on %s: one at a time %.4f s " +
+				"per plane, as a stack %.4f s per plane (%.2fx); stack %.0f MB; device memory in use %d MB; peak " +
+				"resident %s", planes, n, device, single, together, single / together, stack.length * 4.0 / (1 << 20),
+				sc.fiji.diffusion.engine.Devices.usedBytes(device) >> 20, peakRss()));
+		}
+	}
+
+	private static String peakRss() throws java.io.IOException {
+		for (final String line : java.nio.file.Files.readAllLines(Paths.get("/proc/self/status"))) {
+			if (line.startsWith("VmHWM:")) return line.substring(6).trim();
+		}
+		return "-";
 	}
 }
