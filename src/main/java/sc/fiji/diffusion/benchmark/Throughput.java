@@ -28,7 +28,7 @@ public final class Throughput {
 	/** Seconds of one evaluation of {@code batch} windows, and the network input's Mpx/s. */
 	public static double[] network(final NetworkDenoiser model, final int batch, final int repeats) {
 		final int w = TiledDenoiser.window(model);
-		final double seconds = median(model, repeats, m -> new NDArray[] { m.randomNormal(new Shape(batch,
+		final double seconds = seconds(model, repeats, m -> new NDArray[] { m.randomNormal(new Shape(batch,
 			1, w, w)), m.full(new Shape(batch), 0.2f) }, in -> model.denoise(in[0], in[1]));
 		return new double[] { seconds, (double) batch * w * w / seconds / 1e6 };
 	}
@@ -43,7 +43,7 @@ public final class Throughput {
 		try (NDManager cache = model.manager().newSubManager()) {
 			final TiledDenoiser tiled = TiledDenoiser.of(model, cache, batch);
 			final int w = tiled.tile(), n = tiled.windows(side);
-			final double seconds = median(model, repeats, m -> new NDArray[] { m.randomNormal(new Shape(1,
+			final double seconds = seconds(model, repeats, m -> new NDArray[] { m.randomNormal(new Shape(1,
 				1, side, side)), m.create(new float[] { 0.2f }) }, in -> tiled.denoise(in[0], in[1]));
 			return new double[] { seconds, (double) n * n * w * w / seconds / 1e6, (double) side * side /
 				seconds / 1e6 };
@@ -95,7 +95,12 @@ public final class Throughput {
 		return used > 0 ? Long.toString(used >> 20) : "-";
 	}
 
-	private static double median(final NetworkDenoiser model, final int repeats,
+	/**
+	 * Median wall time of an evaluation over {@code repeats} runs after two warm-ups, each on inputs
+	 * made (and on the device) before its clock starts, each ended by a read-back that waits for the
+	 * device (without it a GPU time would be launch time only).
+	 */
+	public static double seconds(final NetworkDenoiser model, final int repeats,
 		final Function<NDManager, NDArray[]> inputs, final Function<NDArray[], NDArray> evaluation)
 	{
 		Autograd.off();
@@ -111,5 +116,18 @@ public final class Throughput {
 			}
 		}
 		return Metrics.median(t);
+	}
+
+	/** VmHWM of this process in MB (Linux: libtorch allocates outside the Java heap); -1 elsewhere. */
+	public static long peakRssMegabytes() {
+		try {
+			for (final String line : java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/self/status"))) {
+				if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+			}
+		}
+		catch (final java.io.IOException | NumberFormatException e) {
+			// not Linux
+		}
+		return -1;
 	}
 }

@@ -2,14 +2,11 @@ package sc.fiji.diffusion.cli;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +15,7 @@ import java.util.Set;
 import sc.fiji.diffusion.benchmark.Metrics;
 import sc.fiji.diffusion.benchmark.QualityBenchmark;
 import sc.fiji.diffusion.benchmark.Throughput;
-import sc.fiji.diffusion.engine.Autograd;
 import sc.fiji.diffusion.engine.Devices;
-import sc.fiji.diffusion.engine.HostReads;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.engine.SyntheticPatches;
@@ -83,7 +78,7 @@ final class BenchmarkVerb {
 			final double train = trainingSeconds(card, device, Math.max(2, repeats));
 			final int batch = ((Number) card.training().getOrDefault("batch", 12)).intValue();
 			out.printf("| %s | %s | %.3f | %.3f | %.3f (%d x %d^2) | %d |%n", card.name(), device + ", " +
-				precision, eval, tile * (double) tile / eval / 1e6, train, batch, card.patch(), peakRssMegabytes());
+				precision, eval, tile * (double) tile / eval / 1e6, train, batch, card.patch(), Throughput.peakRssMegabytes());
 			err.println("done " + card.name());
 		}
 		if (o.has("restorations")) {
@@ -123,24 +118,13 @@ final class BenchmarkVerb {
 		}
 	}
 
-	/** Median wall time of one denoiser evaluation, including the read-back that ends it. */
+	/** Median wall time of one denoiser evaluation of a 1 x tile x tile input. */
 	static double evaluationSeconds(final Path folder, final Device device, final Precision precision,
 		final int tile, final int repeats) throws IOException
 	{
 		try (NetworkDenoiser model = ModelFolder.load(folder, device, precision)) {
-			Autograd.off();
-			final double[] t = new double[repeats];
-			for (int r = -2; r < repeats; r++) {
-				try (NDManager m = model.manager().newSubManager()) {
-					final NDArray x = m.randomNormal(new Shape(1, 1, tile, tile));
-					final NDArray s = m.create(new float[] { 0.2f });
-					final long start = System.nanoTime();
-					// The read-back waits for the device: without it a GPU time would be launch time only.
-					HostReads.floats(model.denoise(x, s).sum());
-					if (r >= 0) t[r] = (System.nanoTime() - start) / 1e9;
-				}
-			}
-			return Metrics.median(t);
+			return Throughput.seconds(model, repeats, m -> new NDArray[] { m.randomNormal(new Shape(1, 1, tile,
+				tile)), m.create(new float[] { 0.2f }) }, in -> model.denoise(in[0], in[1]));
 		}
 	}
 
@@ -159,20 +143,5 @@ final class BenchmarkVerb {
 			}
 			return Metrics.median(s);
 		}
-	}
-
-	/** VmHWM of this process (Linux); -1 where /proc is not there. */
-	static long peakRssMegabytes() {
-		try {
-			for (final String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
-				if (line.startsWith("VmHWM:")) {
-					return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-				}
-			}
-		}
-		catch (final IOException | NumberFormatException e) {
-			// not Linux
-		}
-		return -1;
 	}
 }

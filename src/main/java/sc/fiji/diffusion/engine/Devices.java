@@ -116,6 +116,14 @@ public final class Devices {
 		}
 	}
 
+	/**
+	 * Bytes a restoration may fill with its arrays: half of a GPU's free memory (at least 256 MiB,
+	 * also where it cannot be read), a fixed 2 GiB on the CPU, where native memory is not reported.
+	 */
+	public static long workBudget(final Device device) {
+		return device.isGpu() ? Math.max(freeBytes(device) / 2, 1L << 28) : 2L << 30;
+	}
+
 	/** Whether an error (or one of its causes) is the engine's out-of-memory. */
 	public static boolean outOfMemory(final Throwable e) {
 		for (Throwable t = e; t != null; t = t.getCause()) {

@@ -64,8 +64,7 @@ final class Moments {
 	 * native memory is not reported), else fewer, at least one.
 	 */
 	private static int perPass(final int count, final long elements, final ai.djl.Device device) {
-		final long budget = device.isGpu() ? Math.max(sc.fiji.diffusion.engine.Devices.freeBytes(device) / 2,
-			1L << 28) : 2L << 30;
+		final long budget = sc.fiji.diffusion.engine.Devices.workBudget(device);
 		final long bytes = Math.max(1, elements * Float.BYTES * ARRAYS_PER_CHAIN);
 		return (int) Math.max(1, Math.min(count, budget / bytes));
 	}

@@ -126,11 +126,11 @@ public final class TiledDenoiser implements Denoiser {
 		final ai.djl.Device device = model.manager().getDevice();
 		Integer known = FITS.get(model);
 		if (known == null) {
-			final long free = device.isGpu() ? sc.fiji.diffusion.engine.Devices.freeBytes(device) : 0;
-			final long budget = device.isGpu() ? Math.max(free / 2, 1L << 28) : 2L << 30;
-			known = (int) Math.max(1, Math.min(MAX_WINDOWS, budget / bytesPerWindow(model)));
-			// A GPU whose free memory cannot be read gets a small budget, asked again next time.
-			if (!device.isGpu() || free > 0) FITS.putIfAbsent(model, known);
+			known = (int) Math.max(1, Math.min(MAX_WINDOWS, sc.fiji.diffusion.engine.Devices.workBudget(
+				device) / bytesPerWindow(model)));
+			// A GPU whose free memory cannot be read gets the smallest budget, asked again next time.
+			if (!device.isGpu() || sc.fiji.diffusion.engine.Devices.freeBytes(device) > 0) FITS.putIfAbsent(
+				model, known);
 		}
 		final int fits = known;
 		if (tile == RestoreOptions.AUTO_TILE) return device.isGpu() ? fits : Math.min(CPU_WINDOWS, fits);
@@ -172,11 +172,6 @@ public final class TiledDenoiser implements Denoiser {
 	 */
 	static final double ALLOCATOR_SLACK = 1.25;
 
-	/** Windows a side of this many pixels is cut into. */
-	public int windows(final int side) {
-		return count(side);
-	}
-
 	public int tile() {
 		return window;
 	}
@@ -191,13 +186,13 @@ public final class TiledDenoiser implements Denoiser {
 	}
 
 	/** Windows along a side of this many pixels. */
-	int count(final int side) {
+	public int windows(final int side) {
 		return side <= window ? 1 : (side - window + stride - 1) / stride + 1;
 	}
 
 	/** The side the lattice of windows covers. */
 	int covered(final int side) {
-		return (count(side) - 1) * stride + window;
+		return (windows(side) - 1) * stride + window;
 	}
 
 	@Override
@@ -219,7 +214,7 @@ public final class TiledDenoiser implements Denoiser {
 		final Shape s = fallback.getShape();
 		final int h = (int) s.get(2), w = (int) s.get(3);
 		final NDArray padded = mirrorPad(mirrorPad(fallback, 2, covered(h)), 3, covered(w));
-		final boolean[] needed = needed(free, (int) s.get(0), h, w, count(h), count(w));
+		final boolean[] needed = needed(free, (int) s.get(0), h, w, windows(h), windows(w));
 		return (x, sigma) -> denoise(x, sigma, needed, padded);
 	}
 
@@ -232,7 +227,7 @@ public final class TiledDenoiser implements Denoiser {
 	{
 		final Shape s = x.getShape();
 		final int slices = (int) s.get(0), h = (int) s.get(2), w = (int) s.get(3);
-		final int ny = count(h), nx = count(w), ph = covered(h), pw = covered(w);
+		final int ny = windows(h), nx = windows(w), ph = covered(h), pw = covered(w);
 		if (needed != null && needed.length != slices * ny * nx) {
 			throw new IllegalArgumentException("The free pixels were given for another shape than " + s + ".");
 		}
@@ -380,7 +375,6 @@ public final class TiledDenoiser implements Denoiser {
 				final int y0 = i * stride, y1 = Math.min(h, y0 + window);
 				for (int j = 0; j < nx; j++) {
 					final int x0 = j * stride, x1 = Math.min(w, x0 + window);
-					if (y0 >= h || x0 >= w) continue;
 					final int c = table[y1 * (w + 1) + x1] - table[y0 * (w + 1) + x1] - table[y1 * (w + 1) + x0] +
 						table[y0 * (w + 1) + x0];
 					out[(n * ny + i) * nx + j] = c > 0;

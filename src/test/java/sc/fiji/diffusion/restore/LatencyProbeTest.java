@@ -108,15 +108,9 @@ class LatencyProbeTest {
 			final double together = (System.nanoTime() - t0) / 1e9 / planes;
 			System.out.println(String.format(Locale.ROOT, "STACK %d planes of %d^2 on %s: one at a time %.4f s " +
 				"per plane, as a stack %.4f s per plane (%.2fx); stack %.0f MB; device memory in use %d MB; peak " +
-				"resident %s", planes, n, device, single, together, single / together, stack.length * 4.0 / (1 << 20),
-				sc.fiji.diffusion.engine.Devices.usedBytes(device) >> 20, peakRss()));
+				"resident %d MB", planes, n, device, single, together, single / together, stack.length * 4.0 / (1 << 20),
+				sc.fiji.diffusion.engine.Devices.usedBytes(device) >> 20, sc.fiji.diffusion.benchmark.Throughput
+				.peakRssMegabytes()));
 		}
-	}
-
-	private static String peakRss() throws java.io.IOException {
-		for (final String line : java.nio.file.Files.readAllLines(Paths.get("/proc/self/status"))) {
-			if (line.startsWith("VmHWM:")) return line.substring(6).trim();
-		}
-		return "-";
 	}
 }
