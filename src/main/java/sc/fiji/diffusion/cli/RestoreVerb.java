@@ -112,7 +112,8 @@ abstract class RestoreVerb {
 		final long start = System.nanoTime();
 		final Result result;
 		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {
-			err.println("Model " + folder + " on " + device + " in " + model.precision() + " precision");
+			err.println("Model " + folder + " on " + device + " in " + model.precision() + " precision, " +
+				model.networkPath());
 			final RestoreOptions r = RestoreOptions.defaults(model, sampler, steps).withSamples(samples,
 				std != null).withSeed(seed).withTile(tile).withResample(resample).withProgress(
 					new SampleVerb.Progress(err, steps), err::println);

@@ -99,7 +99,8 @@ public class DiffusionModelService extends AbstractService implements SciJavaSer
 			retireWhere(k -> k.folder().equals(folder) && k.device().equals(device));
 			e = new Entry(ModelFolder.load(folder, device, precision));
 			loaded.put(key, e);
-			log().info("Loaded model " + folder + " on " + device + " in " + precision + " precision");
+			log().info("Loaded model " + folder + " on " + device + " in " + precision + " precision, " + e.model
+				.networkPath());
 		}
 		e.users++;
 		return new Lease(e);

@@ -40,6 +40,14 @@ public final class GroupNorm extends AbstractBlock {
 			.optShape(new Shape(channels, 1, 1)).build());
 	}
 
+	int groups() {
+		return groups;
+	}
+
+	float epsilon() {
+		return epsilon;
+	}
+
 	@Override
 	protected NDList forwardInternal(final ParameterStore store, final NDList inputs,
 		final boolean training, final PairList<String, Object> params)

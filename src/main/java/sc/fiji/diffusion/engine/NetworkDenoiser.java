@@ -203,11 +203,39 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Inference from now on through the network written as TorchScript ({@link UNetScript}), with the
+	 * network's current weights and type; training still runs the blocks. Where libtorch cannot load
+	 * the module, the blocks stay in use and the reason is kept ({@link #networkPath}).
+	 */
+	public void useScript() {
+		try {
+			script = UNetScript.load(network, manager);
+			scriptFailure = null;
+		}
+		catch (final RuntimeException e) {
+			script = null;
+			scriptFailure = e.getMessage();
+		}
+	}
+
+	/** How inference runs the network: for reports. */
+	public String networkPath() {
+		if (script != null) return "TorchScript";
+		return scriptFailure == null ? "DJL blocks" : "DJL blocks (TorchScript failed: " + scriptFailure +
+			")";
+	}
+
+	private volatile ai.djl.nn.Block script;
+	private volatile String scriptFailure;
+
 	/** The network on the state in its own type (float or half); its output back in the state's. */
 	private NDArray run(final NDArray input, final NDArray label, final boolean training) {
 		final DataType state = input.getDataType(), type = network.dataType();
 		final NDArray in = state == type ? input : input.toType(type, false);
-		final NDArray out = network.forward(store, new NDList(in, label), training).singletonOrThrow();
+		final ai.djl.nn.Block s = script;
+		final NDArray out = (training || s == null ? network : s).forward(store, new NDList(in, label),
+			training).singletonOrThrow();
 		return out.getDataType() == state ? out : out.toType(state, false);
 	}
 

@@ -33,13 +33,14 @@ public final class UNet extends AbstractBlock {
 
 	private static final byte VERSION = 1;
 
-	private final UNetConfig config;
+	// Package-private for UNetScript, which writes the same network as TorchScript.
+	final UNetConfig config;
 	private final int imageChannels;
-	private final Parameter frequencies;
-	private final Block embedIn, embedOut, inConv, outNorm, outConv;
-	private final List<List<ResBlock>> down = new ArrayList<>(), up = new ArrayList<>();
-	private final List<Block> downsample = new ArrayList<>(), upsample = new ArrayList<>();
-	private final ResBlock mid1, mid2;
+	final Parameter frequencies;
+	final Block embedIn, embedOut, inConv, outNorm, outConv;
+	final List<List<ResBlock>> down = new ArrayList<>(), up = new ArrayList<>();
+	final List<Block> downsample = new ArrayList<>(), upsample = new ArrayList<>();
+	final ResBlock mid1, mid2;
 	/** Set by the first evaluation: a parameter store may hold the weights from then on. */
 	private volatile boolean evaluated;
 
@@ -241,10 +242,10 @@ public final class UNet extends AbstractBlock {
 
 		private final int channels;
 		private final int groups;
-		private GroupNorm norm1;
-		private final GroupNorm norm2;
-		private final Block conv1, conv2, embProj;
-		private Block skip;
+		GroupNorm norm1;
+		final GroupNorm norm2;
+		final Block conv1, conv2, embProj;
+		Block skip;
 
 		ResBlock(final int channels, final int groups) {
 			super(VERSION);
