@@ -88,7 +88,11 @@ public final class TiledDenoiser implements Denoiser {
 	/** The side of the windows the model sees: its patch, rounded up to the network's multiple. */
 	public static int window(final NetworkDenoiser model) {
 		final int multiple = model.network().config().sizeMultiple();
-		return (model.patch() + multiple - 1) / multiple * multiple;
+		final int patch = (model.patch() + multiple - 1) / multiple * multiple;
+		// -Ddiffusion.window=N (at least the patch, a multiple of the network's), to measure what
+		// larger windows change (docs/defaults.md).
+		final int asked = Integer.getInteger("diffusion.window", patch);
+		return Math.max(patch, asked / multiple * multiple);
 	}
 
 	/** Windows per call on the CPU, where larger calls are no faster (docs/models.md, 2 cores). */
