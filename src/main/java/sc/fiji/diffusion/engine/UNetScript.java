@@ -30,10 +30,11 @@ public final class UNetScript {
 	private final StringBuilder code = new StringBuilder();
 	private final List<TorchScriptArchive.Tensor> tensors = new ArrayList<>();
 	private int names;
-	private final boolean split;
+	private final boolean split, phases;
 
-	private UNetScript(final boolean split) {
+	private UNetScript(final boolean split, final boolean phases) {
 		this.split = split;
+		this.phases = phases;
 	}
 
 	/**
@@ -42,12 +43,19 @@ public final class UNetScript {
 	 * network's ({@code x} in the weights' type, float labels) and gives the same output.
 	 */
 	public static PtSymbolBlock load(final UNet net, final NDManager manager) {
-		// -Ddiffusion.groupnorm=split: the measured alternative to libtorch's group_norm (normSilu).
-		return load(net, manager, "split".equals(System.getProperty("diffusion.groupnorm")));
+		// The upsampling convolution by phases on the CPU, where it was measured faster, as UNet writes it
+		// on a GPU, where it was not (docs/models.md); -Ddiffusion.upsample=phases|nearest and
+		// -Ddiffusion.groupnorm=split choose otherwise, to measure (normSilu, upsampleConv).
+		final String upsample = System.getProperty("diffusion.upsample", manager.getDevice().isGpu()
+			? "nearest" : "phases");
+		return load(net, manager, "split".equals(System.getProperty("diffusion.groupnorm")), "phases"
+			.equals(upsample));
 	}
 
-	static PtSymbolBlock load(final UNet net, final NDManager manager, final boolean splitNorm) {
-		final byte[] archive = archive(net, splitNorm);
+	static PtSymbolBlock load(final UNet net, final NDManager manager, final boolean splitNorm,
+		final boolean phases)
+	{
+		final byte[] archive = archive(net, splitNorm, phases);
 		try {
 			final PtSymbolBlock block = JniUtils.loadModule((PtNDManager) manager,
 				new ByteArrayInputStream(archive), true, false);
@@ -59,8 +67,8 @@ public final class UNetScript {
 	}
 
 	/** The module archive (see {@link TorchScriptArchive}). */
-	static byte[] archive(final UNet net, final boolean splitNorm) {
-		final UNetScript s = new UNetScript(splitNorm);
+	static byte[] archive(final UNet net, final boolean splitNorm, final boolean phases) {
+		final UNetScript s = new UNetScript(splitNorm, phases);
 		final String body = s.forward(net);
 		final StringBuilder src = new StringBuilder();
 		src.append("class ").append(CLASS).append("(Module):\n");
@@ -100,8 +108,7 @@ public final class UNetScript {
 			for (int r = 0; r < net.up.get(i).size(); r++) res(net.up.get(i).get(r), "up" + (levels - 1 -
 				i) + "_" + r);
 			if (i < net.upsample.size()) {
-				line("y = " + conv(net.upsample.get(i), "torch.upsample_nearest2d(y, None, [2., 2.])", 1, 1,
-					"upsample" + (levels - 1 - i)));
+				upsampleConv(net.upsample.get(i), "upsample" + (levels - 1 - i));
 			}
 		}
 		normSilu((GroupNorm) net.outNorm, "y", "y", "out_norm");
@@ -128,6 +135,56 @@ public final class UNetScript {
 		return "torch.conv2d(" + in + ", " + w + ", " + bias + ", [" + stride + ", " + stride + "], [" +
 			pad + ", " + pad + "], [1, 1], 1)";
 	}
+
+	/**
+	 * {@code y = conv3x3(nearest2x(y))}. With {@code phases} (the default on the CPU), each of
+	 * the four output phases (row and column parity) as a 2 x 2 convolution of the input padded by
+	 * one, whose taps are sums of the 3 x 3 kernel's (a row of the upsampled image above or below the
+	 * centre repeats the input row the centre comes from), then interleaved by a pixel shuffle: the
+	 * same values without the upsampled copy, at 4/9 of the multiply-adds. Otherwise as UNet computes
+	 * it.
+	 */
+	private void upsampleConv(final Block conv, final String name) {
+		if (!phases) {
+			line("y = " + conv(conv, "torch.upsample_nearest2d(y, None, [2., 2.])", 1, 1, name));
+			return;
+		}
+		final NDArray weight = param(conv, "weight");
+		final long[] shape = weight.getShape().getShape();
+		final int out = (int) shape[0], in = (int) shape[1];
+		final float[] w = weight.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+		final String bias = tensor(param(conv, "bias"), name + "_bias");
+		line("n = torch.size(y, 0)");
+		line("hh = torch.size(y, 2)");
+		line("ww = torch.size(y, 3)");
+		line("yp = torch.constant_pad_nd(y, [1, 1, 1, 1], 0.)");
+		final StringBuilder phaseList = new StringBuilder();
+		for (int a = 0; a < 2; a++) {
+			for (int b = 0; b < 2; b++) {
+				final float[] k = new float[out * in * 4];
+				for (int o = 0; o < out * in; o++) {
+					for (int r = 0; r < 2; r++) for (int c = 0; c < 2; c++) {
+						float sum = 0;
+						for (final int ky : TAPS[a][r]) for (final int kx : TAPS[b][c]) sum += w[o * 9 + ky * 3 + kx];
+						k[o * 4 + r * 2 + c] = sum;
+					}
+				}
+				final String kernel = tensor(weight.getManager(), k, weight.getDataType(), new long[] { out,
+					in, 2, 2 }, name + "_phase" + a + b);
+				line("p" + a + b + " = torch.conv2d(torch.narrow(torch.narrow(yp, 2, " + a + ", hh + 1), 3, " + b +
+					", ww + 1), " + kernel + ", " + bias + ", [1, 1], [0, 0], [1, 1], 1)");
+				phaseList.append(phaseList.length() == 0 ? "" : ", ").append("p").append(a).append(b);
+			}
+		}
+		line("y = torch.pixel_shuffle(torch.reshape(torch.stack([" + phaseList + "], 2), [n, " + 4 * out +
+			", hh, ww]), 2)");
+	}
+
+	/**
+	 * The 3 x 3 kernel rows (or columns) each 2 x 2 tap of a phase sums: TAPS[parity][tap]. Output row
+	 * 2i reads upsampled rows 2i-1, 2i, 2i+1, that is input rows i-1, i, i; row 2i+1 reads i, i, i+1.
+	 */
+	private static final int[][][] TAPS = { { { 0 }, { 1, 2 } }, { { 0, 1 }, { 2 } } };
 
 	private String linear(final Block linear, final String in, final String name) {
 		return "torch.linear(" + in + ", " + tensor(param(linear, "weight"), name + "_weight") + ", " +
@@ -170,6 +227,15 @@ public final class UNetScript {
 
 	private String tensor(final NDArray a, final String name) {
 		return tensor(a, a.getShape().getShape(), name);
+	}
+
+	/** A tensor attribute of computed values, stored in the given type. */
+	private String tensor(final NDManager m, final float[] values, final ai.djl.ndarray.types.DataType type,
+		final long[] shape, final String name)
+	{
+		try (NDManager scope = m.newSubManager()) {
+			return tensor(scope.create(values).toType(type, false), shape, name);
+		}
 	}
 
 	/**

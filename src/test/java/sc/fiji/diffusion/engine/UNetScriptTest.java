@@ -38,11 +38,11 @@ class UNetScriptTest {
 	 * The TorchScript module computes what the DJL blocks compute, for both a two- and a three-level
 	 * network (skips, width changes, downsampling and upsampling all exercised), at several labels and
 	 * a non-square input: a wrong weight, a swapped skip or a missing term would differ by the
-	 * output's own size. Both ways of writing GroupNorm.
+	 * output's own size. Each way of writing GroupNorm and the upsampling convolution.
 	 */
 	@Test
 	void theScriptedNetworkAgreesWithTheBlocks() {
-		for (final boolean split : new boolean[] { false, true }) for (final UNetConfig config : new UNetConfig[] {
+		for (final int variant : new int[] { 0, 1, 2 }) for (final UNetConfig config : new UNetConfig[] {
 			new UNetConfig(new int[] { 8, 16 }, 1, 4, 16), new UNetConfig(new int[] { 8, 16, 32 }, 2, 4, 32) })
 		{
 			try (NDManager m = NDManager.newBaseManager()) {
@@ -52,7 +52,7 @@ class UNetScriptTest {
 				final NDArray label = m.create(new float[] { 0.5f, 37, 999 });
 				final NDArray blocks = net.forward(new ParameterStore(m, false), new NDList(x, label), false)
 					.singletonOrThrow();
-				final PtSymbolBlock script = UNetScript.load(net, m, split);
+				final PtSymbolBlock script = UNetScript.load(net, m, variant == 1, variant == 2);
 				final NDArray scripted = script.forward(new ParameterStore(m, false), new NDList(x, label),
 					false).singletonOrThrow();
 				assertEquals(blocks.getShape(), scripted.getShape());
@@ -62,7 +62,8 @@ class UNetScriptTest {
 				// On a GPU the two paths' float kernels differ (cuDNN's convolution algorithms, group_norm's
 				// reductions against batch_norm's): measured 1.4e-4 of the scale on the H200.
 				final double tolerance = m.getDevice().isGpu() ? 1e-3 : 1e-4;
-				assertTrue(diff < tolerance * scale, config + (split ? ", split norm" : "") + ": scripted differs by " + diff + " (output scale " +
+				assertTrue(diff < tolerance * scale, config + (variant == 1 ? ", split norm" : variant == 2 ?
+					", upsampling convolution by phases" : "") + ": scripted differs by " + diff + " (output scale " +
 					scale + ")");
 			}
 		}

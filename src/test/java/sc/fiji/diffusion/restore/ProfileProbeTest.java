@@ -29,12 +29,13 @@ class ProfileProbeTest {
 		final int side = Integer.getInteger("side", 2048), windows = Integer.getInteger("windows", 1024);
 		final Device device = "gpu".equals(System.getProperty("device")) ? Device.gpu() : Device.cpu();
 		final String dir = System.getProperty("trace", "target");
-		Autograd.off();
 		try (NetworkDenoiser model = ModelFolder.load(Paths.get(System.getProperty("model",
 			"models/ddpm-fluo")), device, device.isGpu() ? sc.fiji.diffusion.engine.Precision.HALF
 				: sc.fiji.diffusion.engine.Precision.FLOAT);
 			NDManager cache = model.manager().newSubManager())
 		{
+			// After the load: the engine's natives are loaded with the first model.
+			Autograd.off();
 			final TiledDenoiser tiled = TiledDenoiser.of(model, cache, windows);
 			final int w = tiled.tile();
 			for (int rep = 0; rep < 4; rep++) {
