@@ -41,6 +41,10 @@ public final class Main {
 		"          super-resolution the mean of " + sc.fiji.diffusion.restore.Defaults.INVERSE_SAMPLES +
 			" samples of 50 steps (x2: 20) from a smooth first",
 		"          guess; --samples 1 is a single draw, --std STD.tif the samples' spread",
+		"  restore-volume --input IN.zarr|IN.h5[:/DATASET] --output OUT.zarr [--task denoise]",
+		"          [--dataset LEVEL] [--axes zyx --scale 2,0.3,0.3 (HDF5)] [--noise SPEC] and denoise's",
+		"          options: a Zarr, OME-Zarr or HDF5 image block by block into",
+		"          OME-Zarr (float32, blosc-zstd, the input's chunks and scales); a stopped run continues",
 		"  compare --model NAME [--count N] [--steps N] [--sampler NAME] [--seed S] [--batch N]",
 		"          [--device auto|cpu|gpu] [--grid FILE.png]",
 		"          samples beside training scenes: power spectrum and histogram distances",
@@ -107,6 +111,8 @@ public final class Main {
 					return new InpaintVerb().run(args, out, err);
 				case "super-resolve":
 					return new SuperResolveVerb().run(args, out, err);
+				case "restore-volume":
+					return new RestoreVolumeVerb().run(args, out, err);
 				case "compare":
 					return new CompareVerb().run(args, out, err);
 				case "quality":

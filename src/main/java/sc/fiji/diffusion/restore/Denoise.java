@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -35,7 +34,7 @@ public final class Denoise {
 		final Sampler sampler = o.samples() > 0 ? Sampler.byName(o.sampler()) : null;
 		final NetworkDenoiser model = o.model();
 		final int w = in.width(), h = in.height();
-		return Stacks.restore(in, 1, channelAxis, o, (planes, statistics, label, report) -> {
+		return Stacks.restore(in, 1, channelAxis, o, (planes, statistics, ordinal, label, report) -> {
 			final long missing = Stacks.missing(planes);
 			if (missing > 0) {
 				report.add(label + missing + " missing (NaN or infinite) pixels come back NaN: inpaint them to " +
@@ -51,22 +50,21 @@ public final class Denoise {
 				}
 			}
 			// The noise model decides the space the prior works in; auto picks one from this channel.
-			final boolean estimated = noise instanceof NoiseModel.Auto;
-			final NoiseModel resolved = noise.resolve(statistics, w, h);
+			final boolean estimated = noise instanceof NoiseModel.Auto && o.channels() == null;
+			// A volume's blocks share the setup made once from a sample of the volume.
+			final ChannelSetup setup = o.channels() != null ? o.channels().get(ordinal) : ChannelSetup.of(
+				statistics, w, h, noise);
+			final NoiseModel resolved = setup.noise();
 			final String how = estimated ? " (estimated)" : "";
 			final NoiseModel.PoissonGaussian pg = resolved instanceof NoiseModel.PoissonGaussian g ? g : null;
 			final double sigmaIn = resolved.domainSigma();
-			final List<float[]> work = resolved.domain(planes), workStatistics = statistics == planes ? work
-				: resolved.domain(statistics);
+			final List<float[]> work = resolved.domain(planes);
 			if (pg != null) {
 				report.add(label + "noise " + String.format(Locale.ROOT, "poisson-gaussian:%.4g,%.4g,%.4g", pg
 					.gain(), pg.offset(), pg.read()) + how + " (Anscombe-transformed to unit variance)");
 			}
 			else report.add(label + "noise gaussian sigma " + String.format(Locale.ROOT, "%.4g", sigmaIn) + how);
-			// Constant planes come back as they are; they must not shift the others' percentiles.
-			final List<float[]> varied = new ArrayList<>();
-			for (int k = 0; k < constant.length; k++) if (!constant[k]) varied.add(workStatistics.get(k));
-			final Normalization norm = Normalization.of(varied.isEmpty() ? workStatistics : varied);
+			final Normalization norm = setup.normalization();
 			final double sigmaY = sigmaIn * norm.scale();
 			// The model's smallest level: its schedule's, or the noise of the images it was trained on.
 			final double lowest = Math.max(model.schedule().sigmaMin(), model.lowestLevel());

@@ -33,7 +33,7 @@ final class InverseProblem {
 		final Defaults.Task task = Defaults.Task.inverse(factor);
 		final int count = Defaults.samples(task, o.samples()), steps = Defaults.steps(task, o.steps());
 		final double start = o.start() < 0 ? Defaults.start(task) : o.start();
-		return Stacks.restore(in, factor, channelAxis, o, (planes, statistics, label, report) -> {
+		return Stacks.restore(in, factor, channelAxis, o, (planes, statistics, ordinal, label, report) -> {
 			final boolean estimated = noise instanceof NoiseModel.Auto;
 			final NoiseModel resolved = noise.resolve(statistics, w, h);
 			final NoiseModel.PoissonGaussian pg = resolved instanceof NoiseModel.PoissonGaussian g ? g : null;

@@ -29,10 +29,13 @@ import sc.fiji.diffusion.engine.SamplingListener;
  *          default
  * @param progress hears (done, total) work units and may throw CancellationException
  * @param log hears what was chosen or estimated (noise level, clamping)
+ * @param channels each channel's noise model and normalization, computed once for a whole volume
+ *          from a sample ({@link ChannelSetup#of}) so that its blocks are restored alike; null: each
+ *          restoration computes them from its own planes
  */
 public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, int samples,
 	boolean std, long seed, int tile, int tileBatch, int resample, double start,
-	SamplingListener progress, Consumer<String> log)
+	SamplingListener progress, Consumer<String> log, java.util.List<ChannelSetup> channels)
 {
 
 	/** Tile 0: windows per call from the device's memory. */
@@ -103,16 +106,16 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 		final int steps)
 	{
 		return new RestoreOptions(model, sampler, steps, 0, false, 0, DEFAULT_TILE, DEFAULT_TILE_BATCH, 1,
-			-1, null, null);
+			-1, null, null, null);
 	}
 
 	public RestoreOptions withSamples(final int k, final boolean withStd) {
-		return new RestoreOptions(model, sampler, steps, k, withStd, seed, tile, tileBatch, resample, start, progress, log);
+		return new RestoreOptions(model, sampler, steps, k, withStd, seed, tile, tileBatch, resample, start, progress, log, channels);
 	}
 
 	public RestoreOptions withResample(final int rounds) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, rounds,
-			start, progress, log);
+			start, progress, log, channels);
 	}
 
 	public RestoreOptions withTile(final int t) {
@@ -122,7 +125,7 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 	/** Tile side and tiles per network call (memory only; the result does not change). */
 	public RestoreOptions withTiling(final int t, final int batch) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, t, batch, resample, start, progress,
-			log);
+			log, channels);
 	}
 
 	/**
@@ -141,15 +144,21 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 	/** Start level of the inverse problems (see the record's start). */
 	public RestoreOptions withStart(final double level) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, resample,
-			level, progress, log);
+			level, progress, log, channels);
+	}
+
+	/** Each channel's noise model and normalization fixed (see {@link ChannelSetup}). */
+	public RestoreOptions withChannels(final java.util.List<ChannelSetup> c) {
+		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, resample,
+			start, progress, log, c == null ? null : java.util.List.copyOf(c));
 	}
 
 	public RestoreOptions withSeed(final long s) {
-		return new RestoreOptions(model, sampler, steps, samples, std, s, tile, tileBatch, resample, start, progress, log);
+		return new RestoreOptions(model, sampler, steps, samples, std, s, tile, tileBatch, resample, start, progress, log, channels);
 	}
 
 	public RestoreOptions withProgress(final SamplingListener p, final Consumer<String> l) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, resample,
-			start, p, l);
+			start, p, l, channels);
 	}
 }

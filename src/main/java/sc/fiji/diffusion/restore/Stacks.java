@@ -52,7 +52,9 @@ final class Stacks {
 	 */
 	interface Task {
 
-		Channel start(List<float[]> planes, List<float[]> statistics, String label, List<String> report);
+		/** @param ordinal the channel's number, from 0 (its {@link RestoreOptions#channels} entry) */
+		Channel start(List<float[]> planes, List<float[]> statistics, int ordinal, String label,
+			List<String> report);
 	}
 
 	/** More than this share of a channel's pixels at one extreme means saturation. */
@@ -104,13 +106,19 @@ final class Stacks {
 		Autograd.off();
 		final Progress progress = new Progress(o.progress(), in.count());
 		final int perCall = TiledDenoiser.windowsPerCall(model, o.tile(), o.tileBatch(), report::add);
-		for (final int[] channel : channels(in, channelAxis)) {
+		final List<int[]> all = channels(in, channelAxis);
+		if (o.channels() != null && o.channels().size() != all.size()) {
+			throw new IllegalArgumentException(o.channels().size() + " channel setups given for " + all
+				.size() + " channels.");
+		}
+		for (int ordinal = 0; ordinal < all.size(); ordinal++) {
+			final int[] channel = all.get(ordinal);
 			final List<float[]> planes = new ArrayList<>();
 			for (final int p : channel) planes.add(in.plane(p));
 			requireSomeFinite(planes);
 			final String label = label(channel, in, channelAxis);
-			final Channel c = task.start(planes, statistics(planes, in.typeMax(), label, report), label,
-				report);
+			final Channel c = task.start(planes, statistics(planes, in.typeMax(), label, report), ordinal,
+				label, report);
 			for (final int[] chunk : chunks(channel, W, H)) {
 				try (NDManager m = model.manager().newSubManager()) {
 					final NDList r = c.restore(m, TiledDenoiser.of(model, m, perCall), chunk, seedOf(o.seed(), channel[chunk[0]]),

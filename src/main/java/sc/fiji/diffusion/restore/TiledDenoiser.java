@@ -79,10 +79,22 @@ public final class TiledDenoiser implements Denoiser {
 	{
 		final int multiple = model.network().config().sizeMultiple();
 		final int window = window(model);
+		return new TiledDenoiser(model, cache, window, window - stride(model), windowsPerCall, multiple,
+			model.patch());
+	}
+
+	/**
+	 * The distance between neighbouring windows of a model's tiling: windows start at its multiples
+	 * from the image's corner, so that a block of a larger image whose corner sits at a multiple sees
+	 * the windows the whole image sees there.
+	 */
+	public static int stride(final NetworkDenoiser model) {
+		final int multiple = model.network().config().sizeMultiple();
+		final int window = window(model);
 		// -Ddiffusion.overlap=N sets another overlap, to measure what it changes (docs/models.md).
 		final int overlap = Integer.getInteger("diffusion.overlap", Math.max(multiple, window / 4 /
 			multiple * multiple));
-		return new TiledDenoiser(model, cache, window, overlap, windowsPerCall, multiple, model.patch());
+		return window - overlap;
 	}
 
 	/** The side of the windows the model sees: its patch, rounded up to the network's multiple. */

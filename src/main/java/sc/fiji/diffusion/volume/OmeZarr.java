@@ -32,7 +32,12 @@ public final class OmeZarr {
 	}
 
 	/** An image: the array of one resolution level, its axes and the size of a pixel along each. */
-	public record Image(ZarrArray array, List<Axis> axes, double[] scale, String path) {
+	public record Image(VolumeArray array, List<Axis> axes, double[] scale, String path) {
+
+		/** The array as a Zarr array (an image this class opened or created). */
+		public ZarrArray zarr() {
+			return (ZarrArray) array;
+		}
 
 		/** The index of the axis of that name, or -1. */
 		public int axis(final String name) {

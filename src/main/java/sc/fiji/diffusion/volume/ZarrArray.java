@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * either chunk key separator, any {@link ZarrCodec}; a missing chunk reads as the fill value (said
  * once). Writes float32, little-endian. Values are handed out as float, in C order.
  */
-public final class ZarrArray {
+public final class ZarrArray implements VolumeArray {
 
 	/** Element types read; only {@link #FLOAT32} is written. */
 	public enum Type {
@@ -71,10 +71,22 @@ public final class ZarrArray {
 		this.log = log;
 	}
 
+	@Override
 	public long[] shape() {
 		return shape.clone();
 	}
 
+	@Override
+	public double typeMax() {
+		return switch (type) {
+			case UINT8 -> 255;
+			case UINT16 -> 65535;
+			case INT16 -> 32767;
+			default -> Double.NaN;
+		};
+	}
+
+	@Override
 	public int[] chunks() {
 		return chunks.clone();
 	}
@@ -330,6 +342,7 @@ public final class ZarrArray {
 	 * A box of the array, {@code offset} to {@code offset + size} (inside the shape), C order, read
 	 * chunk by chunk.
 	 */
+	@Override
 	public float[] read(final long[] offset, final int[] size) throws IOException {
 		final int dims = shape.length;
 		if (offset.length != dims || size.length != dims) {

@@ -89,17 +89,17 @@ class OmeZarrTest {
 		final OmeZarr.Image img = OmeZarr.create(tmp.resolve("out.zarr"), axes, new double[] { 1.5, 2, 0.25,
 			0.25 }, new long[] { 2, 3, 10, 7 }, new int[] { 1, 1, 8, 8 }, Map.of("diffusion_ij", Map.of("task",
 				"denoise")), s -> {});
-		final long[] shape = img.array().shape();
+		final long[] shape = img.zarr().shape();
 		final float[] all = new float[2 * 3 * 10 * 7];
 		for (int i = 0; i < all.length; i++) all[i] = i * 0.5f;
-		for (final long[] c : img.array().allChunks()) {
+		for (final long[] c : img.zarr().allChunks()) {
 			final float[] chunk = new float[64];
 			for (int y = 0; y < 8; y++) for (int x = 0; x < 8; x++) {
 				final long yy = c[2] * 8 + y, xx = c[3] * 8 + x;
 				if (yy < shape[2] && xx < shape[3]) chunk[y * 8 + x] = all[(int) (((c[0] * 3 + c[1]) * 10 + yy) * 7 +
 					xx)];
 			}
-			img.array().writeChunk(c, chunk);
+			img.zarr().writeChunk(c, chunk);
 		}
 		Python.script("""
 			import numpy as np, zarr, json

@@ -1,0 +1,135 @@
+package sc.fiji.diffusion.cli;
+
+import ai.djl.Device;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import sc.fiji.diffusion.engine.Devices;
+import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.Precision;
+import sc.fiji.diffusion.model.ModelCatalog;
+import sc.fiji.diffusion.model.ModelFolder;
+import sc.fiji.diffusion.restore.Defaults;
+import sc.fiji.diffusion.restore.NoiseModel;
+import sc.fiji.diffusion.restore.RestoreOptions;
+import sc.fiji.diffusion.volume.OmeZarr;
+import sc.fiji.diffusion.volume.VolumeRestore;
+
+/**
+ * {@code restore-volume --input IN.zarr --output OUT.zarr --task denoise [--dataset LEVEL]} with the
+ * restorations' options: a Zarr or OME-Zarr image larger than memory, restored block by block into an
+ * OME-Zarr image; a stopped run continues where it stopped.
+ */
+final class RestoreVolumeVerb {
+
+	static final Set<String> KEYS = Set.of("input", "output", "task", "dataset", "noise", "samples",
+		"steps", "sampler", "seed", "device", "precision", "tile", "model", "axes", "scale");
+
+	int run(final String[] args, final PrintStream out, final PrintStream err) throws UsageException,
+		IOException
+	{
+		final Options o = new Options(args, 1, KEYS);
+		final String spec = o.required("input");
+		final boolean hdf5 = spec.matches("(?i).*\\.(h5|hdf5)(:.*)?");
+		final Path input = Paths.get(hdf5 ? spec.replaceFirst("(?i)(\\.(h5|hdf5)):.*$", "$1") : spec);
+		final Path output = Paths.get(o.required("output"));
+		final String task = o.get("task", "denoise");
+		if (!task.equals("denoise")) {
+			throw new UsageException("--task " + task + ": volumes are denoised for now (--task denoise); " +
+				"inpainting and super-resolution of volumes are not built yet.");
+		}
+		if (!hdf5 && (o.has("axes") || o.has("scale"))) {
+			throw new UsageException("--axes and --scale are for HDF5 input, which declares neither; a Zarr " +
+				"or OME-Zarr image declares its own.");
+		}
+		if (Files.exists(output) && Files.isSameFile(input, output) || input.toAbsolutePath().normalize()
+			.equals(output.toAbsolutePath().normalize()))
+		{
+			throw new UsageException("--output must differ from --input: the input is never written.");
+		}
+		final int level = o.integer("dataset", 0);
+		final int samples = o.integer("samples", 0), steps = o.integer("steps", 0), tile = o.integer("tile",
+			RestoreOptions.DEFAULT_TILE);
+		final long seed = o.longValue("seed", 0);
+		final String sampler = o.get("sampler", "ddpm");
+		Options.check(() -> RestoreOptions.check(Defaults.Task.DENOISE, sampler, steps, samples, false, tile,
+			1));
+		final NoiseModel noise = o.parsed("noise", "auto", NoiseModel::parse);
+		final String deviceName = o.parsed("device", "auto", Devices::check);
+		o.parsed("precision", "auto", Precision::check);
+		final String modelName = o.get("model", RestoreVerb.DEFAULT_MODEL);
+		final ModelCatalog catalog = ModelCatalog.standard();
+		// The input's metadata before anything loads.
+		final OmeZarr.Image in = hdf5 ? sc.fiji.diffusion.volume.Hdf5Array.open(spec, o.has("axes") ? o
+			.get("axes", "") : null, o.has("scale") ? scale(o.get("scale", "")) : null, err::println)
+			: OmeZarr.open(input, level, err::println);
+		try {
+			return restore(o, task, input, output, in, samples, steps, tile, seed, sampler, noise, deviceName,
+				modelName, catalog, out, err);
+		}
+		finally {
+			if (in.array() instanceof AutoCloseable c) {
+				try {
+					c.close();
+				}
+				catch (final Exception e) {
+					err.println("Closing " + input + ": " + e.getMessage());
+				}
+			}
+		}
+	}
+
+	private static double[] scale(final String s) throws UsageException {
+		try {
+			return java.util.Arrays.stream(s.split(",")).mapToDouble(v -> Double.parseDouble(v.trim()))
+				.toArray();
+		}
+		catch (final NumberFormatException e) {
+			throw new UsageException("--scale " + s + ": give one pixel size per axis, as 2,0.3,0.3.");
+		}
+	}
+
+	private static int restore(final Options o, final String task, final Path input, final Path output,
+		final OmeZarr.Image in, final int samples, final int steps, final int tile, final long seed,
+		final String sampler, final NoiseModel noise, final String deviceName, final String modelName,
+		final ModelCatalog catalog, final PrintStream out, final PrintStream err) throws UsageException,
+		IOException
+	{
+		Natives.configure(deviceName);
+		final Device device = Devices.choose(deviceName, err::println);
+		final Path folder = catalog.choose(modelName, device.isGpu(), err::println);
+		final int patch = ModelFolder.card(folder).patch();
+		Options.check(() -> RestoreOptions.checkTile(tile, patch));
+		final long start = System.nanoTime();
+		final int done;
+		try (NetworkDenoiser model = ModelFolder.load(folder, device, o.precision(device))) {
+			err.println("Model " + folder + " on " + device + " in " + model.precision() + " precision, " +
+				model.networkPath());
+			final RestoreOptions r = RestoreOptions.defaults(model, sampler, steps).withSamples(samples, false)
+				.withSeed(seed).withTile(tile);
+			final Map<String, Object> settings = new LinkedHashMap<>();
+			settings.put("task", task);
+			settings.put("input", input.toAbsolutePath().normalize().toString());
+			settings.put("dataset", in.path());
+			settings.put("model", folder.getFileName().toString());
+			settings.put("model_sha256", ModelFolder.card(folder).sha256());
+			settings.put("precision", model.precision().toString());
+			settings.put("noise", noise.toString());
+			settings.put("samples", samples);
+			settings.put("steps", steps);
+			settings.put("sampler", sampler);
+			settings.put("seed", seed);
+			done = VolumeRestore.denoise(in, output, noise, r, settings, err::println);
+		}
+		out.printf("Wrote %s (%d chunks restored) in %.1f s%n", output, done, (System.nanoTime() - start) /
+			1e9);
+		return 0;
+	}
+}

@@ -1,0 +1,248 @@
+package sc.fiji.diffusion.volume;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import net.imglib2.Cursor;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.array.ArrayImg;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.img.basictypeaccess.array.FloatArray;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+
+import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.restore.ChannelSetup;
+import sc.fiji.diffusion.restore.Denoise;
+import sc.fiji.diffusion.restore.NoiseModel;
+import sc.fiji.diffusion.restore.RestoreOptions;
+import sc.fiji.diffusion.restore.TiledDenoiser;
+
+/**
+ * Restores an image larger than memory block by block, from a Zarr or OME-Zarr input into an
+ * OME-Zarr output: one block per output chunk, read with the halo its windows need, restored plane
+ * by plane as a 2-D image is, with one noise model and one normalization per channel computed once
+ * from a sample of the whole volume. The blocks' corners sit on the tiling's lattice in volume
+ * coordinates, so every pixel of a chunk sees the windows, and weights, that a whole-volume
+ * restoration gives it. A run stopped and started again skips the chunks already written; the output
+ * records the settings and the model's SHA-256, and a run with other settings refuses to continue it.
+ * The input is only read.
+ */
+public final class VolumeRestore {
+
+	/** Sampled tiles per channel: planes, and tiles per plane along each side. */
+	static final int SAMPLE_PLANES = 8, SAMPLE_GRID = 2, SAMPLE_SIDE = 256;
+
+	private VolumeRestore() {}
+
+	/**
+	 * Denoises {@code in} into {@code out} (created, or continued).
+	 *
+	 * @param settings what identifies the run (task options, model name and SHA-256): recorded in the
+	 *          output and compared when continuing
+	 * @return the chunks restored by this call (skipped ones not counted)
+	 */
+	public static int denoise(final OmeZarr.Image in, final Path out, final NoiseModel noise,
+		final RestoreOptions o, final Map<String, Object> settings, final Consumer<String> log)
+		throws IOException
+	{
+		final VolumeArray a = in.array();
+		final long[] shape = a.shape();
+		final int rank = shape.length, iy = rank - 2, ix = rank - 1;
+		if (in.axis("y") != iy || in.axis("x") != ix) {
+			throw new IOException("The volume's last two axes must be y and x; its axes are " + OmeZarr.names(in
+				.axes()) + ".");
+		}
+		final int ic = in.axis("c");
+		final int channels = ic < 0 ? 1 : (int) shape[ic];
+		final List<ChannelSetup> setups = setUp(in, noise, log);
+		final Map<String, Object> recorded = new LinkedHashMap<>(settings);
+		recorded.put("channels", describe(setups));
+		continuable(out, recorded);
+		final OmeZarr.Image output = OmeZarr.create(out, in.axes(), in.scale(), shape, a.chunks(), Map.of(
+			"diffusion_ij", recorded), log);
+		final NetworkDenoiser model = o.model();
+		final int window = TiledDenoiser.window(model), stride = TiledDenoiser.stride(model);
+		final List<long[]> chunks = output.zarr().allChunks();
+		final long start = System.nanoTime();
+		int done = 0, skipped = 0;
+		for (int b = 0; b < chunks.size(); b++) {
+			final long[] c = chunks.get(b);
+			if (output.zarr().hasChunk(c)) {
+				skipped++;
+				continue;
+			}
+			final float[] chunk = restoreBlock(a, c, window, stride, ic, setups, noise, o);
+			try {
+				output.zarr().writeChunk(c, chunk);
+			}
+			catch (final IOException e) {
+				// Once more (a transient file system error), then the block is named.
+				try {
+					output.zarr().writeChunk(c, chunk);
+				}
+				catch (final IOException again) {
+					throw new IOException("Chunk " + output.zarr().key(c) + " of " + out + " could not be " +
+						"written: " + again.getMessage() + " (rerun to continue from there).", again);
+				}
+			}
+			done++;
+			final double seconds = (System.nanoTime() - start) / 1e9, rate = done / seconds;
+			log.accept(String.format(Locale.ROOT, "block %d of %d done (%d skipped), %.2f blocks/s, about %.0f " +
+				"s left", b + 1, chunks.size(), skipped, rate, (chunks.size() - b - 1) / rate));
+		}
+		if (skipped > 0) log.accept(skipped + " chunks were already written and were skipped.");
+		return done;
+	}
+
+	/** One output chunk: its block read with the halo of its windows, restored, cut back to the chunk. */
+	private static float[] restoreBlock(final VolumeArray a, final long[] c, final int window,
+		final int stride, final int ic, final List<ChannelSetup> setups, final NoiseModel noise,
+		final RestoreOptions o) throws IOException
+	{
+		final long[] shape = a.shape();
+		final int[] cs = a.chunks();
+		final int rank = shape.length;
+		final long[] lo = new long[rank], chunkLo = new long[rank];
+		final int[] size = new int[rank], chunkSize = new int[rank];
+		for (int d = 0; d < rank; d++) {
+			chunkLo[d] = c[d] * cs[d];
+			chunkSize[d] = (int) Math.min(cs[d], shape[d] - chunkLo[d]);
+			if (d < rank - 2) {
+				lo[d] = chunkLo[d];
+				size[d] = chunkSize[d];
+				continue;
+			}
+			// Windows start at multiples of the stride; those that touch the chunk lie inside the block.
+			final long c0 = chunkLo[d], c1 = c0 + chunkSize[d];
+			final long first = Math.max(0, Math.floorDiv(c0 - window, stride) + 1);
+			final long last = (c1 - 1) / stride;
+			lo[d] = first * stride;
+			final long hi = Math.min(shape[d], last * stride + window);
+			if (hi == shape[d]) {
+				// At the far edge the whole image's last windows reach beyond it, into its mirror image:
+				// the block starts early enough to hold every row that mirror repeats.
+				final long n = shape[d];
+				final long windows = n <= window ? 1 : (n - window + stride - 1) / stride + 1;
+				final long pad = (windows - 1) * stride + window - n;
+				lo[d] = Math.min(lo[d], Math.max(0, Math.floorDiv(n - 1 - pad, stride)) * stride);
+			}
+			size[d] = (int) (hi - lo[d]);
+		}
+		final float[] block = a.read(lo, size);
+		// The block as an image of x, y, then the other axes (ImgLib2 order: the C order reversed).
+		final long[] dims = new long[rank];
+		for (int d = 0; d < rank; d++) dims[d] = size[rank - 1 - d];
+		final ArrayImg<FloatType, FloatArray> img = ArrayImgs.floats(block, dims);
+		final List<ChannelSetup> mine = ic < 0 ? setups : setups.subList((int) chunkLo[ic], (int) chunkLo[ic] +
+			chunkSize[ic]);
+		final RandomAccessibleInterval<FloatType> restored = Denoise.run(img, ic < 0 ? -1 : rank - 1 - ic,
+			noise, o.withChannels(mine)).image();
+		final float[] result = new float[block.length];
+		final Cursor<FloatType> cur = Views.flatIterable(restored).cursor();
+		for (int i = 0; cur.hasNext(); i++) result[i] = cur.next().get();
+		// Cut the chunk out of the block, into a whole chunk (zeros beyond the volume's edges).
+		int n = 1;
+		for (final int s : cs) n *= s;
+		final float[] chunk = new float[n];
+		final long[] p = new long[rank];
+		while (true) {
+			int src = 0, dst = 0;
+			for (int d = 0; d < rank; d++) {
+				src = src * size[d] + (int) (chunkLo[d] + p[d] - lo[d]);
+				dst = dst * cs[d] + (int) p[d];
+			}
+			chunk[dst] = result[src];
+			int d = rank - 1;
+			while (d >= 0 && p[d] == chunkSize[d] - 1) {
+				p[d] = 0;
+				d--;
+			}
+			if (d < 0) break;
+			p[d]++;
+		}
+		return chunk;
+	}
+
+	/**
+	 * Each channel's noise model and normalization from a sample of the volume: up to
+	 * {@value #SAMPLE_PLANES} planes spread over the other axes, {@value #SAMPLE_GRID} x
+	 * {@value #SAMPLE_GRID} tiles of at most {@value #SAMPLE_SIDE}^2 from each, read once.
+	 */
+	static List<ChannelSetup> setUp(final OmeZarr.Image in, final NoiseModel noise,
+		final Consumer<String> log) throws IOException
+	{
+		final VolumeArray a = in.array();
+		final long[] shape = a.shape();
+		final int rank = shape.length, ic = in.axis("c");
+		final int channels = ic < 0 ? 1 : (int) shape[ic];
+		final int side = (int) Math.min(SAMPLE_SIDE, Math.min(shape[rank - 2], shape[rank - 1]));
+		long planes = 1;
+		for (int d = 0; d < rank - 2; d++) if (d != ic) planes *= shape[d];
+		final double typeMax = a.typeMax();
+		final List<ChannelSetup> setups = new ArrayList<>();
+		for (int ch = 0; ch < channels; ch++) {
+			final List<float[]> tiles = new ArrayList<>();
+			final int count = (int) Math.min(SAMPLE_PLANES, planes);
+			for (int k = 0; k < count; k++) {
+				// Plane index k-th of count, spread evenly, as coordinates of the axes other than c, y, x.
+				long rest = count == 1 ? planes / 2 : k * (planes - 1) / (count - 1);
+				final long[] off = new long[rank];
+				for (int d = rank - 3; d >= 0; d--) {
+					if (d == ic) continue;
+					off[d] = rest % shape[d];
+					rest /= shape[d];
+				}
+				if (ic >= 0) off[ic] = ch;
+				for (int gy = 0; gy < SAMPLE_GRID; gy++) for (int gx = 0; gx < SAMPLE_GRID; gx++) {
+					off[rank - 2] = (shape[rank - 2] - side) * (2L * gy + 1) / (2L * SAMPLE_GRID);
+					off[rank - 1] = (shape[rank - 1] - side) * (2L * gx + 1) / (2L * SAMPLE_GRID);
+					final int[] size = new int[rank];
+					Arrays.fill(size, 1);
+					size[rank - 2] = side;
+					size[rank - 1] = side;
+					tiles.add(a.read(off, size));
+				}
+			}
+			final List<String> report = new ArrayList<>();
+			final ChannelSetup s = ChannelSetup.of(tiles, side, side, noise, typeMax, report);
+			report.forEach(log);
+			log.accept((channels > 1 ? "channel " + (ch + 1) + ": " : "") + "noise " + s.noise() + (noise
+				instanceof NoiseModel.Auto ? " (estimated)" : "") + ", normalization " + s.normalization()
+					.low() + " to " + s.normalization().high() + ", from " + tiles.size() + " tiles of " + side +
+				"^2 sampled over the volume");
+			setups.add(s);
+		}
+		return setups;
+	}
+
+	private static List<String> describe(final List<ChannelSetup> setups) {
+		final List<String> d = new ArrayList<>();
+		for (final ChannelSetup s : setups) {
+			d.add(s.noise() + "; normalization " + s.normalization().low() + " to " + s.normalization().high());
+		}
+		return d;
+	}
+
+	/** Refuses to continue an output written with other settings. */
+	private static void continuable(final Path out, final Map<String, Object> recorded)
+		throws IOException
+	{
+		final Map<?, ?> attrs = OmeZarr.attributes(out);
+		if (attrs == null) return;
+		final Object old = attrs.get("diffusion_ij");
+		final com.google.gson.Gson gson = new com.google.gson.Gson();
+		if (old == null || !gson.toJsonTree(old).equals(gson.toJsonTree(recorded))) {
+			throw new IOException(out + " holds " + (old == null ? "another image" : "a run with other " +
+				"settings (" + old + ")") + ", not this run's (" + recorded + "): give another output, or " +
+				"remove it to start again.");
+		}
+	}
+}

@@ -1,0 +1,76 @@
+package sc.fiji.diffusion.volume;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class Hdf5ArrayTest {
+
+	@TempDir
+	Path tmp;
+
+	/**
+	 * Datasets written by h5py, chunked (gzip with shuffle, lzf, none) and contiguous, of unsigned and
+	 * signed integers (values beyond the signed range) and floats: read here value for value, boxes
+	 * across chunk borders too; the axes as given or by rank (said); a dataset that does not exist, a
+	 * file of several datasets without a name, and a filter jHDF lacks are refused with what to do.
+	 */
+	@Test
+	void readsWhatH5pyWrites() throws Exception {
+		Python.require("h5py", "numpy");
+		Python.script("""
+			import numpy as np, h5py
+			rng = np.random.default_rng(5)
+			with h5py.File('v.h5', 'w') as f:
+			    for name, dtype, kw in [('u8', 'u1', dict(chunks=(1, 7, 6), compression='gzip', shuffle=True)),
+			                            ('u16', '>u2', dict(chunks=(2, 5, 9), compression='lzf')),
+			                            ('i16', '<i2', dict(chunks=(1, 16, 16))),
+			                            ('f32', '<f4', dict()),
+			                            ('g/f64', '<f8', dict(chunks=(3, 4, 4), compression='gzip'))]:
+			        lo, hi = (0, 255) if dtype == 'u1' else (0, 65535) if 'u2' in dtype else (-30000, 30000)
+			        a = rng.uniform(lo, hi, (3, 20, 17)).astype(dtype) if dtype[-2] in 'ui' else rng.normal(0, 5, (3, 20, 17)).astype(dtype)
+			        f.create_dataset(name, data=a, **kw)
+			        a.astype(np.float32).tofile(name.replace('/', '_') + '.expected')
+			with h5py.File('one.h5', 'w') as f:
+			    f.create_dataset('only', data=np.arange(12 * 10, dtype='<u2').reshape(12, 10))
+			""", tmp);
+		final List<String> said = new ArrayList<>();
+		for (final String name : new String[] { "/u8", "/u16", "/i16", "/f32", "/g/f64" }) {
+			try (Hdf5Array a = (Hdf5Array) Hdf5Array.open(tmp.resolve("v.h5") + ":" + name, "zyx", new double[] {
+				2, 0.5, 0.5 }, said::add).array())
+			{
+				assertArrayEquals(new long[] { 3, 20, 17 }, a.shape());
+				final float[] all = a.read(new long[3], new int[] { 3, 20, 17 });
+				assertArrayEquals(Python.floats(tmp.resolve(name.substring(1).replace('/', '_') + ".expected")), all,
+					name);
+				final float[] box = a.read(new long[] { 1, 3, 5 }, new int[] { 2, 9, 8 });
+				for (int i = 0; i < 2; i++) for (int j = 0; j < 9; j++) for (int k = 0; k < 8; k++) {
+					assertEquals(all[((1 + i) * 20 + 3 + j) * 17 + 5 + k], box[(i * 9 + j) * 8 + k], name);
+				}
+			}
+		}
+		final OmeZarr.Image one = Hdf5Array.open(tmp.resolve("one.h5").toString(), null, null, said::add);
+		assertEquals("yx", OmeZarr.names(one.axes()));
+		assertEquals(65535, one.array().typeMax());
+		assertTrue(said.stream().anyMatch(s -> s.contains("give --axes")), said.toString());
+		((Hdf5Array) one.array()).close();
+		IOException e = assertThrows(IOException.class, () -> Hdf5Array.open(tmp.resolve("v.h5") + ":/nope",
+			null, null, s -> {}));
+		assertTrue(e.getMessage().contains("/nope") && e.getMessage().contains("/u16"), e.getMessage());
+		e = assertThrows(IOException.class, () -> Hdf5Array.open(tmp.resolve("v.h5").toString(), null, null,
+			s -> {}));
+		assertTrue(e.getMessage().contains("5 datasets"), e.getMessage());
+		e = assertThrows(IOException.class, () -> Hdf5Array.open(tmp.resolve("v.h5") + ":/u8", "yx", null,
+			s -> {}));
+		assertTrue(e.getMessage().contains("--axes yx"), e.getMessage());
+	}
+}
