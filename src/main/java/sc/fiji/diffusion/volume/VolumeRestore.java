@@ -72,6 +72,7 @@ public final class VolumeRestore {
 		final int window = TiledDenoiser.window(model), stride = TiledDenoiser.stride(model);
 		final List<long[]> chunks = output.zarr().allChunks();
 		final long start = System.nanoTime();
+		long said = 0;
 		int done = 0, skipped = 0;
 		for (int b = 0; b < chunks.size(); b++) {
 			final long[] c = chunks.get(b);
@@ -79,24 +80,30 @@ public final class VolumeRestore {
 				skipped++;
 				continue;
 			}
-			final float[] chunk = restoreBlock(a, c, window, stride, ic, setups, noise, o);
-			try {
-				output.zarr().writeChunk(c, chunk);
-			}
-			catch (final IOException e) {
-				// Once more (a transient file system error), then the block is named.
+			// A failing block (a read, the restoration, the write) is tried once more, then named.
+			for (int attempt = 1;; attempt++) {
 				try {
-					output.zarr().writeChunk(c, chunk);
+					output.zarr().writeChunk(c, restoreBlock(a, c, window, stride, ic, setups, noise, o));
+					break;
 				}
-				catch (final IOException again) {
-					throw new IOException("Chunk " + output.zarr().key(c) + " of " + out + " could not be " +
-						"written: " + again.getMessage() + " (rerun to continue from there).", again);
+				catch (final IOException | RuntimeException e) {
+					if (e instanceof java.util.concurrent.CancellationException) throw e;
+					if (attempt == 2) {
+						throw new IOException("Chunk " + output.zarr().key(c) + " of " + out + " failed twice: " + e
+							.getMessage() + " (the chunks written so far are kept: rerun to continue).", e);
+					}
+					log.accept("Chunk " + output.zarr().key(c) + " failed (" + e.getMessage() + "); trying again.");
 				}
 			}
 			done++;
-			final double seconds = (System.nanoTime() - start) / 1e9, rate = done / seconds;
-			log.accept(String.format(Locale.ROOT, "block %d of %d done (%d skipped), %.2f blocks/s, about %.0f " +
-				"s left", b + 1, chunks.size(), skipped, rate, (chunks.size() - b - 1) / rate));
+			final long now = System.nanoTime();
+			// A line a second at most, and the last.
+			if (now - said > 1e9 || b == chunks.size() - 1) {
+				said = now;
+				final double seconds = (now - start) / 1e9, rate = done / seconds;
+				log.accept(String.format(Locale.ROOT, "block %d of %d done (%d skipped), %.2f blocks/s, about " +
+					"%.0f s left", b + 1, chunks.size(), skipped, rate, (chunks.size() - b - 1) / rate));
+			}
 		}
 		if (skipped > 0) log.accept(skipped + " chunks were already written and were skipped.");
 		return done;

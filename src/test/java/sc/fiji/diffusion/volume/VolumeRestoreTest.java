@@ -120,4 +120,36 @@ class VolumeRestoreTest {
 		assertEquals(0, java.util.Arrays.compare(inputMeta, Files.readAllBytes(tmp.resolve(
 			"in.zarr/0/.zarray"))));
 	}
+
+	/**
+	 * A damaged input chunk fails its block twice and is named; the chunks before it stay written, the
+	 * failed one is absent (never half-written), and nothing else was left behind.
+	 */
+	@Test
+	void aFailingBlockIsNamedAndNothingIsHalfWritten() throws Exception {
+		final ZarrArray in = ZarrArray.create(tmp.resolve("raw.zarr"), new long[] { 1, 64, 320 }, new int[] {
+			1, 64, 64 }, ZarrCodec.NONE, ".", s -> {});
+		final SplittableRandom r = new SplittableRandom(2);
+		for (final long[] c : in.allChunks()) {
+			final float[] v = new float[64 * 64];
+			for (int i = 0; i < v.length; i++) v[i] = 100 + (i / 64 > 20 ? 300 : 0) + (float) (10 * r.nextGaussian());
+			in.writeChunk(c, v);
+		}
+		final OmeZarr.Image img = OmeZarr.open(tmp.resolve("raw.zarr"), 0, s -> {});
+		// The last chunk, which the sampled tiles (at x 64 and 192) do not touch; the block of chunk 3
+		// reads it as its halo.
+		Files.write(tmp.resolve("raw.zarr/0.0.4"), new byte[100]);
+		final List<String> log = new ArrayList<>();
+		final RestoreOptions o = RestoreOptions.defaults(model, "ddpm", 0);
+		final IOException e = assertThrows(IOException.class, () -> VolumeRestore.denoise(img, tmp.resolve(
+			"o.zarr"), NoiseModel.parse("gaussian:10"), o, Map.of("task", "denoise"), log::add));
+		assertTrue(e.getMessage().contains("Chunk 0/0/3") && e.getMessage().contains("failed twice"), e
+			.getMessage());
+		assertTrue(log.stream().anyMatch(s -> s.contains("trying again")), log.toString());
+		assertTrue(Files.isRegularFile(tmp.resolve("o.zarr/0/0/0/2")));
+		assertTrue(!Files.exists(tmp.resolve("o.zarr/0/0/0/3")));
+		try (java.util.stream.Stream<Path> files = Files.walk(tmp.resolve("o.zarr"))) {
+			assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(".partial")));
+		}
+	}
 }
