@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -37,8 +36,8 @@ final class RestoreVolumeVerb {
 	{
 		final Options o = new Options(args, 1, KEYS);
 		final String spec = o.required("input");
-		final boolean hdf5 = spec.matches("(?i).*\\.(h5|hdf5)(:.*)?");
-		final Path input = Paths.get(hdf5 ? spec.replaceFirst("(?i)(\\.(h5|hdf5)):.*$", "$1") : spec);
+		final boolean hdf5 = VolumeRestore.isHdf5(spec);
+		final Path input = VolumeRestore.file(spec);
 		final Path output = Paths.get(o.required("output"));
 		final String task = o.get("task", "denoise");
 		if (!task.equals("denoise")) {
@@ -67,11 +66,10 @@ final class RestoreVolumeVerb {
 		final String modelName = o.get("model", RestoreVerb.DEFAULT_MODEL);
 		final ModelCatalog catalog = ModelCatalog.standard();
 		// The input's metadata before anything loads.
-		final OmeZarr.Image in = hdf5 ? sc.fiji.diffusion.volume.Hdf5Array.open(spec, o.has("axes") ? o
-			.get("axes", "") : null, o.has("scale") ? scale(o.get("scale", "")) : null, err::println)
-			: OmeZarr.open(input, level, err::println);
+		final OmeZarr.Image in = VolumeRestore.open(spec, level, o.has("axes") ? o.get("axes", "") : null, o
+			.has("scale") ? scale(o.get("scale", "")) : null, err::println);
 		try {
-			return restore(o, task, input, output, in, samples, steps, tile, seed, sampler, noise, deviceName,
+			return restore(o, task, spec, output, in, samples, steps, tile, seed, sampler, noise, deviceName,
 				modelName, catalog, out, err);
 		}
 		finally {
@@ -88,15 +86,14 @@ final class RestoreVolumeVerb {
 
 	private static double[] scale(final String s) throws UsageException {
 		try {
-			return java.util.Arrays.stream(s.split(",")).mapToDouble(v -> Double.parseDouble(v.trim()))
-				.toArray();
+			return VolumeRestore.scales(s);
 		}
-		catch (final NumberFormatException e) {
-			throw new UsageException("--scale " + s + ": give one pixel size per axis, as 2,0.3,0.3.");
+		catch (final IllegalArgumentException e) {
+			throw new UsageException("--scale: " + e.getMessage());
 		}
 	}
 
-	private static int restore(final Options o, final String task, final Path input, final Path output,
+	private static int restore(final Options o, final String task, final String input, final Path output,
 		final OmeZarr.Image in, final int samples, final int steps, final int tile, final long seed,
 		final String sampler, final NoiseModel noise, final String deviceName, final String modelName,
 		final ModelCatalog catalog, final PrintStream out, final PrintStream err) throws UsageException,
@@ -114,18 +111,8 @@ final class RestoreVolumeVerb {
 				model.networkPath());
 			final RestoreOptions r = RestoreOptions.defaults(model, sampler, steps).withSamples(samples, false)
 				.withSeed(seed).withTile(tile);
-			final Map<String, Object> settings = new LinkedHashMap<>();
-			settings.put("task", task);
-			settings.put("input", input.toAbsolutePath().normalize().toString());
-			settings.put("dataset", in.path());
-			settings.put("model", folder.getFileName().toString());
-			settings.put("model_sha256", ModelFolder.card(folder).sha256());
-			settings.put("precision", model.precision().toString());
-			settings.put("noise", noise.toString());
-			settings.put("samples", samples);
-			settings.put("steps", steps);
-			settings.put("sampler", sampler);
-			settings.put("seed", seed);
+			final Map<String, Object> settings = VolumeRestore.settings(task, input, in, folder, ModelFolder
+				.card(folder).sha256(), r, noise);
 			done = VolumeRestore.denoise(in, output, noise, r, settings, err::println);
 		}
 		out.printf("Wrote %s (%d chunks restored) in %.1f s%n", output, done, (System.nanoTime() - start) /

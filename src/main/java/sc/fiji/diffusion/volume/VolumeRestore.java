@@ -53,6 +53,18 @@ public final class VolumeRestore {
 		final RestoreOptions o, final Map<String, Object> settings, final Consumer<String> log)
 		throws IOException
 	{
+		return denoise(in, out, noise, o, settings, log, sc.fiji.diffusion.engine.SamplingListener.NONE);
+	}
+
+	/**
+	 * As {@link #denoise(OmeZarr.Image, Path, NoiseModel, RestoreOptions, Map, Consumer)}, telling
+	 * {@code blocks} of each chunk done (it may throw CancellationException: the chunks written are
+	 * kept, and a run started again continues from them).
+	 */
+	public static int denoise(final OmeZarr.Image in, final Path out, final NoiseModel noise,
+		final RestoreOptions o, final Map<String, Object> settings, final Consumer<String> log,
+		final sc.fiji.diffusion.engine.SamplingListener blocks) throws IOException
+	{
 		final VolumeArray a = in.array();
 		final long[] shape = a.shape();
 		final int rank = shape.length, iy = rank - 2, ix = rank - 1;
@@ -78,6 +90,7 @@ public final class VolumeRestore {
 			final long[] c = chunks.get(b);
 			if (output.zarr().hasChunk(c)) {
 				skipped++;
+				blocks.stepDone(b + 1, chunks.size());
 				continue;
 			}
 			// A failing block (a read, the restoration, the write) is tried once more, then named.
@@ -96,6 +109,7 @@ public final class VolumeRestore {
 				}
 			}
 			done++;
+			blocks.stepDone(b + 1, chunks.size());
 			final long now = System.nanoTime();
 			// A line a second at most, and the last.
 			if (now - said > 1e9 || b == chunks.size() - 1) {
@@ -107,6 +121,60 @@ public final class VolumeRestore {
 		}
 		if (skipped > 0) log.accept(skipped + " chunks were already written and were skipped.");
 		return done;
+	}
+
+	/**
+	 * The input of a volume restoration: {@code FILE.h5[:/DATASET]} (HDF5, with the axes and pixel
+	 * sizes given, or null for those by rank) or a Zarr array or OME-Zarr image (its resolution level).
+	 */
+	public static OmeZarr.Image open(final String spec, final int level, final String axes,
+		final double[] scale, final Consumer<String> log) throws IOException
+	{
+		if (isHdf5(spec)) return Hdf5Array.open(spec, axes, scale, log);
+		if (axes != null || scale != null) {
+			throw new IllegalArgumentException("Axes and pixel sizes are given for HDF5 input, which declares " +
+				"neither; a Zarr or OME-Zarr image declares its own.");
+		}
+		return OmeZarr.open(Path.of(spec), level, log);
+	}
+
+	/** Pixel sizes written as {@code 2,0.3,0.3}. */
+	public static double[] scales(final String s) {
+		try {
+			return Arrays.stream(s.split(",")).mapToDouble(v -> Double.parseDouble(v.trim())).toArray();
+		}
+		catch (final NumberFormatException e) {
+			throw new IllegalArgumentException("Pixel sizes '" + s + "': give one number per axis, as " +
+				"2,0.3,0.3.");
+		}
+	}
+
+	public static boolean isHdf5(final String spec) {
+		return spec.matches("(?i).*\\.(h5|hdf5)(:.*)?");
+	}
+
+	/** The file of an input spec (an HDF5 spec without its dataset). */
+	public static Path file(final String spec) {
+		return Path.of(isHdf5(spec) ? spec.replaceFirst("(?i)(\\.(h5|hdf5)):.*$", "$1") : spec);
+	}
+
+	/** What identifies a run, recorded in its output and compared when it is continued. */
+	public static Map<String, Object> settings(final String task, final String input, final OmeZarr.Image in,
+		final Path modelFolder, final String sha256, final RestoreOptions o, final NoiseModel noise)
+	{
+		final Map<String, Object> m = new LinkedHashMap<>();
+		m.put("task", task);
+		m.put("input", file(input).toAbsolutePath().normalize().toString());
+		m.put("dataset", in.path());
+		m.put("model", modelFolder.getFileName().toString());
+		m.put("model_sha256", sha256);
+		m.put("precision", o.model().precision().toString());
+		m.put("noise", noise.toString());
+		m.put("samples", o.samples());
+		m.put("steps", o.steps());
+		m.put("sampler", o.sampler());
+		m.put("seed", o.seed());
+		return m;
 	}
 
 	/** One output chunk: its block read with the halo of its windows, restored, cut back to the chunk. */

@@ -120,4 +120,34 @@ class MacroTest {
 		assertTrue(r.output().contains("No image: open an image first"), r.output());
 		assertTrue(!r.output().contains("still running"), r.output());
 	}
+
+	/**
+	 * Restore Volume from a macro: a Zarr volume written here is denoised into an OME-Zarr image, the
+	 * command's output (chunks restored) reaches the macro's Log, and a second run continues (nothing
+	 * left to do).
+	 */
+	@Test
+	void restoreVolumeWritesOmeZarrAndContinues() throws Exception {
+		final sc.fiji.diffusion.volume.ZarrArray in = sc.fiji.diffusion.volume.ZarrArray.create(work.resolve(
+			"vol.zarr"), new long[] { 2, 60, 70 }, new int[] { 1, 64, 64 }, sc.fiji.diffusion.volume.ZarrCodec
+				.bloscZstd(), "/", s -> {});
+		final java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+		for (final long[] c : in.allChunks()) {
+			final float[] v = new float[64 * 64];
+			for (int i = 0; i < v.length; i++) v[i] = 50 + (i % 64 < 32 ? 200 : 0) + (float) (8 * r.nextGaussian());
+			in.writeChunk(c, v);
+		}
+		final String run = "run('Restore Volume (Diffusion)', 'input=[" + work.resolve("vol.zarr") + "] output=[" +
+			work.resolve("out dir.zarr") + "] device=CPU model=ddpm-fluo');";
+		final ImageJMacro.Run first = ImageJMacro.run(work, run + "\nprint('done');", null);
+		assertTrue(first.output().contains("done"), first.output());
+		final sc.fiji.diffusion.volume.OmeZarr.Image out = sc.fiji.diffusion.volume.OmeZarr.open(work.resolve(
+			"out dir.zarr"), 0, s -> {});
+		assertEquals(2 * 60 * 70, out.array().read(new long[3], new int[] { 2, 60, 70 }).length);
+		assertTrue(java.nio.file.Files.isRegularFile(work.resolve("out dir.zarr/0/1/0/0")));
+		final ImageJMacro.Run again = ImageJMacro.run(work, run + "\nprint('again');", null);
+		assertTrue(again.output().contains("again"), again.output());
+		assertTrue(again.output().contains("4 chunks were already written and were skipped"), again.output());
+		assertTrue(again.output().contains("(0 chunks restored)"), again.output());
+	}
 }
