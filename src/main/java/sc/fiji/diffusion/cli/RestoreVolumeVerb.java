@@ -66,21 +66,11 @@ final class RestoreVolumeVerb {
 		final String modelName = o.get("model", RestoreVerb.DEFAULT_MODEL);
 		final ModelCatalog catalog = ModelCatalog.standard();
 		// The input's metadata before anything loads.
-		final OmeZarr.Image in = VolumeRestore.open(spec, level, o.has("axes") ? o.get("axes", "") : null, o
-			.has("scale") ? scale(o.get("scale", "")) : null, err::println);
-		try {
+		try (OmeZarr.Image in = VolumeRestore.open(spec, level, o.has("axes") ? o.get("axes", "") : null, o
+			.has("scale") ? scale(o.get("scale", "")) : null, err::println))
+		{
 			return restore(o, task, spec, output, in, samples, steps, tile, seed, sampler, noise, deviceName,
 				modelName, catalog, out, err);
-		}
-		finally {
-			if (in.array() instanceof AutoCloseable c) {
-				try {
-					c.close();
-				}
-				catch (final Exception e) {
-					err.println("Closing " + input + ": " + e.getMessage());
-				}
-			}
 		}
 	}
 

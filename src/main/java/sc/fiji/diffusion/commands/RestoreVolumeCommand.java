@@ -91,9 +91,9 @@ public class RestoreVolumeCommand extends DiffusionCommand {
 			throw new IllegalArgumentException("The output must differ from the input: the input is never " +
 				"written.");
 		}
-		final OmeZarr.Image in = VolumeRestore.open(input, dataset, axes == null || axes.isBlank() ? null
-			: axes.trim(), scale == null || scale.isBlank() ? null : VolumeRestore.scales(scale), this::info);
-		try {
+		try (OmeZarr.Image in = VolumeRestore.open(input, dataset, axes == null || axes.isBlank() ? null
+			: axes.trim(), scale == null || scale.isBlank() ? null : VolumeRestore.scales(scale), this::info))
+		{
 			final Device d = Djl.device(device, this::status, this::info);
 			final Path folder = models.catalog().choose(model, d.isGpu(), this::info);
 			try (DiffusionModelService.Lease lease = models.lease(folder.toString(), d, Precision.choose(
@@ -105,16 +105,6 @@ public class RestoreVolumeCommand extends DiffusionCommand {
 					input, in, folder, ModelFolder.card(folder).sha256(), o, noiseModel), this::info, progress);
 			}
 			info("Wrote " + output + " (" + restored + " chunks restored)");
-		}
-		finally {
-			if (in.array() instanceof AutoCloseable c) {
-				try {
-					c.close();
-				}
-				catch (final Exception e) {
-					info("Closing " + input + ": " + e.getMessage());
-				}
-			}
 		}
 	}
 }

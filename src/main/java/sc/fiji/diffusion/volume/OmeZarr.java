@@ -32,7 +32,15 @@ public final class OmeZarr {
 	}
 
 	/** An image: the array of one resolution level, its axes and the size of a pixel along each. */
-	public record Image(VolumeArray array, List<Axis> axes, double[] scale, String path) {
+	public record Image(VolumeArray array, List<Axis> axes, double[] scale, String path)
+		implements AutoCloseable
+	{
+
+		/** Closes the file behind the array where it holds one open (HDF5). */
+		@Override
+		public void close() {
+			if (array instanceof Hdf5Array h) h.close();
+		}
 
 		/** The array as a Zarr array (an image this class opened or created). */
 		public ZarrArray zarr() {
