@@ -73,7 +73,6 @@ public final class VolumeRestore {
 				.axes()) + ".");
 		}
 		final int ic = in.axis("c");
-		final int channels = ic < 0 ? 1 : (int) shape[ic];
 		final List<ChannelSetup> setups = setUp(in, noise, log);
 		final Map<String, Object> recorded = new LinkedHashMap<>(settings);
 		recorded.put("channels", describe(setups));
