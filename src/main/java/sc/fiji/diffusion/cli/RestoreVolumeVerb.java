@@ -4,7 +4,6 @@ import ai.djl.Device;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
@@ -48,10 +47,11 @@ final class RestoreVolumeVerb {
 			throw new UsageException("--axes and --scale are for HDF5 input, which declares neither; a Zarr " +
 				"or OME-Zarr image declares its own.");
 		}
-		if (Files.exists(output) && Files.isSameFile(input, output) || input.toAbsolutePath().normalize()
-			.equals(output.toAbsolutePath().normalize()))
-		{
-			throw new UsageException("--output must differ from --input: the input is never written.");
+		try {
+			VolumeRestore.requireDistinct(spec, output);
+		}
+		catch (final IllegalArgumentException e) {
+			throw new UsageException("--output: " + e.getMessage());
 		}
 		final int level = o.integer("dataset", 0);
 		final int samples = o.integer("samples", 0), steps = o.integer("steps", 0), tile = o.integer("tile",

@@ -85,12 +85,7 @@ public class RestoreVolumeCommand extends DiffusionCommand {
 		final NoiseModel noiseModel = NoiseModel.parse(noise);
 		RestoreOptions.check(Defaults.Task.DENOISE, "ddpm", 0, 0, false, tile, 1);
 		Precision.check(precision);
-		if (VolumeRestore.file(input).toAbsolutePath().normalize().equals(Path.of(output).toAbsolutePath()
-			.normalize()))
-		{
-			throw new IllegalArgumentException("The output must differ from the input: the input is never " +
-				"written.");
-		}
+		VolumeRestore.requireDistinct(input, Path.of(output));
 		try (OmeZarr.Image in = VolumeRestore.open(input, dataset, axes == null || axes.isBlank() ? null
 			: axes.trim(), scale == null || scale.isBlank() ? null : VolumeRestore.scales(scale), this::info))
 		{

@@ -152,7 +152,13 @@ public final class UNetScript {
 		final NDArray weight = param(conv, "weight");
 		final long[] shape = weight.getShape().getShape();
 		final int out = (int) shape[0], in = (int) shape[1];
-		final float[] w = weight.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+		final float[] w;
+		try (NDManager scope = weight.getManager().newSubManager()) {
+			// A copy (even of float weights), so that closing it leaves the weights alone.
+			final NDArray f = weight.toType(ai.djl.ndarray.types.DataType.FLOAT32, true);
+			f.attach(scope);
+			w = f.toFloatArray();
+		}
 		final String bias = tensor(param(conv, "bias"), name + "_bias");
 		line("n = torch.size(y, 0)");
 		line("hh = torch.size(y, 2)");

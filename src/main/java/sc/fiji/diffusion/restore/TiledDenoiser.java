@@ -203,12 +203,24 @@ public final class TiledDenoiser implements Denoiser {
 
 	/** Windows along a side of this many pixels. */
 	public int windows(final int side) {
+		return windows(window, stride, side);
+	}
+
+	private static int windows(final int window, final int stride, final int side) {
 		return side <= window ? 1 : (side - window + stride - 1) / stride + 1;
 	}
 
 	/** The side the lattice of windows covers. */
 	int covered(final int side) {
-		return (windows(side) - 1) * stride + window;
+		return covered(window, stride, side);
+	}
+
+	/**
+	 * The side a lattice of windows (of this side, this far apart, from the corner) covers for an image
+	 * side: beyond the side, the image is mirrored.
+	 */
+	public static int covered(final int window, final int stride, final int side) {
+		return (windows(window, stride, side) - 1) * stride + window;
 	}
 
 	@Override

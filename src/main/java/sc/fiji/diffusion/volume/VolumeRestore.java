@@ -157,6 +157,17 @@ public final class VolumeRestore {
 		return Path.of(isHdf5(spec) ? spec.replaceFirst("(?i)(\\.(h5|hdf5)):.*$", "$1") : spec);
 	}
 
+	/** Refuses an output that is the input (the input is never written). */
+	public static void requireDistinct(final String input, final Path output) throws IOException {
+		final Path in = file(input);
+		if (in.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize()) || java.nio.file.Files
+			.exists(output) && java.nio.file.Files.exists(in) && java.nio.file.Files.isSameFile(in, output))
+		{
+			throw new IllegalArgumentException("The output must differ from the input: the input is never " +
+				"written.");
+		}
+	}
+
 	/** What identifies a run, recorded in its output and compared when it is continued. */
 	public static Map<String, Object> settings(final String task, final String input, final OmeZarr.Image in,
 		final Path modelFolder, final String sha256, final RestoreOptions o, final NoiseModel noise)
@@ -204,8 +215,7 @@ public final class VolumeRestore {
 				// At the far edge the whole image's last windows reach beyond it, into its mirror image:
 				// the block starts early enough to hold every row that mirror repeats.
 				final long n = shape[d];
-				final long windows = n <= window ? 1 : (n - window + stride - 1) / stride + 1;
-				final long pad = (windows - 1) * stride + window - n;
+				final long pad = TiledDenoiser.covered(window, stride, (int) n) - n;
 				lo[d] = Math.min(lo[d], Math.max(0, Math.floorDiv(n - 1 - pad, stride)) * stride);
 			}
 			size[d] = (int) (hi - lo[d]);
@@ -226,22 +236,9 @@ public final class VolumeRestore {
 		int n = 1;
 		for (final int s : cs) n *= s;
 		final float[] chunk = new float[n];
-		final long[] p = new long[rank];
-		while (true) {
-			int src = 0, dst = 0;
-			for (int d = 0; d < rank; d++) {
-				src = src * size[d] + (int) (chunkLo[d] + p[d] - lo[d]);
-				dst = dst * cs[d] + (int) p[d];
-			}
-			chunk[dst] = result[src];
-			int d = rank - 1;
-			while (d >= 0 && p[d] == chunkSize[d] - 1) {
-				p[d] = 0;
-				d--;
-			}
-			if (d < 0) break;
-			p[d]++;
-		}
+		final long[] inBlock = new long[rank];
+		for (int d = 0; d < rank; d++) inBlock[d] = chunkLo[d] - lo[d];
+		Boxes.copy(result, size, inBlock, chunk, cs, new long[rank], chunkSize);
 		return chunk;
 	}
 

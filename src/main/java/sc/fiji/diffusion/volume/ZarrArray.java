@@ -378,33 +378,20 @@ public final class ZarrArray implements VolumeArray {
 		return out;
 	}
 
-	/** Copies the part of chunk {@code c} inside the box into {@code out}, row by row. */
+	/** Copies the part of chunk {@code c} inside the box into {@code out}. */
 	private void copyFromChunk(final long[] c, final float[] chunk, final long[] offset,
 		final int[] size, final float[] out)
 	{
 		final int dims = shape.length;
-		final long[] lo = new long[dims], hi = new long[dims];
+		final long[] lo = new long[dims], inChunk = new long[dims], inBox = new long[dims];
+		final int[] part = new int[dims];
 		for (int d = 0; d < dims; d++) {
 			lo[d] = Math.max(offset[d], c[d] * chunks[d]);
-			hi[d] = Math.min(offset[d] + size[d], (c[d] + 1) * chunks[d]);
+			part[d] = (int) (Math.min(offset[d] + size[d], (c[d] + 1) * chunks[d]) - lo[d]);
+			inChunk[d] = lo[d] - c[d] * chunks[d];
+			inBox[d] = lo[d] - offset[d];
 		}
-		final int run = (int) (hi[dims - 1] - lo[dims - 1]);
-		final long[] p = lo.clone();
-		while (true) {
-			int src = 0, dst = 0;
-			for (int d = 0; d < dims; d++) {
-				src = src * chunks[d] + (int) (p[d] - c[d] * chunks[d]);
-				dst = dst * size[d] + (int) (p[d] - offset[d]);
-			}
-			System.arraycopy(chunk, src, out, dst, run);
-			int d = dims - 2;
-			while (d >= 0 && p[d] == hi[d] - 1) {
-				p[d] = lo[d];
-				d--;
-			}
-			if (d < 0) break;
-			p[d]++;
-		}
+		Boxes.copy(chunk, chunks, inChunk, out, size, inBox, part);
 	}
 
 	private void checkIndex(final long[] index) {
