@@ -14,7 +14,9 @@ import java.util.SplittableRandom;
 import net.imglib2.img.array.ArrayImgs;
 
 import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.engine.data.SceneSettings;
 import sc.fiji.diffusion.engine.data.SyntheticScenes;
+import sc.fiji.diffusion.engine.data.WideScenes;
 import sc.fiji.diffusion.restore.Defaults;
 import sc.fiji.diffusion.restore.Denoise;
 import sc.fiji.diffusion.restore.Inpaint;
@@ -40,12 +42,25 @@ public final class QualityBenchmark {
 	 *          (an estimate of the posterior mean, the MMSE estimate), their standard deviation the
 	 *          figures' uncertainty panels
 	 * @param tasks which of {@link #TASKS} to run
+	 * @param scenes where the four restoration tasks' scenes come from: {@link #FIVE_KINDS} (the first
+	 *          models' training kinds) or {@link #HELD_OUT} (all eight kinds of the wide world, drawn
+	 *          with the settings held out from its training); the hard cases are fixed either way
 	 */
 	public record Settings(int count, int size, double noise, int steps, int samples, long seed,
-		Set<String> tasks)
+		Set<String> tasks, String scenes)
 	{
 
+		public Settings(final int count, final int size, final double noise, final int steps,
+			final int samples, final long seed, final Set<String> tasks)
+		{
+			this(count, size, noise, steps, samples, seed, tasks, FIVE_KINDS);
+		}
+
 		public Settings {
+			if (!SCENES.contains(scenes)) {
+				throw new IllegalArgumentException("Unknown scenes '" + scenes + "': use " + String.join(
+					" or ", SCENES) + ".");
+			}
 			for (final String t : tasks) {
 				if (!TASKS.contains(t)) {
 					throw new IllegalArgumentException("Unknown task '" + t + "': use " + String.join(", ",
@@ -58,6 +73,10 @@ public final class QualityBenchmark {
 	/** The report's parts: the four restoration tasks (with their figures) and the speed table. */
 	public static final List<String> TASKS = List.of("denoise", "inpaint", "super-resolve-2",
 		"super-resolve-4", "inpaint-hard", "speed");
+
+	/** The scene sources of {@link Settings#scenes}. */
+	public static final String FIVE_KINDS = "five-kinds", HELD_OUT = "held-out";
+	public static final List<String> SCENES = List.of(FIVE_KINDS, HELD_OUT);
 
 	/** Cases of the hard inpainting task: every source, place and block size once. */
 	static final int HARD_CASES = 32, HARD_SIZE = 128;
@@ -111,11 +130,13 @@ public final class QualityBenchmark {
 		final StringBuilder md = new StringBuilder();
 		md.append("# Restoration quality\n\n");
 		md.append(String.format(Locale.ROOT, "Model `%s`; %d held-out synthetic scenes of %d x %d per " +
-			"task (seeds %d..%d, all five kinds), data range 1. Classical methods are tuned per image " +
+			"task (seeds %d..%d, %s), data range 1. Classical methods are tuned per image " +
 			"against the truth (an oracle). Denoising: Gaussian noise sigma %.2f, our posterior mean. " +
 			"Inpainting (lines, blocks, scattered pixels; PSNR inside the holes) and super-resolution " +
 			"(block-mean binning, noiseless): %s.%n%n", modelName, s.count(), s.size(), s.size(), s.seed(), s
-				.seed() + s.count() - 1, s.noise(), s.samples() == 0 && s.steps() == 0 ? "the default estimate, " +
+				.seed() + s.count() - 1, HELD_OUT.equals(s.scenes()) ? "the eight kinds of the wide world " +
+					"drawn with its held-out settings (PSF sigma " + SceneSettings.HELD_OUT_PSF_SIGMA + " px, density x" +
+					SceneSettings.HELD_OUT_DENSITY + "), each mapped to [0, 1]" : "all five kinds", s.noise(), s.samples() == 0 && s.steps() == 0 ? "the default estimate, " +
 					"the mean of " + Defaults.INVERSE_SAMPLES + " posterior samples of " + Defaults.steps(
 						Defaults.Task.INPAINT) + " steps (super-resolution x2: " + Defaults.steps(Defaults.Task
 							.SUPER_RESOLVE_2) + ")" : "the mean of " + Defaults.samples(Defaults.Task.INPAINT, s.samples()) +
@@ -168,6 +189,12 @@ public final class QualityBenchmark {
 	}
 
 	static float[] truth(final Settings s, final int i) {
+		if (HELD_OUT.equals(s.scenes())) {
+			final WideScenes.Kind[] kinds = WideScenes.Kind.values();
+			final long seed = s.seed() + i;
+			return HardHoles.toUnitRange(WideScenes.scene(kinds[i % kinds.length], SceneSettings.World.HELD_OUT
+				.draw(new java.util.SplittableRandom(seed * 31 + 7)), s.size(), s.size(), seed));
+		}
 		final SyntheticScenes.Kind[] kinds = SyntheticScenes.Kind.values();
 		return SyntheticScenes.scene(kinds[i % kinds.length], s.size(), s.size(), s.seed() + i);
 	}

@@ -54,6 +54,7 @@ public final class Main {
 		"  quality [--model NAME] [--count N] [--size N] [--noise SIGMA] [--steps N] [--samples K]",
 		"          [--seed S] [--device ...]",
 		"          [--tasks denoise,inpaint,super-resolve-2,super-resolve-4,inpaint-hard,speed] [--docs DIR]",
+		"          [--scenes five-kinds|held-out] (the wide world's eight kinds, held-out settings)",
 		"          restoration quality beside oracle-tuned classical methods; writes DIR/quality.md",
 		"--steps (of sampling and restoring) is at most 1000; a run of more than 200 steps says after",
 		"its first step how long it will take.",

@@ -18,7 +18,7 @@ import sc.fiji.diffusion.model.ModelFolder;
 final class QualityVerb {
 
 	static final Set<String> KEYS = Set.of("model", "count", "size", "noise", "steps", "samples",
-		"seed", "device", "precision", "docs", "tasks");
+		"seed", "device", "precision", "docs", "tasks", "scenes");
 
 	int run(final String[] args, final PrintStream out, final PrintStream err) throws UsageException,
 		IOException
@@ -36,7 +36,7 @@ final class QualityVerb {
 				.toCollection(java.util.LinkedHashSet::new));
 		Options.check(() -> { if (steps != 0) Sampler.checkSteps(steps); });
 		final QualityBenchmark.Settings s = Options.value(() -> new QualityBenchmark.Settings(count, size,
-			noise, steps, samples, seed, tasks));
+			noise, steps, samples, seed, tasks, o.get("scenes", QualityBenchmark.FIVE_KINDS)));
 		if (s.count() < 1 || s.size() < 64 || s.size() % 4 != 0) {
 			throw new UsageException("--count must be at least 1 and --size a multiple of 4 of at least 64.");
 		}
