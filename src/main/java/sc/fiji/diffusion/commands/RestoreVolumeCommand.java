@@ -22,7 +22,8 @@ import sc.fiji.diffusion.volume.VolumeRestore;
 
 /**
  * Plugins > Diffusion > Restore Volume (Diffusion): a Zarr, OME-Zarr or HDF5 image larger than
- * memory, denoised block by block into an OME-Zarr image on disk (no image opens). Progress per
+ * memory, denoised, inpainted or super-resolved block by block into an OME-Zarr image on disk (no
+ * image opens). Progress per
  * block, cancel between blocks; run it again with the same output to continue.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Diffusion>Restore Volume (Diffusion)", headless = true)
@@ -36,8 +37,25 @@ public class RestoreVolumeCommand extends DiffusionCommand {
 		"continue, when a run with the same settings stopped).")
 	private String output = "";
 
-	@Parameter(label = "Task", persist = false, choices = { "denoise" })
+	@Parameter(label = "Task", persist = false, choices = { "denoise", "inpaint", "super-resolve" })
 	private String task = "denoise";
+
+	@Parameter(label = "Mask", persist = false, required = false, description = "Inpainting: a volume " +
+		"of the input's shape (Zarr, OME-Zarr or FILE.h5:/DATASET), non-zero where a voxel is missing; " +
+		"empty: the input's NaN voxels.")
+	private String mask = "";
+
+	@Parameter(label = "Factor", persist = false, choices = { "2", "4" }, description =
+		"Super-resolution: rows and columns times this; the pixel size divided by it.")
+	private String factor = "2";
+
+	@Parameter(label = "Samples", persist = false, min = "0", description = "0: the task's default " +
+		"estimate (denoising: the posterior mean; inpainting and super-resolution: the mean of a few " +
+		"samples); N: the mean of N samples.")
+	private int samples = 0;
+
+	@Parameter(label = "Steps", persist = false, min = "0", description = "0: the task's default.")
+	private int steps = 0;
 
 	@Parameter(label = "Dataset", persist = false, min = "0", description = "The OME-Zarr resolution " +
 		"level (0: the full resolution).")
@@ -83,21 +101,39 @@ public class RestoreVolumeCommand extends DiffusionCommand {
 				"(input=[path] output=[path]).");
 		}
 		final NoiseModel noiseModel = NoiseModel.parse(noise);
-		RestoreOptions.check(Defaults.Task.DENOISE, "ddpm", 0, 0, false, tile, 1);
+		final int f = Integer.parseInt(factor);
+		final boolean masked = "inpaint".equals(task) && mask != null && !mask.isBlank();
+		final Defaults.Task kind = switch (task) {
+			case "denoise" -> Defaults.Task.DENOISE;
+			case "inpaint" -> Defaults.Task.INPAINT;
+			case "super-resolve" -> Defaults.Task.inverse(f);
+			default -> throw new IllegalArgumentException("task=" + task + ": give denoise, inpaint or " +
+				"super-resolve.");
+		};
+		RestoreOptions.check(kind, "ddpm", steps, samples, false, tile, 1);
 		Precision.check(precision);
 		VolumeRestore.requireDistinct(input, Path.of(output));
-		try (OmeZarr.Image in = VolumeRestore.open(input, dataset, axes == null || axes.isBlank() ? null
-			: axes.trim(), scale == null || scale.isBlank() ? null : VolumeRestore.scales(scale), this::info))
+		if (masked) VolumeRestore.requireDistinct(mask, Path.of(output));
+		final String a = axes == null || axes.isBlank() ? null : axes.trim();
+		final double[] s = scale == null || scale.isBlank() ? null : VolumeRestore.scales(scale);
+		try (OmeZarr.Image in = VolumeRestore.open(input, dataset, a, s, this::info); OmeZarr.Image m = masked
+			? VolumeRestore.open(mask, dataset, VolumeRestore.isHdf5(mask) ? a : null, VolumeRestore.isHdf5(
+				mask) ? s : null, this::info) : null)
 		{
+			final VolumeRestore.Task job = kind == Defaults.Task.DENOISE ? VolumeRestore.Task.denoise()
+				: kind == Defaults.Task.INPAINT ? VolumeRestore.Task.inpaint(m == null ? null : m.array())
+					: VolumeRestore.Task.superResolve(f);
 			final Device d = Djl.device(device, this::status, this::info);
 			final Path folder = models.catalog().choose(model, d.isGpu(), this::info);
 			try (DiffusionModelService.Lease lease = models.lease(folder.toString(), d, Precision.choose(
 				precision, d)))
 			{
 				final NetworkDenoiser net = lease.model();
-				final RestoreOptions o = RestoreOptions.defaults(net, "ddpm", 0).withSeed(seed).withTile(tile);
-				restored = VolumeRestore.denoise(in, Path.of(output), noiseModel, o, VolumeRestore.settings(task,
-					input, in, folder, ModelFolder.card(folder).sha256(), o, noiseModel), this::info, progress);
+				final RestoreOptions o = RestoreOptions.defaults(net, "ddpm", steps).withSamples(samples, false)
+					.withSeed(seed).withTile(tile);
+				restored = VolumeRestore.restore(in, job, Path.of(output), noiseModel, o, VolumeRestore.settings(
+					job, masked ? mask : null, input, in, folder, ModelFolder.card(folder).sha256(), o, noiseModel),
+					this::info, progress);
 			}
 			info("Wrote " + output + " (" + restored + " chunks restored)");
 		}

@@ -7,7 +7,8 @@ import sc.fiji.diffusion.engine.Percentiles;
 
 /**
  * One channel's noise model (resolved: never {@code auto}) and normalization (in the noise model's
- * domain), as a restoration sets them up from the channel's planes. A volume restored block by block
+ * domain for denoising; in the image's own units for inpainting and super-resolution, which keep
+ * camera noise linear), as a restoration sets them up from the channel's planes. A volume restored block by block
  * computes them once, from a sample of the whole volume, and gives them to every block
  * ({@link RestoreOptions#withChannels}): blocks then differ from the whole-volume result only where
  * their pixels do.
@@ -20,19 +21,20 @@ public record ChannelSetup(NoiseModel noise, Normalization normalization) {
 	 * normalization from the non-constant planes in the noise model's domain.
 	 *
 	 * @param typeMax the input type's maximum (saturation level), NaN for float data
+	 * @param task the restoration the setup is for (denoising normalizes in the noise model's domain)
 	 */
 	public static ChannelSetup of(final List<float[]> planes, final int width, final int height,
-		final NoiseModel noise, final double typeMax, final List<String> report)
+		final NoiseModel noise, final double typeMax, final Defaults.Task task, final List<String> report)
 	{
-		return of(Stacks.statistics(planes, typeMax, "", report), width, height, noise);
+		return of(Stacks.statistics(planes, typeMax, "", report), width, height, noise, task);
 	}
 
 	/** From statistics planes (saturated pixels already NaN), as {@link Denoise} computes it. */
 	static ChannelSetup of(final List<float[]> statistics, final int width, final int height,
-		final NoiseModel noise)
+		final NoiseModel noise, final Defaults.Task task)
 	{
 		final NoiseModel resolved = noise.resolve(statistics, width, height);
-		final List<float[]> work = resolved.domain(statistics);
+		final List<float[]> work = task == Defaults.Task.DENOISE ? resolved.domain(statistics) : statistics;
 		// Constant planes (empty frames) must not shift the others' percentiles.
 		final List<float[]> varied = new ArrayList<>();
 		for (final float[] p : work) {

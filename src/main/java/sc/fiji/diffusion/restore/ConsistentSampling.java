@@ -138,7 +138,7 @@ final class ConsistentSampling {
 
 	/**
 	 * K runs from different noise, {@code perPass} side by side in the batch dimension: mean and
-	 * (when asked) standard deviation. Chain k's noise is seeded by (seed, k) whatever the pass size.
+	 * (when asked) standard deviation. Chain k's noise is {@code chains}' k-th whatever the pass size.
 	 *
 	 * @param guess where the runs start (model units, the state's shape) with noise of level
 	 *          {@code warm} added, or null to start from pure noise at the top of the schedule
@@ -146,13 +146,14 @@ final class ConsistentSampling {
 	static NDList samples(final Denoiser tiled, final Measurement a, final NDArray y,
 		final long[] stateShape, final NDArray sigmaY, final NoiseSchedule schedule, final String sampler,
 		final int steps, final int resample, final int count, final int perPass, final boolean std,
-		final long seed, final SamplingListener progress, final NDArray guess, final double warm)
+		final Moments.ChainNoise chains, final SamplingListener progress, final NDArray guess,
+		final double warm)
 	{
 		final double eta = eta(sampler);
 		final double[] grid = guess != null ? Posterior.gridFrom(Sampler.byName(sampler), schedule, warm,
 			steps) : Sampler.byName(sampler).grid(schedule, steps);
 		return Moments.of(y.getManager(), count, perPass, std, progress, (first, g, one, pass) -> {
-			final NoiseSource noise = Moments.noise(seed, first, g);
+			final NoiseSource noise = chains.of(first, g);
 			final long[] shape = stateShape.clone();
 			shape[0] *= g;
 			NDArray start = noise.normal(one, new ai.djl.ndarray.types.Shape(shape), -1).mul(grid[0]);

@@ -53,7 +53,7 @@ public final class Denoise {
 			final boolean estimated = noise instanceof NoiseModel.Auto && o.channels() == null;
 			// A volume's blocks share the setup made once from a sample of the volume.
 			final ChannelSetup setup = o.channels() != null ? o.channels().get(ordinal) : ChannelSetup.of(
-				statistics, w, h, noise);
+				statistics, w, h, noise, Defaults.Task.DENOISE);
 			final NoiseModel resolved = setup.noise();
 			final String how = estimated ? " (estimated)" : "";
 			final NoiseModel.PoissonGaussian pg = resolved instanceof NoiseModel.PoissonGaussian g ? g : null;
@@ -85,7 +85,7 @@ public final class Denoise {
 
 				@Override
 				public NDList restore(final NDManager m, final TiledDenoiser tiled, final int[] chunk,
-					final long seed, final SamplingListener progress)
+					final Moments.ChainNoise noise, final SamplingListener progress)
 				{
 					final NDArray y = Stacks.toDevice(m, seen, chunk, w, h, norm, sigmaY);
 					if (o.samples() == 0) {
@@ -95,7 +95,7 @@ public final class Denoise {
 					final int perPass = Moments.perPass(o.samples(), y.size(), y.getDevice(), split, report, label);
 					return Posterior.samples(tiled, y, sigmaY, model.schedule(), sampler, Defaults.steps(Defaults.Task
 						.DENOISE, o.steps()), o.samples(),
-						perPass, o.std(), seed, progress);
+						perPass, o.std(), noise, progress);
 				}
 
 				@Override

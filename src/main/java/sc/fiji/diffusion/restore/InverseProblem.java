@@ -35,14 +35,16 @@ final class InverseProblem {
 		final double start = o.start() < 0 ? Defaults.start(task) : o.start();
 		return Stacks.restore(in, factor, channelAxis, o, (planes, statistics, ordinal, label, report) -> {
 			final boolean estimated = noise instanceof NoiseModel.Auto;
-			final NoiseModel resolved = noise.resolve(statistics, w, h);
+			// A volume's blocks share the setup made once from a sample of the volume.
+			final ChannelSetup given = o.channels() == null ? null : o.channels().get(ordinal);
+			final NoiseModel resolved = given != null ? given.noise() : noise.resolve(statistics, w, h);
 			final NoiseModel.PoissonGaussian pg = resolved instanceof NoiseModel.PoissonGaussian g ? g : null;
 			// Camera noise stays in linear units, each measurement with its own variance gain * y + b (a
 			// per-pixel lambda in DDNM+): binning does not commute with the Anscombe transform, and for
 			// masks, where it would, the prior has never seen square-root-compressed scenes; measured on
 			// nine scenes (AnscombeProbeTest), mean hole RMS error 141.2 ADU in the Anscombe domain against
 			// 134.3 in linear units (linear better on 5 of 9).
-			final Normalization norm = Normalization.of(statistics);
+			final Normalization norm = given != null ? given.normalization() : Normalization.of(statistics);
 			// Camera noise of each measured pixel, once per plane: its largest sets the clipping range,
 			// each chunk's go to the device.
 			final List<float[]> cameraSigmas = pg == null ? null : statistics.stream().map(p -> cameraSigma(
@@ -89,7 +91,7 @@ final class InverseProblem {
 
 				@Override
 				public NDList restore(final NDManager m, final TiledDenoiser tiled, final int[] chunk,
-					final long seed, final SamplingListener progress)
+					final Moments.ChainNoise noise, final SamplingListener progress)
 				{
 					// Missing pixels enter y at the low percentile (toDevice); the mask leaves them out.
 					final float[] known = new float[chunk.length * w * h];
@@ -119,7 +121,7 @@ final class InverseProblem {
 						report, label);
 					return ConsistentSampling.samples(tiled, a, y, state, noiseless ? null : noiseMap(m, chunk,
 						measured), model.schedule(), o.sampler(), steps, o.resample(), count, perPass, o.std(),
-						seed, progress, guess, level);
+						noise, progress, guess, level);
 				}
 
 				/** Each measurement's noise in model units: one level, or camera noise pixel by pixel. */

@@ -98,11 +98,20 @@ final class Moments {
 		return copy;
 	}
 
-	/** The noise of chains first .. first + g - 1 of a restoration's seed, side by side. */
-	static NoiseSource noise(final long seed, final int first, final int g) {
-		final NoiseSource[] parts = new NoiseSource[g];
-		for (int c = 0; c < g; c++) parts[c] = NoiseSource.seeded(seed * 7919 + first + c);
-		return NoiseSource.stacked(parts);
+	/** The noise of a restoration's chains first .. first + g - 1, side by side in the batch dimension. */
+	@FunctionalInterface
+	interface ChainNoise {
+
+		NoiseSource of(int first, int g);
+	}
+
+	/** Chains of a restoration's seed, each from its own stream of the engine's generator. */
+	static ChainNoise seeded(final long seed) {
+		return (first, g) -> {
+			final NoiseSource[] parts = new NoiseSource[g];
+			for (int c = 0; c < g; c++) parts[c] = NoiseSource.seeded(seed * 7919 + first + c);
+			return NoiseSource.stacked(parts);
+		};
 	}
 
 	void add(final NDArray sample) {

@@ -54,13 +54,13 @@ final class Posterior {
 	 */
 	static NDList samples(final Denoiser tiled, final NDArray y, final double sigmaY,
 		final NoiseSchedule schedule, final Sampler sampler, final int steps, final int count,
-		final int perPass, final boolean std, final long seed, final SamplingListener progress)
+		final int perPass, final boolean std, final Moments.ChainNoise chains, final SamplingListener progress)
 	{
 		final double[] grid = gridFrom(sampler, schedule, sigmaY, steps);
 		final double start = grid[0];
 		final double extra = Math.sqrt(Math.max(0, start * start - sigmaY * sigmaY));
 		return Moments.of(y.getManager(), count, perPass, std, progress, (first, g, one, pass) -> {
-			final NoiseSource noise = Moments.noise(seed, first, g);
+			final NoiseSource noise = chains.of(first, g);
 			final NDArray yg = Moments.chains(y, g, one);
 			final NDArray x = noise.normal(one, yg.getShape(), -1).mul(extra).add(yg);
 			return sampler.sample(tiled, x, grid, noise, pass);

@@ -32,10 +32,13 @@ import sc.fiji.diffusion.engine.SamplingListener;
  * @param channels each channel's noise model and normalization, computed once for a whole volume
  *          from a sample ({@link ChannelSetup#of}) so that its blocks are restored alike; null: each
  *          restoration computes them from its own planes
+ * @param field where the planes lie in a volume, so that the samplers' noise is drawn by position
+ *          ({@link NoiseField}); null: from the seed
  */
 public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, int samples,
 	boolean std, long seed, int tile, int tileBatch, int resample, double start,
-	SamplingListener progress, Consumer<String> log, java.util.List<ChannelSetup> channels)
+	SamplingListener progress, Consumer<String> log, java.util.List<ChannelSetup> channels,
+	NoiseField field)
 {
 
 	/** Tile 0: windows per call from the device's memory. */
@@ -106,16 +109,16 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 		final int steps)
 	{
 		return new RestoreOptions(model, sampler, steps, 0, false, 0, DEFAULT_TILE, DEFAULT_TILE_BATCH, 1,
-			-1, null, null, null);
+			-1, null, null, null, null);
 	}
 
 	public RestoreOptions withSamples(final int k, final boolean withStd) {
-		return new RestoreOptions(model, sampler, steps, k, withStd, seed, tile, tileBatch, resample, start, progress, log, channels);
+		return new RestoreOptions(model, sampler, steps, k, withStd, seed, tile, tileBatch, resample, start, progress, log, channels, field);
 	}
 
 	public RestoreOptions withResample(final int rounds) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, rounds,
-			start, progress, log, channels);
+			start, progress, log, channels, field);
 	}
 
 	public RestoreOptions withTile(final int t) {
@@ -125,7 +128,7 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 	/** Tile side and tiles per network call (memory only; the result does not change). */
 	public RestoreOptions withTiling(final int t, final int batch) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, t, batch, resample, start, progress,
-			log, channels);
+			log, channels, field);
 	}
 
 	/**
@@ -144,21 +147,27 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 	/** Start level of the inverse problems (see the record's start). */
 	public RestoreOptions withStart(final double level) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, resample,
-			level, progress, log, channels);
+			level, progress, log, channels, field);
 	}
 
 	/** Each channel's noise model and normalization fixed (see {@link ChannelSetup}). */
 	public RestoreOptions withChannels(final java.util.List<ChannelSetup> c) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, resample,
-			start, progress, log, c == null ? null : java.util.List.copyOf(c));
+			start, progress, log, c == null ? null : java.util.List.copyOf(c), field);
+	}
+
+	/** The samplers' noise drawn by position in a volume (see {@link NoiseField}). */
+	public RestoreOptions withField(final NoiseField f) {
+		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, resample,
+			start, progress, log, channels, f);
 	}
 
 	public RestoreOptions withSeed(final long s) {
-		return new RestoreOptions(model, sampler, steps, samples, std, s, tile, tileBatch, resample, start, progress, log, channels);
+		return new RestoreOptions(model, sampler, steps, samples, std, s, tile, tileBatch, resample, start, progress, log, channels, field);
 	}
 
 	public RestoreOptions withProgress(final SamplingListener p, final Consumer<String> l) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, resample,
-			start, p, l, channels);
+			start, p, l, channels, field);
 	}
 }

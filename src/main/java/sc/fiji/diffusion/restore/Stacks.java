@@ -35,7 +35,7 @@ final class Stacks {
 		 * The model-space result for a chunk (positions within the channel's planes) on m: the mean,
 		 * then the standard deviation when asked for.
 		 */
-		NDList restore(NDManager m, TiledDenoiser tiled, int[] chunk, long seed,
+		NDList restore(NDManager m, TiledDenoiser tiled, int[] chunk, Moments.ChainNoise noise,
 			SamplingListener progress);
 
 		/**
@@ -121,7 +121,7 @@ final class Stacks {
 				label, report);
 			for (final int[] chunk : chunks(channel, W, H)) {
 				try (NDManager m = model.manager().newSubManager()) {
-					final NDList r = c.restore(m, TiledDenoiser.of(model, m, perCall), chunk, seedOf(o.seed(), channel[chunk[0]]),
+					final NDList r = c.restore(m, TiledDenoiser.of(model, m, perCall), chunk, noise(o, channel, chunk),
 						progress.forChunk(chunk.length));
 					final float[] mv = HostReads.floats(r.get(0));
 					final float[] sv = o.std() ? HostReads.floats(r.get(1)) : null;
@@ -196,6 +196,17 @@ final class Stacks {
 			}
 		}
 		return m.create(flat, new Shape(chunk.length, 1, height, width));
+	}
+
+	/**
+	 * The noise of one chunk's chains: by position in the volume when the options give a field, else
+	 * from the chunk's seed.
+	 */
+	static Moments.ChainNoise noise(final RestoreOptions o, final int[] channel, final int[] chunk) {
+		if (o.field() == null) return Moments.seeded(seedOf(o.seed(), channel[chunk[0]]));
+		final int[] planes = new int[chunk.length];
+		for (int k = 0; k < chunk.length; k++) planes[k] = channel[chunk[k]];
+		return o.field().chains(o.seed(), planes);
 	}
 
 	/**

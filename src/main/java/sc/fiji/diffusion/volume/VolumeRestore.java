@@ -20,9 +20,13 @@ import net.imglib2.view.Views;
 
 import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.restore.ChannelSetup;
+import sc.fiji.diffusion.restore.Defaults;
 import sc.fiji.diffusion.restore.Denoise;
+import sc.fiji.diffusion.restore.Inpaint;
+import sc.fiji.diffusion.restore.NoiseField;
 import sc.fiji.diffusion.restore.NoiseModel;
 import sc.fiji.diffusion.restore.RestoreOptions;
+import sc.fiji.diffusion.restore.SuperResolve;
 import sc.fiji.diffusion.restore.TiledDenoiser;
 
 /**
@@ -43,44 +47,94 @@ public final class VolumeRestore {
 	private VolumeRestore() {}
 
 	/**
-	 * Denoises {@code in} into {@code out} (created, or continued).
+	 * What a run does to each block: denoise, inpaint (the pixels a mask volume marks, or the input's
+	 * NaN), or super-resolve by 2 or 4 in x and y.
+	 *
+	 * @param mask for inpainting: non-zero marks a missing voxel, the volume's shape; null: NaN voxels
+	 */
+	public record Task(Defaults.Task kind, VolumeArray mask, int factor) {
+
+		public static Task denoise() {
+			return new Task(Defaults.Task.DENOISE, null, 1);
+		}
+
+		public static Task inpaint(final VolumeArray mask) {
+			return new Task(Defaults.Task.INPAINT, mask, 1);
+		}
+
+		public static Task superResolve(final int factor) {
+			SuperResolve.check(factor, "ddpm");
+			return new Task(Defaults.Task.inverse(factor), null, factor);
+		}
+
+		/** The name a run records and the CLI takes: denoise, inpaint, super-resolve. */
+		public String name() {
+			return kind == Defaults.Task.DENOISE ? "denoise" : factor == 1 ? "inpaint" : "super-resolve";
+		}
+	}
+
+	/** Denoises {@code in} into {@code out} (created, or continued); see {@link #restore}. */
+	public static int denoise(final OmeZarr.Image in, final Path out, final NoiseModel noise,
+		final RestoreOptions o, final Map<String, Object> settings, final Consumer<String> log)
+		throws IOException
+	{
+		return restore(in, Task.denoise(), out, noise, o, settings, log, sc.fiji.diffusion.engine.SamplingListener.NONE);
+	}
+
+	/**
+	 * Restores {@code in} into {@code out} (created, or continued), telling {@code blocks} of each
+	 * chunk done (it may throw CancellationException: the chunks written are kept, and a run started
+	 * again continues from them). Super-resolution writes f times the rows and columns, in chunks of
+	 * the input's chunk shape (rows and columns rounded up to multiples of f), the pixel size divided
+	 * by f. The samplers' noise is drawn by position in the volume ({@link NoiseField}), and
+	 * inpainting and super-resolution read each block with a further window of context on every side,
+	 * so that blocks agree where they meet.
 	 *
 	 * @param settings what identifies the run (task options, model name and SHA-256): recorded in the
 	 *          output and compared when continuing
 	 * @return the chunks restored by this call (skipped ones not counted)
 	 */
-	public static int denoise(final OmeZarr.Image in, final Path out, final NoiseModel noise,
-		final RestoreOptions o, final Map<String, Object> settings, final Consumer<String> log)
-		throws IOException
-	{
-		return denoise(in, out, noise, o, settings, log, sc.fiji.diffusion.engine.SamplingListener.NONE);
-	}
-
-	/**
-	 * As {@link #denoise(OmeZarr.Image, Path, NoiseModel, RestoreOptions, Map, Consumer)}, telling
-	 * {@code blocks} of each chunk done (it may throw CancellationException: the chunks written are
-	 * kept, and a run started again continues from them).
-	 */
-	public static int denoise(final OmeZarr.Image in, final Path out, final NoiseModel noise,
-		final RestoreOptions o, final Map<String, Object> settings, final Consumer<String> log,
-		final sc.fiji.diffusion.engine.SamplingListener blocks) throws IOException
+	public static int restore(final OmeZarr.Image in, final Task task, final Path out,
+		final NoiseModel noise, final RestoreOptions o, final Map<String, Object> settings,
+		final Consumer<String> log, final sc.fiji.diffusion.engine.SamplingListener blocks) throws IOException
 	{
 		final VolumeArray a = in.array();
 		final long[] shape = a.shape();
-		final int rank = shape.length, iy = rank - 2, ix = rank - 1;
+		final int rank = shape.length, iy = rank - 2, ix = rank - 1, f = task.factor();
 		if (in.axis("y") != iy || in.axis("x") != ix) {
 			throw new IOException("The volume's last two axes must be y and x; its axes are " + OmeZarr.names(in
 				.axes()) + ".");
 		}
+		if (task.mask() != null && !Arrays.equals(task.mask().shape(), shape)) {
+			throw new IOException("The mask is " + Arrays.toString(task.mask().shape()) + " but the volume is " +
+				Arrays.toString(shape) + ": give a mask of the volume's shape (non-zero marks a missing voxel).");
+		}
+		if (task.kind() == Defaults.Task.INPAINT && task.mask() == null && !Double.isNaN(a.typeMax())) {
+			throw new IOException("An integer volume holds no NaN to mark missing voxels: give a mask " +
+				"(non-zero marks a missing voxel).");
+		}
+		final long[] outShape = shape.clone();
+		final int[] outChunks = a.chunks().clone();
+		final double[] outScale = in.scale().clone();
+		for (final int d : new int[] { iy, ix }) {
+			outShape[d] = shape[d] * f;
+			outChunks[d] = (a.chunks()[d] + f - 1) / f * f;
+			outScale[d] = in.scale()[d] / f;
+		}
+		if (!Arrays.equals(outChunks, a.chunks())) {
+			log.accept("Output chunks " + Arrays.toString(outChunks) + ": the input's rows and columns per " +
+				"chunk rounded up to multiples of the factor " + f + ".");
+		}
 		final int ic = in.axis("c");
-		final List<ChannelSetup> setups = setUp(in, noise, log);
+		final List<ChannelSetup> setups = setUp(in, task, noise, log);
 		final Map<String, Object> recorded = new LinkedHashMap<>(settings);
 		recorded.put("channels", describe(setups));
 		continuable(out, recorded);
-		final OmeZarr.Image output = OmeZarr.create(out, in.axes(), in.scale(), shape, a.chunks(), Map.of(
+		final OmeZarr.Image output = OmeZarr.create(out, in.axes(), outScale, outShape, outChunks, Map.of(
 			"diffusion_ij", recorded), log);
 		final NetworkDenoiser model = o.model();
-		final int window = TiledDenoiser.window(model), stride = TiledDenoiser.stride(model);
+		final Geometry g = new Geometry(shape, outShape, outChunks, f, TiledDenoiser.window(model),
+			TiledDenoiser.stride(model), task.kind() == Defaults.Task.DENOISE ? 0 : TiledDenoiser.window(model));
 		final List<long[]> chunks = output.zarr().allChunks();
 		final long start = System.nanoTime();
 		long said = 0;
@@ -95,7 +149,7 @@ public final class VolumeRestore {
 			// A failing block (a read, the restoration, the write) is tried once more, then named.
 			for (int attempt = 1;; attempt++) {
 				try {
-					output.zarr().writeChunk(c, restoreBlock(a, c, window, stride, ic, setups, noise, o));
+					output.zarr().writeChunk(c, restoreBlock(a, task, c, g, ic, setups, noise, o));
 					break;
 				}
 				catch (final IOException | RuntimeException e) {
@@ -169,13 +223,17 @@ public final class VolumeRestore {
 	}
 
 	/** What identifies a run, recorded in its output and compared when it is continued. */
-	public static Map<String, Object> settings(final String task, final String input, final OmeZarr.Image in,
-		final Path modelFolder, final String sha256, final RestoreOptions o, final NoiseModel noise)
+	public static Map<String, Object> settings(final Task task, final String mask, final String input,
+		final OmeZarr.Image in, final Path modelFolder, final String sha256, final RestoreOptions o,
+		final NoiseModel noise)
 	{
 		final Map<String, Object> m = new LinkedHashMap<>();
-		m.put("task", task);
+		m.put("task", task.name());
+		if (task.factor() > 1) m.put("factor", task.factor());
 		m.put("input", file(input).toAbsolutePath().normalize().toString());
 		m.put("dataset", in.path());
+		if (mask != null) m.put("mask", file(mask).toAbsolutePath().normalize() + (isHdf5(mask) && mask
+			.contains(":") ? mask.substring(mask.lastIndexOf(':')) : ""));
 		m.put("model", modelFolder.getFileName().toString());
 		m.put("model_sha256", sha256);
 		m.put("precision", o.model().precision().toString());
@@ -184,62 +242,143 @@ public final class VolumeRestore {
 		m.put("steps", o.steps());
 		m.put("sampler", o.sampler());
 		m.put("seed", o.seed());
+		if (task.kind() != Defaults.Task.DENOISE) {
+			m.put("resample", o.resample());
+			m.put("start", o.start());
+		}
 		return m;
 	}
 
-	/** One output chunk: its block read with the halo of its windows, restored, cut back to the chunk. */
-	private static float[] restoreBlock(final VolumeArray a, final long[] c, final int window,
-		final int stride, final int ic, final List<ChannelSetup> setups, final NoiseModel noise,
+	/**
+	 * Where blocks lie: the input's and the output's shape, the output's chunks, the factor, the
+	 * tiling's window and stride (in output pixels), and the context read beyond the windows that
+	 * touch a chunk.
+	 */
+	record Geometry(long[] in, long[] out, int[] chunks, int factor, int window, int stride, int context) {
+
+		/**
+		 * The block of output chunk c, in output coordinates: {lo, size}. Along y and x it starts on the
+		 * tiling's lattice (and on a multiple of the factor) and holds every window that touches the
+		 * chunk, with the context beyond; along the other axes it is the chunk.
+		 */
+		long[][] block(final long[] c) {
+			final int rank = out.length;
+			final long[] lo = new long[rank], size = new long[rank];
+			for (int d = 0; d < rank; d++) {
+				final long c0 = c[d] * chunks[d], c1 = Math.min(out[d], c0 + chunks[d]);
+				if (d < rank - 2) {
+					lo[d] = c0;
+					size[d] = c1 - c0;
+					continue;
+				}
+				final long n = out[d], w0 = Math.max(0, c0 - context), w1 = Math.min(n, c1 + context);
+				// Windows start at multiples of the stride; those that touch [w0, w1) lie inside the block.
+				final long first = Math.max(0, Math.floorDiv(w0 - window, stride) + 1);
+				final long last = (w1 - 1) / stride;
+				long l = first * stride, hi = Math.min(n, last * stride + window);
+				if (hi == n) {
+					// At the far edge the whole image's last windows reach beyond it, into its mirror image:
+					// the block starts early enough to hold every row that mirror repeats.
+					final long pad = TiledDenoiser.covered(window, stride, (int) n) - n;
+					l = Math.min(l, Math.max(0, Math.floorDiv(n - 1 - pad, stride)) * stride);
+				}
+				// Whole input pixels: the block's edges on multiples of the factor.
+				l = l / factor * factor;
+				hi = Math.min(n, (hi + factor - 1) / factor * factor);
+				lo[d] = l;
+				size[d] = hi - l;
+			}
+			return new long[][] { lo, size };
+		}
+	}
+
+	/**
+	 * One output chunk: its block read with the halo of its windows, restored, cut back to the chunk.
+	 * An inpainting block without a missing voxel comes back as read.
+	 */
+	private static float[] restoreBlock(final VolumeArray a, final Task task, final long[] c,
+		final Geometry g, final int ic, final List<ChannelSetup> setups, final NoiseModel noise,
 		final RestoreOptions o) throws IOException
 	{
-		final long[] shape = a.shape();
-		final int[] cs = a.chunks();
-		final int rank = shape.length;
-		final long[] lo = new long[rank], chunkLo = new long[rank];
-		final int[] size = new int[rank], chunkSize = new int[rank];
+		final int rank = g.out().length, f = g.factor();
+		final long[][] box = g.block(c);
+		final long[] lo = box[0], inLo = lo.clone();
+		final int[] size = new int[rank], inSize = new int[rank];
 		for (int d = 0; d < rank; d++) {
-			chunkLo[d] = c[d] * cs[d];
-			chunkSize[d] = (int) Math.min(cs[d], shape[d] - chunkLo[d]);
-			if (d < rank - 2) {
-				lo[d] = chunkLo[d];
-				size[d] = chunkSize[d];
-				continue;
-			}
-			// Windows start at multiples of the stride; those that touch the chunk lie inside the block.
-			final long c0 = chunkLo[d], c1 = c0 + chunkSize[d];
-			final long first = Math.max(0, Math.floorDiv(c0 - window, stride) + 1);
-			final long last = (c1 - 1) / stride;
-			lo[d] = first * stride;
-			final long hi = Math.min(shape[d], last * stride + window);
-			if (hi == shape[d]) {
-				// At the far edge the whole image's last windows reach beyond it, into its mirror image:
-				// the block starts early enough to hold every row that mirror repeats.
-				final long n = shape[d];
-				final long pad = TiledDenoiser.covered(window, stride, (int) n) - n;
-				lo[d] = Math.min(lo[d], Math.max(0, Math.floorDiv(n - 1 - pad, stride)) * stride);
-			}
-			size[d] = (int) (hi - lo[d]);
+			size[d] = (int) box[1][d];
+			final int by = d >= rank - 2 ? f : 1;
+			inLo[d] = lo[d] / by;
+			inSize[d] = size[d] / by;
 		}
-		final float[] block = a.read(lo, size);
+		final float[] block = a.read(inLo, inSize);
+		boolean holes = false;
+		if (task.mask() != null) {
+			final float[] m = task.mask().read(inLo, inSize);
+			for (int i = 0; i < m.length; i++) {
+				if (Float.isNaN(m[i])) {
+					throw new IllegalArgumentException("The mask holds NaN: a mask marks the missing voxels with " +
+						"non-zero values and the known ones with 0.");
+				}
+				if (m[i] != 0) block[i] = Float.NaN;
+			}
+		}
+		for (final float v : block) holes |= Float.isNaN(v);
 		// The block as an image of x, y, then the other axes (ImgLib2 order: the C order reversed).
 		final long[] dims = new long[rank];
-		for (int d = 0; d < rank; d++) dims[d] = size[rank - 1 - d];
+		for (int d = 0; d < rank; d++) dims[d] = inSize[rank - 1 - d];
 		final ArrayImg<FloatType, FloatArray> img = ArrayImgs.floats(block, dims);
-		final List<ChannelSetup> mine = ic < 0 ? setups : setups.subList((int) chunkLo[ic], (int) chunkLo[ic] +
-			chunkSize[ic]);
-		final RandomAccessibleInterval<FloatType> restored = Denoise.run(img, ic < 0 ? -1 : rank - 1 - ic,
-			noise, o.withChannels(mine)).image();
-		final float[] result = new float[block.length];
-		final Cursor<FloatType> cur = Views.flatIterable(restored).cursor();
-		for (int i = 0; cur.hasNext(); i++) result[i] = cur.next().get();
+		final List<ChannelSetup> mine = ic < 0 ? setups : setups.subList((int) lo[ic], (int) lo[ic] + size[ic]);
+		final RestoreOptions ob = o.withChannels(mine).withField(field(g.out(), lo, size));
+		final int channelAxis = ic < 0 ? -1 : rank - 1 - ic;
+		final float[] result;
+		if (task.kind() == Defaults.Task.INPAINT && !holes) result = block;
+		else {
+			final RandomAccessibleInterval<FloatType> restored = switch (task.kind()) {
+				case DENOISE -> Denoise.run(img, channelAxis, noise, ob).image();
+				case INPAINT -> Inpaint.run(img, null, channelAxis, noise, ob).image();
+				default -> SuperResolve.run(img, f, channelAxis, noise, ob).image();
+			};
+			result = new float[Math.toIntExact(Arrays.stream(size).asLongStream().reduce(1, (x, y) -> x * y))];
+			final Cursor<FloatType> cur = Views.flatIterable(restored).cursor();
+			for (int i = 0; cur.hasNext(); i++) result[i] = cur.next().get();
+		}
 		// Cut the chunk out of the block, into a whole chunk (zeros beyond the volume's edges).
+		final int[] cs = g.chunks();
 		int n = 1;
 		for (final int s : cs) n *= s;
 		final float[] chunk = new float[n];
 		final long[] inBlock = new long[rank];
-		for (int d = 0; d < rank; d++) inBlock[d] = chunkLo[d] - lo[d];
+		final int[] chunkSize = new int[rank];
+		for (int d = 0; d < rank; d++) {
+			final long c0 = c[d] * cs[d];
+			chunkSize[d] = (int) Math.min(cs[d], g.out()[d] - c0);
+			inBlock[d] = c0 - lo[d];
+		}
 		Boxes.copy(result, size, inBlock, chunk, cs, new long[rank], chunkSize);
 		return chunk;
+	}
+
+	/**
+	 * The block's planes as the volume's planes (C order over the axes before y and x) and its corner
+	 * in the output: the samplers then draw every voxel's noise as a whole-volume run would.
+	 */
+	static NoiseField field(final long[] out, final long[] lo, final int[] size) {
+		final int rank = out.length;
+		int count = 1;
+		for (int d = 0; d < rank - 2; d++) count *= size[d];
+		final long[] planes = new long[count];
+		final long[] at = new long[Math.max(0, rank - 2)];
+		for (int p = 0; p < count; p++) {
+			// Local coordinates of plane p, the last axis before y fastest (ImgLib2's plane order).
+			long rest = p, id = 0;
+			for (int d = rank - 3; d >= 0; d--) {
+				at[d] = rest % size[d];
+				rest /= size[d];
+			}
+			for (int d = 0; d < rank - 2; d++) id = id * out[d] + lo[d] + at[d];
+			planes[p] = id;
+		}
+		return new NoiseField(planes, lo[rank - 2], lo[rank - 1]);
 	}
 
 	/**
@@ -247,7 +386,7 @@ public final class VolumeRestore {
 	 * {@value #SAMPLE_PLANES} planes spread over the other axes, {@value #SAMPLE_GRID} x
 	 * {@value #SAMPLE_GRID} tiles of at most {@value #SAMPLE_SIDE}^2 from each, read once.
 	 */
-	static List<ChannelSetup> setUp(final OmeZarr.Image in, final NoiseModel noise,
+	static List<ChannelSetup> setUp(final OmeZarr.Image in, final Task task, final NoiseModel noise,
 		final Consumer<String> log) throws IOException
 	{
 		final VolumeArray a = in.array();
@@ -279,11 +418,18 @@ public final class VolumeRestore {
 					Arrays.fill(size, 1);
 					size[rank - 2] = side;
 					size[rank - 1] = side;
-					tiles.add(a.read(off, size));
+					final float[] tile = a.read(off, size);
+					// Missing voxels take no part in the noise estimate or the normalization.
+					if (task.mask() != null) {
+						final float[] m = task.mask().read(off, size);
+						for (int i = 0; i < m.length; i++) if (m[i] != 0) tile[i] = Float.NaN;
+					}
+					tiles.add(tile);
 				}
 			}
 			final List<String> report = new ArrayList<>();
-			final ChannelSetup s = ChannelSetup.of(tiles, side, side, noise, typeMax, report);
+			final ChannelSetup s = ChannelSetup.of(tiles, side, side, noise, typeMax, task.kind(),
+				report);
 			report.forEach(log);
 			log.accept((channels > 1 ? "channel " + (ch + 1) + ": " : "") + "noise " + s.noise() + (noise
 				instanceof NoiseModel.Auto ? " (estimated)" : "") + ", normalization " + s.normalization()

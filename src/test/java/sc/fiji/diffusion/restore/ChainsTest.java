@@ -29,9 +29,9 @@ class ChainsTest {
 			final Measurement a = Measurement.Mask.of(m, known, shape);
 			final TiledDenoiser tiled = new TiledDenoiser(model, m, 64, 16, 4, 4, 64);
 			final NDList one = ConsistentSampling.samples(tiled, a, y, new long[] { 2, 1, n, n }, null, model
-				.schedule(), "ddpm", 6, 1, 3, 1, true, 5, sc.fiji.diffusion.engine.SamplingListener.NONE, null, 0);
+				.schedule(), "ddpm", 6, 1, 3, 1, true, Moments.seeded(5), sc.fiji.diffusion.engine.SamplingListener.NONE, null, 0);
 			final NDList all = ConsistentSampling.samples(tiled, a, y, new long[] { 2, 1, n, n }, null, model
-				.schedule(), "ddpm", 6, 1, 3, 3, true, 5, sc.fiji.diffusion.engine.SamplingListener.NONE, null, 0);
+				.schedule(), "ddpm", 6, 1, 3, 3, true, Moments.seeded(5), sc.fiji.diffusion.engine.SamplingListener.NONE, null, 0);
 			for (int k = 0; k < 2; k++) {
 				final float[] p = one.get(k).toFloatArray(), q = all.get(k).toFloatArray();
 				double max = 0;

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ZarrArrayTest {
+public class ZarrArrayTest {
 
 	@TempDir
 	Path tmp;
@@ -117,7 +117,7 @@ class ZarrArrayTest {
 	}
 
 	/** The chunk {@code c} of a C-ordered array, padded with zeros at the edges as Zarr stores it. */
-	static float[] chunkOf(final float[] all, final long[] shape, final int[] chunks, final long[] c) {
+	public static float[] chunkOf(final float[] all, final long[] shape, final int[] chunks, final long[] c) {
 		final float[] out = new float[chunks[0] * chunks[1] * chunks[2]];
 		for (int i = 0; i < chunks[0]; i++) for (int j = 0; j < chunks[1]; j++) for (int l = 0; l < chunks[2]; l++) {
 			final long a = c[0] * chunks[0] + i, b = c[1] * chunks[1] + j, d = c[2] * chunks[2] + l;

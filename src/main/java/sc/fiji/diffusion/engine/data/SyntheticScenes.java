@@ -1061,7 +1061,7 @@ public final class SyntheticScenes {
     }
 
     /** 64-bit finaliser (Stafford's variant 13) to turn structured keys into uniform bits. */
-    static long mix64(long z) {
+    public static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
