@@ -89,7 +89,7 @@ public final class Main {
 		return message == null ? null : MACRO_OPTION.matcher(message).replaceAll("--$1 $2");
 	}
 
-	static int run(final String[] given, final PrintStream out, final PrintStream err) {
+	public static int run(final String[] given, final PrintStream out, final PrintStream err) {
 		// DJL's start (a GPU count it could not read, threads, its optimizer) is no news to a user, who
 		// reads its WARN and INFO lines as errors: they come with --verbose.
 		final boolean verbose = Arrays.asList(given).contains("--verbose");

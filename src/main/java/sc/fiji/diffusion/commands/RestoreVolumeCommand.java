@@ -132,8 +132,8 @@ public class RestoreVolumeCommand extends DiffusionCommand {
 				final RestoreOptions o = RestoreOptions.defaults(net, "ddpm", steps).withSamples(samples, false)
 					.withSeed(seed).withTile(tile);
 				restored = VolumeRestore.restore(in, job, Path.of(output), noiseModel, o, VolumeRestore.settings(
-					job, masked ? mask : null, input, in, folder, ModelFolder.card(folder).sha256(), o, noiseModel),
-					this::info, progress);
+					job, masked ? mask : null, input, in, folder, ModelFolder.card(folder).sha256(), net.precision(),
+					VolumeRestore.Sampling.of(o), noiseModel), this::info, progress);
 			}
 			info("Wrote " + output + " (" + restored + " chunks restored)");
 		}

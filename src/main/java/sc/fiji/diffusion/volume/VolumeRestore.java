@@ -98,6 +98,43 @@ public final class VolumeRestore {
 		final NoiseModel noise, final RestoreOptions o, final Map<String, Object> settings,
 		final Consumer<String> log, final sc.fiji.diffusion.engine.SamplingListener blocks) throws IOException
 	{
+		final Prepared p = prepare(in, task, out, noise, settings, log);
+		final List<long[]> chunks = p.output().zarr().allChunks();
+		final long start = System.nanoTime();
+		long said = 0;
+		int done = 0, skipped = 0;
+		for (int b = 0; b < chunks.size(); b++) {
+			if (restoreChunk(in, task, p, chunks.get(b), noise, o, log)) done++;
+			else skipped++;
+			blocks.stepDone(b + 1, chunks.size());
+			final long now = System.nanoTime();
+			// A line a second at most, and the last.
+			if (done > 0 && (now - said > 1e9 || b == chunks.size() - 1)) {
+				said = now;
+				final double seconds = (now - start) / 1e9, rate = done / seconds;
+				log.accept(String.format(Locale.ROOT, "block %d of %d done (%d skipped), %.2f blocks/s, about " +
+					"%.0f s left", b + 1, chunks.size(), skipped, rate, (chunks.size() - b - 1) / rate));
+			}
+		}
+		if (skipped > 0) log.accept(skipped + " chunks were already written and were skipped.");
+		return done;
+	}
+
+	/**
+	 * What every block of a run shares, made once: the output (created, or opened to continue) and
+	 * each channel's noise model and normalization, sampled from the volume (and recorded in the
+	 * output, from where {@link #reopen} reads them back on other machines).
+	 */
+	public record Prepared(OmeZarr.Image output, List<ChannelSetup> setups) {}
+
+	/**
+	 * Checks the input against the task, samples the channels' setups and creates the output (or
+	 * opens it to continue: other settings are refused). Loads no model: a Spark driver calls it.
+	 */
+	public static Prepared prepare(final OmeZarr.Image in, final Task task, final Path out,
+		final NoiseModel noise, final Map<String, Object> settings, final Consumer<String> log)
+		throws IOException
+	{
 		final VolumeArray a = in.array();
 		final long[] shape = a.shape();
 		final int rank = shape.length, iy = rank - 2, ix = rank - 1, f = task.factor();
@@ -125,55 +162,64 @@ public final class VolumeRestore {
 			log.accept("Output chunks " + Arrays.toString(outChunks) + ": the input's rows and columns per " +
 				"chunk rounded up to multiples of the factor " + f + ".");
 		}
-		final int ic = in.axis("c");
 		final List<ChannelSetup> setups = setUp(in, task, noise, log);
 		final Map<String, Object> recorded = new LinkedHashMap<>(settings);
 		recorded.put("channels", describe(setups));
 		continuable(out, recorded);
-		final OmeZarr.Image output = OmeZarr.create(out, in.axes(), outScale, outShape, outChunks, Map.of(
-			"diffusion_ij", recorded), log);
+		return new Prepared(OmeZarr.create(out, in.axes(), outScale, outShape, outChunks, Map.of(
+			"diffusion_ij", recorded), log), setups);
+	}
+
+	/**
+	 * A prepared output opened again, on another machine: the channels' setups as {@link #prepare}
+	 * recorded them, so that every block, wherever it runs, is normalized alike.
+	 */
+	public static Prepared reopen(final Path out, final Consumer<String> log) throws IOException {
+		final Map<?, ?> attrs = OmeZarr.attributes(out);
+		final Object run = attrs == null ? null : attrs.get("diffusion_ij");
+		if (!(run instanceof Map<?, ?> m) || !(m.get("channels") instanceof List<?> channels)) {
+			throw new IOException(out + " holds no prepared run: prepare it first (the driver does).");
+		}
+		final List<ChannelSetup> setups = new ArrayList<>();
+		for (final Object c : channels) {
+			final Map<?, ?> e = (Map<?, ?>) c;
+			setups.add(new ChannelSetup(NoiseModel.parse((String) e.get("noise")), new sc.fiji.diffusion.restore.Normalization(
+				((Number) e.get("low")).doubleValue(), ((Number) e.get("high")).doubleValue())));
+		}
+		return new Prepared(OmeZarr.open(out, 0, log), setups);
+	}
+
+	/**
+	 * Restores one output chunk unless it is written already: its block read with the halo of its
+	 * windows, restored, written under a temporary name and moved. A failing block (a read, the
+	 * restoration, the write) is tried once more, then named.
+	 *
+	 * @return whether the chunk was restored (false: it was there)
+	 */
+	public static boolean restoreChunk(final OmeZarr.Image in, final Task task, final Prepared p,
+		final long[] c, final NoiseModel noise, final RestoreOptions o, final Consumer<String> log)
+		throws IOException
+	{
+		final ZarrArray output = p.output().zarr();
+		if (output.hasChunk(c)) return false;
 		final NetworkDenoiser model = o.model();
-		final Geometry g = new Geometry(shape, outShape, outChunks, f, TiledDenoiser.window(model),
-			TiledDenoiser.stride(model), task.kind() == Defaults.Task.DENOISE ? 0 : TiledDenoiser.window(model));
-		final List<long[]> chunks = output.zarr().allChunks();
-		final long start = System.nanoTime();
-		long said = 0;
-		int done = 0, skipped = 0;
-		for (int b = 0; b < chunks.size(); b++) {
-			final long[] c = chunks.get(b);
-			if (output.zarr().hasChunk(c)) {
-				skipped++;
-				blocks.stepDone(b + 1, chunks.size());
-				continue;
+		final Geometry g = new Geometry(in.array().shape(), output.shape(), output.chunks(), task.factor(),
+			TiledDenoiser.window(model), TiledDenoiser.stride(model), task.kind() == Defaults.Task.DENOISE ? 0
+				: TiledDenoiser.window(model));
+		for (int attempt = 1;; attempt++) {
+			try {
+				output.writeChunk(c, restoreBlock(in.array(), task, c, g, in.axis("c"), p.setups(), noise, o));
+				return true;
 			}
-			// A failing block (a read, the restoration, the write) is tried once more, then named.
-			for (int attempt = 1;; attempt++) {
-				try {
-					output.zarr().writeChunk(c, restoreBlock(a, task, c, g, ic, setups, noise, o));
-					break;
+			catch (final IOException | RuntimeException e) {
+				if (e instanceof java.util.concurrent.CancellationException) throw e;
+				if (attempt == 2) {
+					throw new IOException("Chunk " + output.key(c) + " of " + output.dir() + " failed twice: " + e
+						.getMessage() + " (the chunks written so far are kept: rerun to continue).", e);
 				}
-				catch (final IOException | RuntimeException e) {
-					if (e instanceof java.util.concurrent.CancellationException) throw e;
-					if (attempt == 2) {
-						throw new IOException("Chunk " + output.zarr().key(c) + " of " + out + " failed twice: " + e
-							.getMessage() + " (the chunks written so far are kept: rerun to continue).", e);
-					}
-					log.accept("Chunk " + output.zarr().key(c) + " failed (" + e.getMessage() + "); trying again.");
-				}
-			}
-			done++;
-			blocks.stepDone(b + 1, chunks.size());
-			final long now = System.nanoTime();
-			// A line a second at most, and the last.
-			if (now - said > 1e9 || b == chunks.size() - 1) {
-				said = now;
-				final double seconds = (now - start) / 1e9, rate = done / seconds;
-				log.accept(String.format(Locale.ROOT, "block %d of %d done (%d skipped), %.2f blocks/s, about " +
-					"%.0f s left", b + 1, chunks.size(), skipped, rate, (chunks.size() - b - 1) / rate));
+				log.accept("Chunk " + output.key(c) + " failed (" + e.getMessage() + "); trying again.");
 			}
 		}
-		if (skipped > 0) log.accept(skipped + " chunks were already written and were skipped.");
-		return done;
 	}
 
 	/**
@@ -222,10 +268,24 @@ public final class VolumeRestore {
 		}
 	}
 
-	/** What identifies a run, recorded in its output and compared when it is continued. */
+	/**
+	 * The sampling options a run records (those of {@link RestoreOptions} that change the result),
+	 * known before any model is loaded.
+	 */
+	public record Sampling(int samples, int steps, String sampler, long seed, int resample, double start) {
+
+		public static Sampling of(final RestoreOptions o) {
+			return new Sampling(o.samples(), o.steps(), o.sampler(), o.seed(), o.resample(), o.start());
+		}
+	}
+
+	/**
+	 * What identifies a run, recorded in its output and compared when it is continued: the task and
+	 * its options, the input, the model's name and SHA-256 and the precision it runs in.
+	 */
 	public static Map<String, Object> settings(final Task task, final String mask, final String input,
-		final OmeZarr.Image in, final Path modelFolder, final String sha256, final RestoreOptions o,
-		final NoiseModel noise)
+		final OmeZarr.Image in, final Path modelFolder, final String sha256,
+		final sc.fiji.diffusion.engine.Precision precision, final Sampling o, final NoiseModel noise)
 	{
 		final Map<String, Object> m = new LinkedHashMap<>();
 		m.put("task", task.name());
@@ -236,7 +296,7 @@ public final class VolumeRestore {
 			.contains(":") ? mask.substring(mask.lastIndexOf(':')) : ""));
 		m.put("model", modelFolder.getFileName().toString());
 		m.put("model_sha256", sha256);
-		m.put("precision", o.model().precision().toString());
+		m.put("precision", precision.toString());
 		m.put("noise", noise.toString());
 		m.put("samples", o.samples());
 		m.put("steps", o.steps());
@@ -440,10 +500,15 @@ public final class VolumeRestore {
 		return setups;
 	}
 
-	private static List<String> describe(final List<ChannelSetup> setups) {
-		final List<String> d = new ArrayList<>();
+	/** The setups as the output records them: noise model, and the normalization's low and high. */
+	private static List<Map<String, Object>> describe(final List<ChannelSetup> setups) {
+		final List<Map<String, Object>> d = new ArrayList<>();
 		for (final ChannelSetup s : setups) {
-			d.add(s.noise() + "; normalization " + s.normalization().low() + " to " + s.normalization().high());
+			final Map<String, Object> m = new LinkedHashMap<>();
+			m.put("noise", s.noise().toString());
+			m.put("low", s.normalization().low());
+			m.put("high", s.normalization().high());
+			d.add(m);
 		}
 		return d;
 	}
