@@ -213,6 +213,13 @@ public final class VolumeRestore {
 			}
 			catch (final IOException | RuntimeException e) {
 				if (e instanceof java.util.concurrent.CancellationException) throw e;
+				final long free = diskFull(e, output.dir());
+				if (free >= 0) {
+					throw new IOException("The disk that holds " + output.dir() + " is full (" + free / 1_000_000 +
+						" MB free) at chunk " + output.key(c) + ": free space there, or move the output to a larger " +
+						"disk, and run the same command again to continue (the chunks written so far are complete " +
+						"and kept; none is half-written).", e);
+				}
 				if (attempt == 2) {
 					throw new IOException("Chunk " + output.key(c) + " of " + output.dir() + " failed twice: " + e
 						.getMessage() + " (the chunks written so far are kept: rerun to continue).", e);
@@ -220,6 +227,26 @@ public final class VolumeRestore {
 				log.accept("Chunk " + output.key(c) + " failed (" + e.getMessage() + "); trying again.");
 			}
 		}
+	}
+
+	/**
+	 * The usable bytes left where {@code dir} lies when {@code e} says that its disk is full (ENOSPC,
+	 * or less space left than a chunk takes), else -1.
+	 */
+	static long diskFull(final Throwable e, final Path dir) {
+		long free;
+		try {
+			free = java.nio.file.Files.getFileStore(dir).getUsableSpace();
+		}
+		catch (final IOException | RuntimeException unknown) {
+			free = -1;
+		}
+		for (Throwable t = e; t != null; t = t.getCause()) {
+			if (t instanceof IOException && t.getMessage() != null && t.getMessage().contains("No space left")) {
+				return Math.max(0, free);
+			}
+		}
+		return e instanceof IOException && free >= 0 && free < 1_000_000 ? free : -1;
 	}
 
 	/**

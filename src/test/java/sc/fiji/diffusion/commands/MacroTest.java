@@ -149,5 +149,14 @@ class MacroTest {
 		assertTrue(again.output().contains("again"), again.output());
 		assertTrue(again.output().contains("4 chunks were already written and were skipped"), again.output());
 		assertTrue(again.output().contains("(0 chunks restored)"), again.output());
+		// The inverse problems' keys: super-resolution by 2, one sample of 2 steps.
+		final ImageJMacro.Run x2 = ImageJMacro.run(work, "run('Restore Volume (Diffusion)', 'input=[" + work
+			.resolve("vol.zarr") + "] output=[" + work.resolve("x2.zarr") + "] task=super-resolve factor=2 " +
+			"samples=1 steps=2 noise=none device=CPU model=ddpm-fluo');\nprint('x2');", null);
+		assertTrue(x2.output().contains("x2"), x2.output());
+		final sc.fiji.diffusion.volume.OmeZarr.Image big = sc.fiji.diffusion.volume.OmeZarr.open(work.resolve(
+			"x2.zarr"), 0, s -> {});
+		org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] { 2, 120, 140 }, big.array().shape());
+		assertEquals(0.5, big.scale()[2], 1e-12);
 	}
 }

@@ -329,4 +329,63 @@ class VolumeRestoreTest {
 			"o2.zarr", o, NoiseModel.parse("none")));
 		assertTrue(e2.getMessage().contains("give a mask"), e2.getMessage());
 	}
+
+	/**
+	 * An output disk that fills up (a tmpfs of 160 KiB; the test needs root and is skipped where it
+	 * cannot mount one): a message that says so and what to do, no partial file, every chunk under its
+	 * final name complete; on a disk with room the same run continues from them.
+	 */
+	@Test
+	void aFullDiskIsSaidAndLeavesOnlyWholeChunks() throws Exception {
+		final Path disk = Files.createDirectories(tmp.resolve("small"));
+		final Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=160k", "tmpfs", disk
+			.toString()).redirectErrorStream(true).start();
+		org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a small tmpfs here");
+		try {
+			final ZarrArray in = ZarrArray.create(tmp.resolve("wide.zarr"), new long[] { 1, 64, 1280 }, new int[] {
+				1, 64, 64 }, ZarrCodec.NONE, ".", s -> {});
+			final SplittableRandom r = new SplittableRandom(8);
+			for (final long[] c : in.allChunks()) {
+				final float[] v = new float[64 * 64];
+				for (int i = 0; i < v.length; i++) v[i] = 300 + 200 * (float) Math.sin(i % 64 / 5.0) + (float) (20 * r
+					.nextGaussian());
+				in.writeChunk(c, v);
+			}
+			final OmeZarr.Image img = OmeZarr.open(tmp.resolve("wide.zarr"), 0, s -> {});
+			final RestoreOptions o = RestoreOptions.defaults(model, "ddpm", 0);
+			final Map<String, Object> settings = Map.of("task", "denoise");
+			final IOException e = assertThrows(IOException.class, () -> VolumeRestore.denoise(img, disk.resolve(
+				"out.zarr"), NoiseModel.parse("gaussian:20"), o, settings, s -> {}));
+			assertTrue(e.getMessage().contains("is full") && e.getMessage().contains("run the same command again"),
+				e.getMessage());
+			final List<Path> files;
+			try (java.util.stream.Stream<Path> all = Files.walk(disk)) {
+				files = all.filter(Files::isRegularFile).toList();
+			}
+			assertTrue(files.stream().noneMatch(f -> f.getFileName().toString().contains(".partial")), files
+				.toString());
+			final OmeZarr.Image partial = OmeZarr.open(disk.resolve("out.zarr"), 0, s -> {});
+			int whole = 0;
+			for (final long[] c : partial.zarr().allChunks()) {
+				if (!partial.zarr().hasChunk(c)) continue;
+				partial.zarr().readChunk(c);
+				whole++;
+			}
+			assertTrue(whole > 0 && whole < 20, whole + " chunks written");
+			// Moved to a disk with room, the run continues from the chunks written.
+			final Path roomy = tmp.resolve("moved.zarr");
+			try (java.util.stream.Stream<Path> all = Files.walk(disk.resolve("out.zarr"))) {
+				for (final Path f : all.toList()) {
+					final Path to = roomy.resolve(disk.resolve("out.zarr").relativize(f).toString());
+					if (Files.isDirectory(f)) Files.createDirectories(to);
+					else Files.copy(f, to);
+				}
+			}
+			assertEquals(20 - whole, VolumeRestore.denoise(img, roomy, NoiseModel.parse("gaussian:20"), o, settings,
+				s -> {}));
+		}
+		finally {
+			new ProcessBuilder("umount", disk.toString()).start().waitFor();
+		}
+	}
 }
