@@ -37,8 +37,8 @@ final class RestoreVolumeVerb {
 			try (NetworkDenoiser model = r.load(folder, device)) {
 				err.println("Model " + folder + " on " + device + " in " + model.precision() + " precision, " +
 					model.networkPath());
-				done = VolumeRestore.restore(in, task, r.output(), r.noise(), r.options(model), r.settings(in, task,
-					folder, model.precision()), err::println, sc.fiji.diffusion.engine.SamplingListener.NONE);
+				done = VolumeRestore.restore(in, task, r.output(), r.std(), r.noise(), r.options(model), r.settings(
+					in, task, folder, model.precision()), err::println, sc.fiji.diffusion.engine.SamplingListener.NONE);
 			}
 			out.printf("Wrote %s (%d chunks restored) in %.1f s%n", r.output(), done, (System.nanoTime() - start) /
 				1e9);

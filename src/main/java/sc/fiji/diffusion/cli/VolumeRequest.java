@@ -28,11 +28,11 @@ public final class VolumeRequest {
 
 	static final Set<String> KEYS = Set.of("input", "output", "task", "dataset", "noise", "samples",
 		"steps", "sampler", "seed", "device", "precision", "tile", "model", "axes", "scale", "mask", "factor",
-		"resample");
+		"resample", "std");
 
 	final Options o;
 	final String input, mask, task, sampler, device, model, axes;
-	final Path output;
+	final Path output, std;
 	final int level, samples, steps, tile, resample, factor;
 	final long seed;
 	final double[] scale;
@@ -57,6 +57,7 @@ public final class VolumeRequest {
 		factor = o.integer("factor", 2);
 		resample = o.integer("resample", 1);
 		mask = o.has("mask") ? o.get("mask", "") : null;
+		std = o.has("std") ? Paths.get(o.get("std", "")) : null;
 		if (!VolumeRestore.isHdf5(input) && (o.has("axes") || o.has("scale"))) {
 			throw new UsageException("--axes and --scale are for HDF5 input, which declares neither; a Zarr " +
 				"or OME-Zarr image declares its own.");
@@ -64,6 +65,11 @@ public final class VolumeRequest {
 		try {
 			VolumeRestore.requireDistinct(input, output);
 			if (mask != null) VolumeRestore.requireDistinct(mask, output);
+			if (std != null) {
+				VolumeRestore.requireDistinct(input, std);
+				if (mask != null) VolumeRestore.requireDistinct(mask, std);
+				VolumeRestore.requireDistinct(output.toString(), std);
+			}
 		}
 		catch (final IllegalArgumentException | IOException e) {
 			throw new UsageException("--output: " + e.getMessage());
@@ -77,7 +83,7 @@ public final class VolumeRequest {
 		Options.check(() -> {
 			if (!task.equals("denoise")) Inpaint.check(sampler);
 			if (task.equals("super-resolve")) SuperResolve.check(factor, sampler);
-			RestoreOptions.check(kind(), sampler, steps, samples, false, tile, resample);
+			RestoreOptions.check(kind(), sampler, steps, samples, std != null, tile, resample);
 		});
 		noise = o.parsed("noise", "auto", NoiseModel::parse);
 		device = o.parsed("device", "auto", Devices::check);
@@ -114,6 +120,11 @@ public final class VolumeRequest {
 
 	public Path output() {
 		return output;
+	}
+
+	/** --std: where the samples' standard deviation goes, or null. */
+	public Path std() {
+		return std;
 	}
 
 	public NoiseModel noise() {
@@ -168,8 +179,8 @@ public final class VolumeRequest {
 
 	/** The restorations' options with this model. */
 	public RestoreOptions options(final NetworkDenoiser net) {
-		return RestoreOptions.defaults(net, sampler, steps).withSamples(samples, false).withSeed(seed).withTile(
-			tile).withResample(resample);
+		return RestoreOptions.defaults(net, sampler, steps).withSamples(samples, std != null).withSeed(seed)
+			.withTile(tile).withResample(resample);
 	}
 
 	/** What the output records of this run, with the precision the model runs in where the blocks run. */

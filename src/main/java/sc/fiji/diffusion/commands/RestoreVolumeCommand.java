@@ -57,6 +57,14 @@ public class RestoreVolumeCommand extends DiffusionCommand {
 	@Parameter(label = "Steps", persist = false, min = "0", description = "0: the task's default.")
 	private int steps = 0;
 
+	@Parameter(label = "Sampler", persist = false, description = "ddpm (ancestral) or ddim:ETA; for denoising " +
+		"samples also ddim, dpm++, pc, langevin.")
+	private String sampler = "ddpm";
+
+	@Parameter(label = "Std", persist = false, required = false, description = "An OME-Zarr folder for the " +
+		"samples' standard deviation (needs samples >= 2); empty: none.")
+	private String std = "";
+
 	@Parameter(label = "Dataset", persist = false, min = "0", description = "The OME-Zarr resolution " +
 		"level (0: the full resolution).")
 	private int dataset = 0;
@@ -110,10 +118,16 @@ public class RestoreVolumeCommand extends DiffusionCommand {
 			default -> throw new IllegalArgumentException("task=" + task + ": give denoise, inpaint or " +
 				"super-resolve.");
 		};
-		RestoreOptions.check(kind, "ddpm", steps, samples, false, tile, 1);
+		final Path spread = std == null || std.isBlank() ? null : Path.of(std);
+		if (kind != Defaults.Task.DENOISE) sc.fiji.diffusion.restore.Inpaint.check(sampler);
+		RestoreOptions.check(kind, sampler, steps, samples, spread != null, tile, 1);
 		Precision.check(precision);
 		VolumeRestore.requireDistinct(input, Path.of(output));
 		if (masked) VolumeRestore.requireDistinct(mask, Path.of(output));
+		if (spread != null) {
+			VolumeRestore.requireDistinct(input, spread);
+			VolumeRestore.requireDistinct(output, spread);
+		}
 		final String a = axes == null || axes.isBlank() ? null : axes.trim();
 		final double[] s = scale == null || scale.isBlank() ? null : VolumeRestore.scales(scale);
 		try (OmeZarr.Image in = VolumeRestore.open(input, dataset, a, s, this::info); OmeZarr.Image m = masked
@@ -129,9 +143,9 @@ public class RestoreVolumeCommand extends DiffusionCommand {
 				precision, d)))
 			{
 				final NetworkDenoiser net = lease.model();
-				final RestoreOptions o = RestoreOptions.defaults(net, "ddpm", steps).withSamples(samples, false)
-					.withSeed(seed).withTile(tile);
-				restored = VolumeRestore.restore(in, job, Path.of(output), noiseModel, o, VolumeRestore.settings(
+				final RestoreOptions o = RestoreOptions.defaults(net, sampler, steps).withSamples(samples, spread !=
+					null).withSeed(seed).withTile(tile);
+				restored = VolumeRestore.restore(in, job, Path.of(output), spread, noiseModel, o, VolumeRestore.settings(
 					job, masked ? mask : null, input, in, folder, ModelFolder.card(folder).sha256(), net.precision(),
 					VolumeRestore.Sampling.of(o), noiseModel), this::info, progress);
 			}

@@ -27,8 +27,8 @@ import java.util.function.Consumer;
  */
 public final class Hdf5Array implements VolumeArray, AutoCloseable {
 
-	/** HDF5 filters jHDF 0.13 decodes: deflate, shuffle, fletcher32, scale-offset, lzf, bitshuffle, lz4. */
-	static final Set<Integer> READ_FILTERS = Set.of(1, 2, 3, 6, 32000, 32008, 32004);
+	/** HDF5 filters jHDF 0.13 decodes: deflate, shuffle, fletcher32, lzf, bitshuffle, lz4 (not scale-offset, 6). */
+	static final Set<Integer> READ_FILTERS = Set.of(1, 2, 3, 32000, 32008, 32004);
 
 	private final HdfFile file;
 	private final Dataset dataset;
@@ -55,10 +55,11 @@ public final class Hdf5Array implements VolumeArray, AutoCloseable {
 	public static OmeZarr.Image open(final String spec, final String axes, final double[] scale,
 		final Consumer<String> log) throws IOException
 	{
-		final int colon = spec.lastIndexOf(".h5:") >= 0 ? spec.lastIndexOf(".h5:") + 3 : spec.lastIndexOf(
-			".hdf5:") >= 0 ? spec.lastIndexOf(".hdf5:") + 5 : -1;
-		final Path path = Path.of(colon < 0 ? spec : spec.substring(0, colon));
-		final String name = colon < 0 ? null : spec.substring(colon + 1);
+		// FILE.h5 or FILE.hdf5 (either case, as VolumeRestore.isHdf5 takes it), then :DATASET.
+		final java.util.regex.Matcher parts = java.util.regex.Pattern.compile("(?i)(.*\\.(?:h5|hdf5))(?::(.*))?")
+			.matcher(spec);
+		final Path path = Path.of(parts.matches() ? parts.group(1) : spec);
+		final String name = parts.matches() ? parts.group(2) : null;
 		if (!Files.isRegularFile(path)) throw new IOException("The HDF5 file " + path + " does not exist.");
 		final HdfFile file;
 		try {
@@ -69,7 +70,7 @@ public final class Hdf5Array implements VolumeArray, AutoCloseable {
 		}
 		try {
 			final Dataset ds = dataset(file, name, path);
-			final Hdf5Array a = of(file, ds, path);
+			final Hdf5Array a = of(file, ds, path, log);
 			final int rank = a.shape.length;
 			final List<OmeZarr.Axis> ax = new ArrayList<>();
 			if (axes == null) ax.addAll(OmeZarr.defaultAxes(rank));
@@ -140,10 +141,20 @@ public final class Hdf5Array implements VolumeArray, AutoCloseable {
 		return out;
 	}
 
-	private static Hdf5Array of(final HdfFile file, final Dataset ds, final Path path)
-		throws IOException
+	private static Hdf5Array of(final HdfFile file, final Dataset ds, final Path path,
+		final Consumer<String> log) throws IOException
 	{
-		for (final PipelineFilterWithData f : ds.getFilters()) {
+		final List<PipelineFilterWithData> filters;
+		try {
+			filters = ds.getFilters();
+		}
+		catch (final RuntimeException e) {
+			// jHDF refuses a filter it has no decoder for as it reads the pipeline.
+			throw new IOException(ds.getPath() + " of " + path + " is compressed with an HDF5 filter jHDF " +
+				"cannot decode (" + e.getMessage() + "): rewrite it with gzip (deflate) or lz4, or convert it to " +
+				"Zarr.", e);
+		}
+		for (final PipelineFilterWithData f : filters) {
 			if (!READ_FILTERS.contains(f.getId())) {
 				throw new IOException(ds.getPath() + " of " + path + " is compressed with HDF5 filter " + f
 					.getId() + " (" + f.getName() + "), which jHDF cannot decode: rewrite it with gzip (deflate) " +
@@ -159,8 +170,13 @@ public final class Hdf5Array implements VolumeArray, AutoCloseable {
 			if (bits > 32) throw new IOException(ds.getPath() + " holds " + bits + "-bit integers: convert it " +
 				"to 8-, 16- or 32-bit.");
 			max = fp.isSigned() ? Math.pow(2, bits - 1) - 1 : Math.pow(2, bits) - 1;
+			if (bits == 32) log.accept(ds.getPath() + " holds 32-bit integers: read as float32 (exact up to " +
+				"2^24).");
 		}
-		else if (ds.getDataType() instanceof FloatingPoint) max = Double.NaN;
+		else if (ds.getDataType() instanceof FloatingPoint f) {
+			max = Double.NaN;
+			if (f.getSize() == 8) log.accept(ds.getPath() + " holds float64: read as float32.");
+		}
 		else throw new IOException(ds.getPath() + " of " + path + " holds " + ds.getJavaType()
 			.getSimpleName() + " values, not numbers an image holds.");
 		final int[] chunks;

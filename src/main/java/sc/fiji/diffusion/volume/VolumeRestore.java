@@ -98,7 +98,22 @@ public final class VolumeRestore {
 		final NoiseModel noise, final RestoreOptions o, final Map<String, Object> settings,
 		final Consumer<String> log, final sc.fiji.diffusion.engine.SamplingListener blocks) throws IOException
 	{
-		final Prepared p = prepare(in, task, out, noise, settings, log);
+		return restore(in, task, out, null, noise, o, settings, log, blocks);
+	}
+
+	/**
+	 * As {@link #restore(OmeZarr.Image, Task, Path, NoiseModel, RestoreOptions, Map, Consumer,
+	 * sc.fiji.diffusion.engine.SamplingListener)}, with the samples' standard deviation written to
+	 * {@code std} (an OME-Zarr image of the output's geometry; the options must ask for it), or null.
+	 */
+	public static int restore(final OmeZarr.Image in, final Task task, final Path out, final Path std,
+		final NoiseModel noise, final RestoreOptions o, final Map<String, Object> settings,
+		final Consumer<String> log, final sc.fiji.diffusion.engine.SamplingListener blocks) throws IOException
+	{
+		if ((std != null) != o.std()) {
+			throw new IllegalArgumentException("A standard deviation output goes with options that ask for it.");
+		}
+		final Prepared p = prepare(in, task, out, std, noise, settings, log);
 		final List<long[]> chunks = p.output().zarr().allChunks();
 		final long start = System.nanoTime();
 		long said = 0;
@@ -123,17 +138,18 @@ public final class VolumeRestore {
 	/**
 	 * What every block of a run shares, made once: the output (created, or opened to continue) and
 	 * each channel's noise model and normalization, sampled from the volume (and recorded in the
-	 * output, from where {@link #reopen} reads them back on other machines).
+	 * output, from where {@link #reopen} reads them back on other machines); the standard deviation's
+	 * output when one is asked for, else null.
 	 */
-	public record Prepared(OmeZarr.Image output, List<ChannelSetup> setups) {}
+	public record Prepared(OmeZarr.Image output, OmeZarr.Image std, List<ChannelSetup> setups) {}
 
 	/**
 	 * Checks the input against the task, samples the channels' setups and creates the output (or
 	 * opens it to continue: other settings are refused). Loads no model: a Spark driver calls it.
 	 */
 	public static Prepared prepare(final OmeZarr.Image in, final Task task, final Path out,
-		final NoiseModel noise, final Map<String, Object> settings, final Consumer<String> log)
-		throws IOException
+		final Path std, final NoiseModel noise, final Map<String, Object> settings,
+		final Consumer<String> log) throws IOException
 	{
 		final VolumeArray a = in.array();
 		final long[] shape = a.shape();
@@ -166,15 +182,26 @@ public final class VolumeRestore {
 		final Map<String, Object> recorded = new LinkedHashMap<>(settings);
 		recorded.put("channels", describe(setups));
 		continuable(out, recorded);
+		final Map<String, Object> spread = new LinkedHashMap<>(recorded);
+		if (std != null) {
+			if (std.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+				throw new IllegalArgumentException("The standard deviation needs an output of its own.");
+			}
+			spread.put("standard_deviation_of", out.toAbsolutePath().normalize().toString());
+			continuable(std, spread);
+		}
 		return new Prepared(OmeZarr.create(out, in.axes(), outScale, outShape, outChunks, Map.of(
-			"diffusion_ij", recorded), log), setups);
+			"diffusion_ij", recorded), log), std == null ? null : OmeZarr.create(std, in.axes(), outScale,
+				outShape, outChunks, Map.of("diffusion_ij", spread), log), setups);
 	}
 
 	/**
 	 * A prepared output opened again, on another machine: the channels' setups as {@link #prepare}
 	 * recorded them, so that every block, wherever it runs, is normalized alike.
 	 */
-	public static Prepared reopen(final Path out, final Consumer<String> log) throws IOException {
+	public static Prepared reopen(final Path out, final Path std, final Consumer<String> log)
+		throws IOException
+	{
 		final Map<?, ?> attrs = OmeZarr.attributes(out);
 		final Object run = attrs == null ? null : attrs.get("diffusion_ij");
 		if (!(run instanceof Map<?, ?> m) || !(m.get("channels") instanceof List<?> channels)) {
@@ -186,7 +213,7 @@ public final class VolumeRestore {
 			setups.add(new ChannelSetup(NoiseModel.parse((String) e.get("noise")), new sc.fiji.diffusion.restore.Normalization(
 				((Number) e.get("low")).doubleValue(), ((Number) e.get("high")).doubleValue())));
 		}
-		return new Prepared(OmeZarr.open(out, 0, log), setups);
+		return new Prepared(OmeZarr.open(out, 0, log), std == null ? null : OmeZarr.open(std, 0, log), setups);
 	}
 
 	/**
@@ -200,15 +227,18 @@ public final class VolumeRestore {
 		final long[] c, final NoiseModel noise, final RestoreOptions o, final Consumer<String> log)
 		throws IOException
 	{
-		final ZarrArray output = p.output().zarr();
-		if (output.hasChunk(c)) return false;
+		final ZarrArray output = p.output().zarr(), spread = p.std() == null ? null : p.std().zarr();
+		if (output.hasChunk(c) && (spread == null || spread.hasChunk(c))) return false;
 		final NetworkDenoiser model = o.model();
 		final Geometry g = new Geometry(in.array().shape(), output.shape(), output.chunks(), task.factor(),
 			TiledDenoiser.window(model), TiledDenoiser.stride(model), task.kind() == Defaults.Task.DENOISE ? 0
 				: TiledDenoiser.window(model));
 		for (int attempt = 1;; attempt++) {
 			try {
-				output.writeChunk(c, restoreBlock(in.array(), task, c, g, in.axis("c"), p.setups(), noise, o));
+				final float[][] r = restoreBlock(in.array(), task, c, g, in.axis("c"), p.setups(), noise, o);
+				// The spread first: a chunk of the output is there only with its spread.
+				if (spread != null) spread.writeChunk(c, r[1]);
+				output.writeChunk(c, r[0]);
 				return true;
 			}
 			catch (final IOException | RuntimeException e) {
@@ -284,15 +314,26 @@ public final class VolumeRestore {
 		return Path.of(isHdf5(spec) ? spec.replaceFirst("(?i)(\\.(h5|hdf5)):.*$", "$1") : spec);
 	}
 
-	/** Refuses an output that is the input (the input is never written). */
+	/**
+	 * Refuses an output that is the input, lies inside it or holds it (the input is never written).
+	 */
 	public static void requireDistinct(final String input, final Path output) throws IOException {
-		final Path in = file(input);
-		if (in.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize()) || java.nio.file.Files
-			.exists(output) && java.nio.file.Files.exists(in) && java.nio.file.Files.isSameFile(in, output))
-		{
-			throw new IllegalArgumentException("The output must differ from the input: the input is never " +
-				"written.");
+		final Path in = real(file(input)), out = real(output);
+		if (in.equals(out) || out.startsWith(in) || in.startsWith(out)) {
+			throw new IllegalArgumentException("The output must lie outside the input (and not hold it): the " +
+				"input is never written. Give an output folder beside the input.");
 		}
+	}
+
+	/** A path with its links resolved as far as it exists, the rest appended. */
+	private static Path real(final Path p) throws IOException {
+		Path existing = p.toAbsolutePath().normalize();
+		Path rest = existing.getFileSystem().getPath("");
+		while (existing != null && !java.nio.file.Files.exists(existing)) {
+			rest = existing.getFileName().resolve(rest);
+			existing = existing.getParent();
+		}
+		return existing == null ? p.toAbsolutePath().normalize() : existing.toRealPath().resolve(rest).normalize();
 	}
 
 	/**
@@ -319,6 +360,8 @@ public final class VolumeRestore {
 		if (task.factor() > 1) m.put("factor", task.factor());
 		m.put("input", file(input).toAbsolutePath().normalize().toString());
 		m.put("dataset", in.path());
+		m.put("axes", OmeZarr.names(in.axes()));
+		m.put("scale", in.scale());
 		if (mask != null) m.put("mask", file(mask).toAbsolutePath().normalize() + (isHdf5(mask) && mask
 			.contains(":") ? mask.substring(mask.lastIndexOf(':')) : ""));
 		m.put("model", modelFolder.getFileName().toString());
@@ -380,10 +423,11 @@ public final class VolumeRestore {
 	}
 
 	/**
-	 * One output chunk: its block read with the halo of its windows, restored, cut back to the chunk.
-	 * An inpainting block without a missing voxel comes back as read.
+	 * One output chunk: its block read with the halo of its windows, restored, cut back to the chunk;
+	 * with the samples' standard deviation cut likewise when the options ask for it (else null). An
+	 * inpainting block without a missing voxel comes back as read (spread 0).
 	 */
-	private static float[] restoreBlock(final VolumeArray a, final Task task, final long[] c,
+	private static float[][] restoreBlock(final VolumeArray a, final Task task, final long[] c,
 		final Geometry g, final int ic, final List<ChannelSetup> setups, final NoiseModel noise,
 		final RestoreOptions o) throws IOException
 	{
@@ -417,17 +461,20 @@ public final class VolumeRestore {
 		final List<ChannelSetup> mine = ic < 0 ? setups : setups.subList((int) lo[ic], (int) lo[ic] + size[ic]);
 		final RestoreOptions ob = o.withChannels(mine).withField(field(g.out(), lo, size));
 		final int channelAxis = ic < 0 ? -1 : rank - 1 - ic;
-		final float[] result;
-		if (task.kind() == Defaults.Task.INPAINT && !holes) result = block;
+		final int voxels = Math.toIntExact(Arrays.stream(size).asLongStream().reduce(1, (x, y) -> x * y));
+		final float[] result, spread;
+		if (task.kind() == Defaults.Task.INPAINT && !holes) {
+			result = block;
+			spread = o.std() ? new float[voxels] : null;
+		}
 		else {
-			final RandomAccessibleInterval<FloatType> restored = switch (task.kind()) {
-				case DENOISE -> Denoise.run(img, channelAxis, noise, ob).image();
-				case INPAINT -> Inpaint.run(img, null, channelAxis, noise, ob).image();
-				default -> SuperResolve.run(img, f, channelAxis, noise, ob).image();
+			final sc.fiji.diffusion.restore.Result r = switch (task.kind()) {
+				case DENOISE -> Denoise.run(img, channelAxis, noise, ob);
+				case INPAINT -> Inpaint.run(img, null, channelAxis, noise, ob);
+				default -> SuperResolve.run(img, f, channelAxis, noise, ob);
 			};
-			result = new float[Math.toIntExact(Arrays.stream(size).asLongStream().reduce(1, (x, y) -> x * y))];
-			final Cursor<FloatType> cur = Views.flatIterable(restored).cursor();
-			for (int i = 0; cur.hasNext(); i++) result[i] = cur.next().get();
+			result = flat(r.image(), voxels);
+			spread = o.std() ? flat(r.std(), voxels) : null;
 		}
 		// Cut the chunk out of the block, into a whole chunk (zeros beyond the volume's edges).
 		final int[] cs = g.chunks();
@@ -442,7 +489,20 @@ public final class VolumeRestore {
 			inBlock[d] = c0 - lo[d];
 		}
 		Boxes.copy(result, size, inBlock, chunk, cs, new long[rank], chunkSize);
-		return chunk;
+		float[] chunkSpread = null;
+		if (spread != null) {
+			chunkSpread = new float[n];
+			Boxes.copy(spread, size, inBlock, chunkSpread, cs, new long[rank], chunkSize);
+		}
+		return new float[][] { chunk, chunkSpread };
+	}
+
+	/** An image's values in flat (C order of the reversed axes) order. */
+	private static float[] flat(final RandomAccessibleInterval<FloatType> image, final int voxels) {
+		final float[] out = new float[voxels];
+		final Cursor<FloatType> cur = Views.flatIterable(image).cursor();
+		for (int i = 0; cur.hasNext(); i++) out[i] = cur.next().get();
+		return out;
 	}
 
 	/**
@@ -545,7 +605,13 @@ public final class VolumeRestore {
 		throws IOException
 	{
 		final Map<?, ?> attrs = OmeZarr.attributes(out);
-		if (attrs == null) return;
+		if (attrs == null) {
+			if (java.nio.file.Files.exists(out.resolve(".zarray"))) {
+				throw new IOException(out + " holds a Zarr array of its own: give another output (an OME-Zarr " +
+					"image is written there as a folder of its own).");
+			}
+			return;
+		}
 		final Object old = attrs.get("diffusion_ij");
 		final com.google.gson.Gson gson = new com.google.gson.Gson();
 		if (old == null || !gson.toJsonTree(old).equals(gson.toJsonTree(recorded))) {

@@ -97,6 +97,21 @@ class RestoreVolumeVerbTest {
 			.resolve("x2.zarr").toString(), "--task", "super-resolve", "--factor", "2", "--noise", "none",
 			"--samples", "1", "--steps", "3", "--device", "cpu", "--model", "ddpm-fluo"), err.toString());
 		final OmeZarr.Image x2 = OmeZarr.open(tmp.resolve("x2.zarr"), 0, s -> {});
+		// Denoising samples with their spread in an image of its own.
+		assertEquals(0, run("restore-volume", "--input", tmp.resolve("in.zarr").toString(), "--output", tmp
+			.resolve("mean.zarr").toString(), "--std", tmp.resolve("spread.zarr").toString(), "--samples", "2",
+			"--steps", "2", "--device", "cpu", "--model", "ddpm-fluo"), err.toString());
+		final float[] spread = OmeZarr.open(tmp.resolve("spread.zarr"), 0, s -> {}).array().read(new long[3],
+			new int[] { 1, 64, 80 });
+		double sum = 0;
+		for (final float d : spread) {
+			assertTrue(d >= 0, "a standard deviation is not negative: " + d);
+			sum += d;
+		}
+		assertTrue(sum / spread.length > 1, "mean spread " + sum / spread.length);
+		assertEquals(2, run("restore-volume", "--input", tmp.resolve("in.zarr").toString(), "--output", tmp
+			.resolve("m2.zarr").toString(), "--std", tmp.resolve("s2.zarr").toString()));
+		assertTrue(err.toString().contains("at least 2 samples"), err.toString());
 		assertArrayEquals(new long[] { 1, 128, 160 }, x2.array().shape());
 		assertArrayEquals(new double[] { 1, 0.5, 0.5 }, x2.scale(), 1e-12);
 		assertTrue(Files.readString(tmp.resolve("x2.zarr/.zattrs")).contains("\"factor\": 2"));
@@ -117,5 +132,9 @@ class RestoreVolumeVerbTest {
 				err.toString());
 			assertTrue(!Files.exists(tmp.resolve("o.zarr")));
 		}
+		// An output inside the input would write among its chunks.
+		assertEquals(2, run("restore-volume", "--input", tmp.resolve("in.zarr").toString(), "--output", tmp
+			.resolve("in.zarr/0").toString()));
+		assertTrue(err.toString().contains("outside the input"), err.toString());
 	}
 }

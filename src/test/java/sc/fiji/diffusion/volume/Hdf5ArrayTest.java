@@ -42,6 +42,8 @@ class Hdf5ArrayTest {
 			        a.astype(np.float32).tofile(name.replace('/', '_') + '.expected')
 			with h5py.File('one.h5', 'w') as f:
 			    f.create_dataset('only', data=np.arange(12 * 10, dtype='<u2').reshape(12, 10))
+			with h5py.File('SO.H5', 'w') as f:
+			    f.create_dataset('so', data=np.arange(400, dtype='<u2').reshape(20, 20), chunks=(10, 10), scaleoffset=0)
 			""", tmp);
 		final List<String> said = new ArrayList<>();
 		for (final String name : new String[] { "/u8", "/u16", "/i16", "/f32", "/g/f64" }) {
@@ -72,5 +74,11 @@ class Hdf5ArrayTest {
 		e = assertThrows(IOException.class, () -> Hdf5Array.open(tmp.resolve("v.h5") + ":/u8", "yx", null,
 			s -> {}));
 		assertTrue(e.getMessage().contains("--axes yx"), e.getMessage());
+		assertTrue(said.stream().anyMatch(s -> s.contains("/g/f64 holds float64")), said.toString());
+		// Upper-case extensions are HDF5 too; scale-offset (filter 6) is one jHDF cannot decode.
+		e = assertThrows(IOException.class, () -> Hdf5Array.open(tmp.resolve("SO.H5") + ":/so", null, null,
+			s -> {}));
+		assertTrue(e.getMessage().contains("6") && e.getMessage().contains("filter") && e.getMessage().contains(
+			"rewrite it"), e.getMessage());
 	}
 }

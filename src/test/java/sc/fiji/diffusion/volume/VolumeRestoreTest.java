@@ -125,6 +125,34 @@ class VolumeRestoreTest {
 	}
 
 	/**
+	 * Cancelled between blocks (as Esc in Fiji does): the chunks written stay, and the same run
+	 * continues from them; an output folder that is a Zarr array of its own is refused, untouched.
+	 */
+	@Test
+	void aCancelledRunContinuesAndAnotherArrayIsNotWrittenInto() throws Exception {
+		final float[] data = new float[Z * Y * X];
+		final OmeZarr.Image in = volume(data);
+		final RestoreOptions o = RestoreOptions.defaults(model, "ddpm", 0);
+		final Map<String, Object> settings = Map.of("task", "denoise");
+		final NoiseModel noise = NoiseModel.parse("gaussian:40");
+		assertThrows(java.util.concurrent.CancellationException.class, () -> VolumeRestore.restore(in,
+			VolumeRestore.Task.denoise(), tmp.resolve("c.zarr"), noise, o, settings, s -> {}, (i, n) -> {
+				if (i == 3) throw new java.util.concurrent.CancellationException("stopped");
+			}));
+		final List<String> log = new ArrayList<>();
+		assertEquals(Z * 4 * 2 - 3, VolumeRestore.denoise(in, tmp.resolve("c.zarr"), noise, o, settings,
+			log::add));
+		assertTrue(log.stream().anyMatch(s -> s.contains("3 chunks were already written")), log.toString());
+		final ZarrArray other = ZarrArray.create(tmp.resolve("other.zarr"), new long[] { Z, Y, X }, new int[] {
+			1, 40, 56 }, ZarrCodec.NONE, ".", s -> {});
+		final IOException e = assertThrows(IOException.class, () -> VolumeRestore.denoise(in, tmp.resolve(
+			"other.zarr"), noise, o, settings, s -> {}));
+		assertTrue(e.getMessage().contains("holds a Zarr array of its own"), e.getMessage());
+		assertTrue(!Files.exists(tmp.resolve("other.zarr/.zattrs")) && other.allChunks().stream().noneMatch(
+			other::hasChunk));
+	}
+
+	/**
 	 * A damaged input chunk fails its block twice and is named; the chunks before it stay written, the
 	 * failed one is absent (never half-written), and nothing else was left behind.
 	 */

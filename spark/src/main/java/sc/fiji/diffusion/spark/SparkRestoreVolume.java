@@ -69,9 +69,11 @@ public final class SparkRestoreVolume {
 			folder = f.toAbsolutePath().toString();
 			// The precision the executors' model will run in, recorded with the run's settings.
 			final Precision precision = r.precision(gpus ? Device.gpu() : Device.cpu());
-			final VolumeRestore.Prepared p = VolumeRestore.prepare(in, task, r.output(), r.noise(), r.settings(in,
-				task, f, precision), log);
-			for (final long[] c : p.output().zarr().allChunks()) if (!p.output().zarr().hasChunk(c)) todo.add(c);
+			final VolumeRestore.Prepared p = VolumeRestore.prepare(in, task, r.output(), r.std(), r.noise(), r
+				.settings(in, task, f, precision), log);
+			for (final long[] c : p.output().zarr().allChunks()) {
+				if (!p.output().zarr().hasChunk(c) || p.std() != null && !p.std().zarr().hasChunk(c)) todo.add(c);
+			}
 		}
 		if (todo.isEmpty()) {
 			log.accept("Every chunk of " + r.output() + " is written already.");
@@ -81,7 +83,9 @@ public final class SparkRestoreVolume {
 		final int threads = threadsPerTask(sc.getConf(), sc.defaultParallelism());
 		log.accept(todo.size() + " chunks to restore in " + slices + " tasks, " + threads + " PyTorch " +
 			"threads per task, on " + (gpus ? "the GPU Spark assigns each task" : "the CPU"));
-		final Job job = new Job(args.clone(), folder, threads);
+		// The executors take the device the driver decided on, so that the precision recorded with the
+		// run is the one every task computes in.
+		final Job job = new Job(args.clone(), folder, threads, gpus ? "gpu" : "cpu");
 		return sc.parallelize(todo, slices).mapPartitions(job::restore).reduce(Long::sum);
 	}
 
@@ -132,20 +136,21 @@ public final class SparkRestoreVolume {
 		private record Loaded(String key, NetworkDenoiser model) {}
 
 		private final String[] args;
-		private final String folder;
+		private final String folder, device;
 		private final int threads;
 
-		Job(final String[] args, final String folder, final int threads) {
+		Job(final String[] args, final String folder, final int threads, final String device) {
 			this.args = args;
 			this.folder = folder;
 			this.threads = threads;
+			this.device = device;
 		}
 
 		/** One task: its chunks restored (those already written skipped); yields how many it restored. */
 		Iterator<Long> restore(final Iterator<long[]> chunks) {
 			final VolumeRequest r = VolumeRequest.of(args);
 			final TaskContext t = TaskContext.get();
-			final Device d = device(t == null ? null : t.resourcesJMap(), r.device());
+			final Device d = device(t == null ? null : t.resourcesJMap(), device);
 			// Before the engine starts in this JVM (later calls change nothing).
 			if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
 				System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
@@ -158,7 +163,7 @@ public final class SparkRestoreVolume {
 			try (OmeZarr.Image in = r.openInput(log); OmeZarr.Image m = r.openMask(log)) {
 				if (loaded == null) loaded = new Loaded(key, r.load(Path.of(folder), d));
 				final VolumeRestore.Task task = r.task(m);
-				final VolumeRestore.Prepared p = VolumeRestore.reopen(r.output(), log);
+				final VolumeRestore.Prepared p = VolumeRestore.reopen(r.output(), r.std(), log);
 				final var o = r.options(loaded.model());
 				while (chunks.hasNext()) {
 					if (VolumeRestore.restoreChunk(in, task, p, chunks.next(), r.noise(), o, log)) done++;
