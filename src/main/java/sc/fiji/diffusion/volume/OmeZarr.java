@@ -123,6 +123,10 @@ public final class OmeZarr {
 				}
 				for (int i = 0; i < rank; i++) scale[i] *= ((Number) s.get(i)).doubleValue();
 			}
+			if (t instanceof Map<?, ?> tm && "translation".equals(tm.get("type"))) {
+				log.accept(root + " declares a translation " + tm.get("translation") + ": restorations write " +
+					"the pixel sizes, not the translation (the output's origin is 0).");
+			}
 		}
 		return new Image(a, axes, scale, path);
 	}
