@@ -56,28 +56,14 @@ public final class VolumeMemoryProbe {
 			final List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + xmx, "-jar", jar, "restore-volume",
 				"--input", in.toString(), "--output", out.toString()));
 			cmd.addAll(cli);
-			final long t0 = System.nanoTime();
-			final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(
-				"log.txt").toFile()).start();
-			long peak = 0;
-			final Path status = Path.of("/proc/" + p.pid() + "/status");
-			while (p.isAlive()) {
-				try {
-					for (final String line : Files.readAllLines(status)) {
-						if (line.startsWith("VmHWM:")) peak = Math.max(peak, Long.parseLong(line.replaceAll("\\D", "")));
-					}
-				}
-				catch (final IOException e) {
-					// The child exited between the check and the read.
-				}
-				Thread.sleep(100);
-			}
-			final double s = (System.nanoTime() - t0) / 1e9;
+			final sc.fiji.diffusion.benchmark.ChildPeak r = sc.fiji.diffusion.benchmark.ChildPeak.run(cmd, dir
+				.resolve("log.txt"));
+			final double s = r.seconds();
+			final long peak = r.peakKb();
 			final int blocks = planes * (SIDE / CHUNK) * (SIDE / CHUNK);
-			if (p.exitValue() != 0) {
-				System.out.println("FAILED at " + gb + " GB (exit " + p.exitValue() + "):");
-				Files.readAllLines(dir.resolve("log.txt")).stream().skip(Math.max(0, Files.readAllLines(dir.resolve(
-					"log.txt")).size() - 20)).forEach(System.out::println);
+			if (r.exit() != 0) {
+				System.out.println("FAILED at " + gb + " GB (exit " + r.exit() + "):");
+				sc.fiji.diffusion.benchmark.ChildPeak.tail(dir.resolve("log.txt"), 20).forEach(System.out::println);
 				return;
 			}
 			System.out.printf(Locale.ROOT, "| %.2f | %d | %d | %.1f | %.2f | %d |%n", 2.0 * planes * SIDE * SIDE /
