@@ -10,12 +10,9 @@ import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
+import sc.fiji.diffusion.cli.VolumeRequest;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
-import sc.fiji.diffusion.engine.Precision;
 import sc.fiji.diffusion.model.ModelCatalog;
-import sc.fiji.diffusion.model.ModelFolder;
-import sc.fiji.diffusion.restore.Defaults;
-import sc.fiji.diffusion.restore.NoiseModel;
 import sc.fiji.diffusion.restore.RestoreOptions;
 import sc.fiji.diffusion.volume.OmeZarr;
 import sc.fiji.diffusion.volume.VolumeRestore;
@@ -108,46 +105,27 @@ public class RestoreVolumeCommand extends DiffusionCommand {
 			throw new IllegalArgumentException("Give the volume to read and the OME-Zarr folder to write " +
 				"(input=[path] output=[path]).");
 		}
-		final NoiseModel noiseModel = NoiseModel.parse(noise);
-		final int f = Integer.parseInt(factor);
-		final boolean masked = "inpaint".equals(task) && mask != null && !mask.isBlank();
-		final Defaults.Task kind = switch (task) {
-			case "denoise" -> Defaults.Task.DENOISE;
-			case "inpaint" -> Defaults.Task.INPAINT;
-			case "super-resolve" -> Defaults.Task.inverse(f);
-			default -> throw new IllegalArgumentException("task=" + task + ": give denoise, inpaint or " +
-				"super-resolve.");
-		};
-		final Path spread = std == null || std.isBlank() ? null : Path.of(std);
-		if (kind != Defaults.Task.DENOISE) sc.fiji.diffusion.restore.Inpaint.check(sampler);
-		RestoreOptions.check(kind, sampler, steps, samples, spread != null, tile, 1);
-		Precision.check(precision);
-		VolumeRestore.requireDistinct(input, Path.of(output));
-		if (masked) VolumeRestore.requireDistinct(mask, Path.of(output));
-		if (spread != null) {
-			VolumeRestore.requireDistinct(input, spread);
-			VolumeRestore.requireDistinct(output, spread);
-		}
-		final String a = axes == null || axes.isBlank() ? null : axes.trim();
-		final double[] s = scale == null || scale.isBlank() ? null : VolumeRestore.scales(scale);
-		try (OmeZarr.Image in = VolumeRestore.open(input, dataset, a, s, this::info); OmeZarr.Image m = masked
-			? VolumeRestore.open(mask, dataset, VolumeRestore.isHdf5(mask) ? a : null, VolumeRestore.isHdf5(
-				mask) ? s : null, this::info) : null)
-		{
-			final VolumeRestore.Task job = kind == Defaults.Task.DENOISE ? VolumeRestore.Task.denoise()
-				: kind == Defaults.Task.INPAINT ? VolumeRestore.Task.inpaint(m == null ? null : m.array())
-					: VolumeRestore.Task.superResolve(f);
+		// The CLI's restore-volume options, read and checked in one place (VolumeRequest).
+		final java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("--input", input,
+			"--output", output, "--task", task, "--dataset", Integer.toString(dataset), "--noise", noise,
+			"--samples", Integer.toString(samples), "--steps", Integer.toString(steps), "--sampler", sampler,
+			"--tile", Integer.toString(tile), "--seed", Long.toString(seed), "--device", device.toLowerCase(
+				java.util.Locale.ROOT), "--precision", precision.toLowerCase(java.util.Locale.ROOT), "--model",
+			model));
+		if ("inpaint".equals(task) && mask != null && !mask.isBlank()) a.addAll(java.util.List.of("--mask", mask));
+		if ("super-resolve".equals(task)) a.addAll(java.util.List.of("--factor", factor));
+		if (axes != null && !axes.isBlank()) a.addAll(java.util.List.of("--axes", axes.trim()));
+		if (scale != null && !scale.isBlank()) a.addAll(java.util.List.of("--scale", scale.trim()));
+		if (std != null && !std.isBlank()) a.addAll(java.util.List.of("--std", std));
+		final VolumeRequest r = VolumeRequest.of(a.toArray(String[]::new));
+		try (OmeZarr.Image in = r.openInput(this::info); OmeZarr.Image m = r.openMask(this::info)) {
+			final VolumeRestore.Task job = r.task(m);
 			final Device d = Djl.device(device, this::status, this::info);
 			final Path folder = models.catalog().choose(model, d.isGpu(), this::info);
-			try (DiffusionModelService.Lease lease = models.lease(folder.toString(), d, Precision.choose(
-				precision, d)))
-			{
+			try (DiffusionModelService.Lease lease = models.lease(folder.toString(), d, r.precision(d))) {
 				final NetworkDenoiser net = lease.model();
-				final RestoreOptions o = RestoreOptions.defaults(net, sampler, steps).withSamples(samples, spread !=
-					null).withSeed(seed).withTile(tile);
-				restored = VolumeRestore.restore(in, job, Path.of(output), spread, noiseModel, o, VolumeRestore.settings(
-					job, masked ? mask : null, input, in, folder, ModelFolder.card(folder).sha256(), net.precision(),
-					VolumeRestore.Sampling.of(o), noiseModel), this::info, progress);
+				restored = VolumeRestore.restore(in, job, r.output(), r.std(), r.noise(), r.options(net), r.settings(
+					in, job, folder, net.precision()), this::info, progress);
 			}
 			info("Wrote " + output + " (" + restored + " chunks restored)");
 		}
