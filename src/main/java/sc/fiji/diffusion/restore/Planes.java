@@ -45,13 +45,44 @@ public final class Planes {
 		long count = 1;
 		for (int d = 2; d < dims.length; d++) count *= dims[d];
 		final float[][] planes = new float[(int) count][(int) plane];
-		final Cursor<T> c = Views.flatIterable(image).cursor();
-		for (final float[] p : planes) {
-			for (int i = 0; i < p.length; i++) p[i] = c.next().getRealFloat();
+		// A stack of planes (an ImageJ stack as a view) is read plane by plane from its sources: through
+		// the stack's own access every pixel would pay the view's bookkeeping (most of a GPU restoration's
+		// host time per plane).
+		final java.util.List<RandomAccessibleInterval<T>> sources = new java.util.ArrayList<>();
+		if (slices(image, sources) && sources.size() == planes.length) {
+			for (int k = 0; k < planes.length; k++) {
+				final Cursor<T> c = Views.flatIterable(sources.get(k)).cursor();
+				final float[] p = planes[k];
+				for (int i = 0; i < p.length; i++) p[i] = c.next().getRealFloat();
+			}
+		}
+		else {
+			final Cursor<T> c = Views.flatIterable(image).cursor();
+			for (final float[] p : planes) {
+				for (int i = 0; i < p.length; i++) p[i] = c.next().getRealFloat();
+			}
 		}
 		final T type = image.getType();
 		return new Planes(dims, planes, type instanceof net.imglib2.type.numeric.IntegerType ? type
 			.getMaxValue() : Double.NaN);
+	}
+
+	/**
+	 * The 2-D planes of a stack view, in flat order (the stacked axis slowest), into {@code out};
+	 * false when the image is not a stack of whole planes all the way down.
+	 */
+	private static <T> boolean slices(final RandomAccessibleInterval<T> image,
+		final java.util.List<RandomAccessibleInterval<T>> out)
+	{
+		if (image.numDimensions() == 2) {
+			out.add(image);
+			return true;
+		}
+		if (!(image instanceof net.imglib2.view.StackView<T> stack)) return false;
+		for (final RandomAccessibleInterval<T> s : stack.getSourceSlices()) {
+			if (s.numDimensions() != image.numDimensions() - 1 || !slices(s, out)) return false;
+		}
+		return true;
 	}
 
 	/** Planes with the given XY size and the same other axes as this. */
