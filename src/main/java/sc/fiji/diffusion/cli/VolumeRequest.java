@@ -188,6 +188,6 @@ public final class VolumeRequest {
 		final Path folder, final Precision precision) throws IOException
 	{
 		return VolumeRestore.settings(t, mask, input, in, folder, ModelFolder.card(folder).sha256(), precision,
-			new VolumeRestore.Sampling(samples, steps, sampler, seed, resample, -1 /* the task's default start, as options() */), noise);
+			new VolumeRestore.Sampling(samples, steps, sampler, seed, resample, RestoreOptions.DEFAULT_START), noise);
 	}
 }

@@ -107,9 +107,14 @@ final class Moments {
 
 	/** Chains of a restoration's seed, each from its own stream of the engine's generator. */
 	static ChainNoise seeded(final long seed) {
+		return seeded(seed, NoiseSource::seeded);
+	}
+
+	/** Chains of a restoration's seed, chain k's noise from {@code source} of its own seed. */
+	static ChainNoise seeded(final long seed, final java.util.function.LongFunction<NoiseSource> source) {
 		return (first, g) -> {
 			final NoiseSource[] parts = new NoiseSource[g];
-			for (int c = 0; c < g; c++) parts[c] = NoiseSource.seeded(seed * 7919 + first + c);
+			for (int c = 0; c < g; c++) parts[c] = source.apply(seed * 7919 + first + c);
 			return NoiseSource.stacked(parts);
 		};
 	}

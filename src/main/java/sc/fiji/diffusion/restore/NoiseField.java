@@ -22,10 +22,6 @@ public record NoiseField(long[] planes, long top, long left) {
 	Moments.ChainNoise chains(final long seed, final int[] which) {
 		final long[] ids = new long[which.length];
 		for (int k = 0; k < which.length; k++) ids[k] = planes[which[k]];
-		return (first, g) -> {
-			final NoiseSource[] parts = new NoiseSource[g];
-			for (int c = 0; c < g; c++) parts[c] = NoiseSource.positional(seed * 7919 + first + c, ids, top, left);
-			return NoiseSource.stacked(parts);
-		};
+		return Moments.seeded(seed, s -> NoiseSource.positional(s, ids, top, left));
 	}
 }

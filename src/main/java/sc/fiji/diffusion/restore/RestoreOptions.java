@@ -41,6 +41,9 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 	NoiseField field)
 {
 
+	/** Start level -1: each inverse problem's default ({@link Defaults#start}). */
+	public static final double DEFAULT_START = -1;
+
 	/** Tile 0: windows per call from the device's memory. */
 	public static final int AUTO_TILE = 0, DEFAULT_TILE = AUTO_TILE, DEFAULT_TILE_BATCH = 4;
 
@@ -109,7 +112,7 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 		final int steps)
 	{
 		return new RestoreOptions(model, sampler, steps, 0, false, 0, DEFAULT_TILE, DEFAULT_TILE_BATCH, 1,
-			-1, null, null, null, null);
+			DEFAULT_START, null, null, null, null);
 	}
 
 	public RestoreOptions withSamples(final int k, final boolean withStd) {

@@ -55,11 +55,8 @@ public final class Hdf5Array implements VolumeArray, AutoCloseable {
 	public static OmeZarr.Image open(final String spec, final String axes, final double[] scale,
 		final Consumer<String> log) throws IOException
 	{
-		// FILE.h5 or FILE.hdf5 (either case, as VolumeRestore.isHdf5 takes it), then :DATASET.
-		final java.util.regex.Matcher parts = java.util.regex.Pattern.compile("(?i)(.*\\.(?:h5|hdf5))(?::(.*))?")
-			.matcher(spec);
-		final Path path = Path.of(parts.matches() ? parts.group(1) : spec);
-		final String name = parts.matches() ? parts.group(2) : null;
+		final Path path = VolumeRestore.file(spec);
+		final String name = VolumeRestore.dataset(spec);
 		if (!Files.isRegularFile(path)) throw new IOException("The HDF5 file " + path + " does not exist.");
 		final HdfFile file;
 		try {

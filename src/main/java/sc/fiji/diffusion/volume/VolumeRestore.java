@@ -305,13 +305,24 @@ public final class VolumeRestore {
 		}
 	}
 
+	/** An HDF5 input: {@code FILE.h5} or {@code FILE.hdf5} (either case), then {@code :DATASET} or nothing. */
+	private static final java.util.regex.Pattern HDF5_SPEC = java.util.regex.Pattern.compile(
+		"(?i)(.*?\\.(?:h5|hdf5))(?::(.*))?");
+
 	public static boolean isHdf5(final String spec) {
-		return spec.matches("(?i).*\\.(h5|hdf5)(:.*)?");
+		return HDF5_SPEC.matcher(spec).matches();
 	}
 
 	/** The file of an input spec (an HDF5 spec without its dataset). */
 	public static Path file(final String spec) {
-		return Path.of(isHdf5(spec) ? spec.replaceFirst("(?i)(\\.(h5|hdf5)):.*$", "$1") : spec);
+		final java.util.regex.Matcher m = HDF5_SPEC.matcher(spec);
+		return Path.of(m.matches() ? m.group(1) : spec);
+	}
+
+	/** The dataset an HDF5 spec names, or null (none named, or not HDF5). */
+	static String dataset(final String spec) {
+		final java.util.regex.Matcher m = HDF5_SPEC.matcher(spec);
+		return m.matches() ? m.group(2) : null;
 	}
 
 	/**
@@ -362,8 +373,8 @@ public final class VolumeRestore {
 		m.put("dataset", in.path());
 		m.put("axes", OmeZarr.names(in.axes()));
 		m.put("scale", in.scale());
-		if (mask != null) m.put("mask", file(mask).toAbsolutePath().normalize() + (isHdf5(mask) && mask
-			.contains(":") ? mask.substring(mask.lastIndexOf(':')) : ""));
+		if (mask != null) m.put("mask", file(mask).toAbsolutePath().normalize() + (dataset(mask) == null ? ""
+			: ":" + dataset(mask)));
 		m.put("model", modelFolder.getFileName().toString());
 		m.put("model_sha256", sha256);
 		m.put("precision", precision.toString());
