@@ -30,8 +30,12 @@ public final class ModelRange {
 	public static float toNetwork(final float v, final double low, final double high,
 		final double sigma)
 	{
-		final double model = (v - low) * (2 / (high - low)) - 1;
-		return (float) Math.max(FLOOR - 4 * sigma, Math.min(CEILING + 4 * sigma, model));
+		return (float) clip((v - low) * (2 / (high - low)) - 1, sigma);
+	}
+
+	/** A value in model units clipped to [FLOOR - 4 sigma, CEILING + 4 sigma], as {@link #toNetwork}. */
+	public static double clip(final double model, final double sigma) {
+		return Math.max(FLOOR - 4 * sigma, Math.min(CEILING + 4 * sigma, model));
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package sc.fiji.diffusion.restore;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import sc.fiji.diffusion.engine.Percentiles;
@@ -36,11 +35,10 @@ public record ChannelSetup(NoiseModel noise, Normalization normalization) {
 		final NoiseModel resolved = noise.resolve(statistics, width, height);
 		final List<float[]> work = task == Defaults.Task.DENOISE ? resolved.domain(statistics) : statistics;
 		// Constant planes (empty frames) must not shift the others' percentiles.
-		final List<float[]> varied = new ArrayList<>();
-		for (final float[] p : work) {
+		final List<float[]> varied = work.parallelStream().filter(p -> {
 			final float[] r = Percentiles.finiteRange(List.of(p));
-			if (r[0] != r[1]) varied.add(p);
-		}
+			return r[0] != r[1];
+		}).toList();
 		return new ChannelSetup(resolved, Normalization.of(varied.isEmpty() ? work : varied));
 	}
 }

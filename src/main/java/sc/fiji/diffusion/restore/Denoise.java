@@ -42,8 +42,11 @@ public final class Denoise {
 			}
 			// A constant plane (an empty frame of a stack) holds no noise to remove: it comes back as is.
 			final boolean[] constant = new boolean[planes.size()];
+			final float[][] ranges = new float[planes.size()][];
+			java.util.stream.IntStream.range(0, ranges.length).parallel().forEach(k -> ranges[k] =
+				sc.fiji.diffusion.engine.Percentiles.finiteRange(List.of(planes.get(k))));
 			for (int k = 0; k < constant.length; k++) {
-				final float[] r = sc.fiji.diffusion.engine.Percentiles.finiteRange(List.of(planes.get(k)));
+				final float[] r = ranges[k];
 				constant[k] = r[0] == r[1];
 				if (constant[k] && planes.size() > 1) {
 					report.add(label + "plane " + (k + 1) + " is constant (" + r[0] + "): returned unchanged");
@@ -66,6 +69,7 @@ public final class Denoise {
 			else report.add(label + "noise gaussian sigma " + String.format(Locale.ROOT, "%.4g", sigmaIn) + how);
 			final Normalization norm = setup.normalization();
 			final double sigmaY = sigmaIn * norm.scale();
+			final Normalization.Mapping map = norm.at(sigmaY);
 			// The model's smallest level: its schedule's, or the noise of the images it was trained on.
 			final double lowest = Math.max(model.schedule().sigmaMin(), model.lowestLevel());
 			if (sigmaY < lowest) {
@@ -100,11 +104,11 @@ public final class Denoise {
 
 				@Override
 				public void back(final int plane, final float[] mean, final float[] std, final int offset,
-					final float[] out, final float[] sd)
+					final float[] out, final float[] sd, final int from, final int to)
 				{
 					final float[] measured = planes.get(plane), given = work.get(plane), seen = statistics.get(
 						plane);
-					for (int i = 0; i < out.length; i++) {
+					for (int i = from; i < to; i++) {
 						// Saturated pixels (NaN among the statistics only) come back as they are too.
 						if (!Float.isFinite(measured[i]) || constant[plane] || Float.isNaN(seen[i])) {
 							// Denoising does not invent missing pixels: that is inpainting's job.
@@ -113,7 +117,7 @@ public final class Denoise {
 							if (sd != null) sd[i] = kept ? 0 : Float.NaN;
 							continue;
 						}
-						final double zm = norm.fromModel(mean[offset + i] + norm.excess(given[i], sigmaY));
+						final double zm = map.fromModel(mean[offset + i] + map.excess(given[i]));
 						if (pg != null) {
 							// A mean goes back through the unbiased inverse, a single draw through the algebraic one.
 							out[i] = (float) (o.samples() == 1 ? pg.algebraicInverse(zm) : pg.inverse(zm));

@@ -80,6 +80,7 @@ final class InverseProblem {
 					"for: check the noise (noise=" + noise + ").");
 			}
 			final double clipSigma = noiseless ? 0 : sigmaY;
+			final Normalization.Mapping clip = norm.at(clipSigma);
 			// Started at the first guess below the top, the guess must lie under more noise than the
 			// measurements carry.
 			final double level = start > 0 ? Math.max(start, 2 * clipSigma) : 0;
@@ -137,10 +138,10 @@ final class InverseProblem {
 
 				@Override
 				public void back(final int plane, final float[] mean, final float[] std, final int offset,
-					final float[] out, final float[] sd)
+					final float[] out, final float[] sd, final int from, final int to)
 				{
 					final float[] measured = planes.get(plane);
-					for (int i = 0; i < out.length; i++) {
+					for (int i = from; i < to; i++) {
 						// Known pixels of an inpainting come back exactly as measured, with no spread.
 						if (factor == 1 && Float.isFinite(measured[i])) {
 							out[i] = measured[i];
@@ -149,9 +150,9 @@ final class InverseProblem {
 						}
 						// A super-resolved block gets back what its measured pixel lost to clipping, so
 						// that binning still gives the input.
-						final float lost = factor == 1 ? 0 : norm.excess(measured[(i / W / factor) * w + (i % W) /
-							factor], clipSigma);
-						out[i] = norm.fromModel(mean[offset + i] + lost);
+						final float lost = factor == 1 ? 0 : clip.excess(measured[(i / W / factor) * w + (i % W) /
+							factor]);
+						out[i] = clip.fromModel(mean[offset + i] + lost);
 						if (sd != null) sd[i] = (float) (std[offset + i] / norm.scale());
 					}
 				}

@@ -39,10 +39,12 @@ final class Stacks {
 			SamplingListener progress);
 
 		/**
-		 * One plane (position within the channel) back in the input's units: model-space mean and
-		 * std (null without) from offset, into out and sd (null without).
+		 * Pixels [from, to) of one output plane (position within the channel) back in the input's
+		 * units: model-space mean and std (null without) from offset (the plane's first pixel), into out
+		 * and sd (null without). Called from several threads at once, for disjoint ranges.
 		 */
-		void back(int plane, float[] mean, float[] std, int offset, float[] out, float[] sd);
+		void back(int plane, float[] mean, float[] std, int offset, float[] out, float[] sd, int from,
+			int to);
 	}
 
 	/**
@@ -70,13 +72,15 @@ final class Stacks {
 		final String label, final List<String> report)
 	{
 		final float level = Double.isNaN(typeMax) ? Percentiles.finiteRange(planes)[1] : (float) typeMax;
-		long at = 0, finite = 0;
-		for (final float[] p : planes) {
-			for (final float v : p) {
-				if (Float.isFinite(v)) finite++;
-				if (v == level) at++;
-			}
-		}
+		final long finite = planes.parallelStream().mapToLong(p -> {
+			long c = 0;
+			for (final float v : p) if (Float.isFinite(v)) c++;
+			return c;
+		}).sum(), at = planes.parallelStream().mapToLong(p -> {
+			long c = 0;
+			for (final float v : p) if (v == level) c++;
+			return c;
+		}).sum();
 		if (at <= SATURATED_SHARE * finite || at == finite) return planes;
 		report.add(String.format(java.util.Locale.ROOT, "%s%d pixels (%.1f%%) sit at the maximum %s " +
 			"(saturated): the noise estimate and the normalization come from the other pixels", label, at,
@@ -119,25 +123,52 @@ final class Stacks {
 			final String label = label(channel, in, channelAxis);
 			final Channel c = task.start(planes, statistics(planes, in.typeMax(), label, report), ordinal,
 				label, report);
+			// While the device computes one chunk, the host maps the one before back (on a GPU, whose
+			// work is queued, the two overlap; on the CPU they follow each other as before).
+			Mapped pending = null;
 			for (final int[] chunk : chunks(channel, W, H)) {
 				try (NDManager m = model.manager().newSubManager()) {
 					final NDList r = c.restore(m, TiledDenoiser.of(model, m, perCall), chunk, noise(o, channel, chunk),
 						progress.forChunk(chunk.length));
-					final float[] mv = HostReads.floats(r.get(0));
-					final float[] sv = o.std() ? HostReads.floats(r.get(1)) : null;
-					for (int k = 0; k < chunk.length; k++) {
-						final float[] out = new float[n], sd = sv == null ? null : new float[n];
-						c.back(chunk[k], mv, sv, k * n, out, sd);
-						mean[channel[chunk[k]]] = out;
-						if (std != null) std[channel[chunk[k]]] = sd;
-					}
-					progress.chunkDone(chunk.length);
+					if (pending != null) pending.back(c, channel, n, mean, std, progress);
+					pending = new Mapped(chunk, HostReads.floats(r.get(0)), o.std() ? HostReads.floats(r.get(1))
+						: null);
 				}
 			}
+			if (pending != null) pending.back(c, channel, n, mean, std, progress);
 		}
 		return new Result(in.withPlanes(mean, W, H).toImg(), std == null ? null : in.withPlanes(std, W, H)
 			.toImg(), report);
 	}
+
+	/** A chunk's result read back from the device, still in model units. */
+	private record Mapped(int[] chunk, float[] mean, float[] std) {
+
+		/** Maps the chunk's planes back into the output, in pixel ranges on all cores. */
+		void back(final Channel c, final int[] channel, final int n, final float[][] outMean,
+			final float[][] outStd, final Progress progress)
+		{
+			final float[][] out = new float[chunk.length][], sd = new float[chunk.length][];
+			final int parts = Math.max(1, n / PIXELS_PER_TASK);
+			java.util.stream.IntStream.range(0, chunk.length).parallel().forEach(k -> {
+				out[k] = new float[n];
+				sd[k] = std == null ? null : new float[n];
+			});
+			java.util.stream.IntStream.range(0, chunk.length * parts).parallel().forEach(task -> {
+				final int k = task / parts, part = task % parts;
+				c.back(chunk[k], mean, std, k * n, out[k], sd[k], (int) ((long) n * part / parts), (int) ((long) n *
+					(part + 1) / parts));
+			});
+			for (int k = 0; k < chunk.length; k++) {
+				outMean[channel[chunk[k]]] = out[k];
+				if (outStd != null) outStd[channel[chunk[k]]] = sd[k];
+			}
+			progress.chunkDone(chunk.length);
+		}
+	}
+
+	/** Pixels one thread maps back at a time: enough to outweigh the task's cost. */
+	static final int PIXELS_PER_TASK = 1 << 16;
 
 	/** The smallest width and height a restoration takes. */
 	public static final int MIN_SIDE = 16;
@@ -189,12 +220,11 @@ final class Stacks {
 	{
 		final int n = width * height;
 		final float[] flat = new float[chunk.length * n];
-		for (int k = 0; k < chunk.length; k++) {
+		final Normalization.Mapping map = norm.at(sigma);
+		java.util.stream.IntStream.range(0, chunk.length).parallel().forEach(k -> {
 			final float[] p = planes.get(chunk[k]);
-			for (int i = 0; i < n; i++) {
-				flat[k * n + i] = Float.isFinite(p[i]) ? norm.toNetwork(p[i], sigma) : -1;
-			}
-		}
+			for (int i = 0; i < n; i++) flat[k * n + i] = Float.isFinite(p[i]) ? map.toNetwork(p[i]) : -1;
+		});
 		return m.create(flat, new Shape(chunk.length, 1, height, width));
 	}
 
@@ -219,9 +249,11 @@ final class Stacks {
 
 	/** Number of missing (non-finite) pixels in the planes. */
 	static long missing(final List<float[]> planes) {
-		long c = 0;
-		for (final float[] p : planes) for (final float v : p) if (!Float.isFinite(v)) c++;
-		return c;
+		return planes.parallelStream().mapToLong(p -> {
+			long c = 0;
+			for (final float v : p) if (!Float.isFinite(v)) c++;
+			return c;
+		}).sum();
 	}
 
 	static void requireSomeFinite(final List<float[]> planes) {

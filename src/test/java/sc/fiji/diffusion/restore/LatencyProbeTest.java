@@ -103,14 +103,17 @@ class LatencyProbeTest {
 					n), -1, noise, o);
 			}
 			final double single = (System.nanoTime() - t0) / 1e9 / planes;
-			t0 = System.nanoTime();
-			Denoise.run(ArrayImgs.floats(stack.clone(), n, n, planes), -1, noise, o);
-			final double together = (System.nanoTime() - t0) / 1e9 / planes;
-			System.out.println(String.format(Locale.ROOT, "STACK %d planes of %d^2 on %s: one at a time %.4f s " +
-				"per plane, as a stack %.4f s per plane (%.2fx); stack %.0f MB; device memory in use %d MB; peak " +
-				"resident %d MB", planes, n, device, single, together, single / together, stack.length * 4.0 / (1 << 20),
-				sc.fiji.diffusion.engine.Devices.usedBytes(device) >> 20, sc.fiji.diffusion.benchmark.Throughput
-				.peakRssMegabytes()));
+			// -DstackRuns=N: the stack N times (the network's first calls of a new shape are slower).
+			for (int run = 0; run < Integer.getInteger("stackRuns", 1); run++) {
+				t0 = System.nanoTime();
+				Denoise.run(ArrayImgs.floats(stack.clone(), n, n, planes), -1, noise, o);
+				final double together = (System.nanoTime() - t0) / 1e9 / planes;
+				System.out.println(String.format(Locale.ROOT, "STACK %d planes of %d^2 on %s: one at a time %.4f s " +
+					"per plane, as a stack %.4f s per plane (%.2fx); stack %.0f MB; device memory in use %d MB; peak " +
+					"resident %d MB", planes, n, device, single, together, single / together, stack.length * 4.0 / (1 <<
+						20), sc.fiji.diffusion.engine.Devices.usedBytes(device) >> 20, sc.fiji.diffusion.benchmark.Throughput
+							.peakRssMegabytes()));
+			}
 		}
 	}
 }
