@@ -227,6 +227,8 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	}
 
 	private volatile ai.djl.nn.Block script;
+	/** DJL's switch of libtorch's graph executor optimization, read by its module on every call. */
+	private static final String GRAPH_OPTIMIZER = "ai.djl.pytorch.graph_optimizer";
 	private volatile String scriptFailure;
 
 	/** The network on the state in its own type (float or half); its output back in the state's. */
@@ -234,6 +236,12 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 		final DataType state = input.getDataType(), type = network.dataType();
 		final NDArray in = state == type ? input : input.toType(type, false);
 		final ai.djl.nn.Block s = script;
+		if (s != null && !training && System.getProperty(GRAPH_OPTIMIZER) == null) {
+			// libtorch's graph executor profiles and recompiles the module for every new input shape (its
+			// fusers gain nothing measurable here): a first stack on the H200 ran at half the speed of the
+			// same stack again. Off on this thread (the flag is per thread); DJL's property, when given, wins.
+			ai.djl.pytorch.jni.JniUtils.setGraphExecutorOptimize(false);
+		}
 		final NDArray out = (training || s == null ? network : s).forward(store, new NDList(in, label),
 			training).singletonOrThrow();
 		return out.getDataType() == state ? out : out.toType(state, false);

@@ -22,9 +22,12 @@ import sc.fiji.diffusion.engine.SamplingListener;
  */
 final class Stacks {
 
-	/** Pixels per chunk: four full-size float arrays of this size stay well under 1 GB. */
-	static final long CHUNK_PIXELS = 1 << 22;
-	static final int MAX_CHUNK_PLANES = 16;
+	/**
+	 * Pixels per chunk: four full-size float arrays of this size stay well under 1 GB
+	 * ({@code -Ddiffusion.chunkPixels=N} sets another, to measure what it changes).
+	 */
+	static final long CHUNK_PIXELS = Long.getLong("diffusion.chunkPixels", 1 << 22);
+	static final int MAX_CHUNK_PLANES = Integer.getInteger("diffusion.chunkPlanes", 16);
 
 	private Stacks() {}
 
