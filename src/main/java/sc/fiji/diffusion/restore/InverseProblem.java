@@ -110,7 +110,7 @@ final class InverseProblem {
 							final List<float[]> filled = new java.util.ArrayList<>();
 							final int[] order = new int[chunk.length];
 							for (int k = 0; k < chunk.length; k++) {
-								filled.add(Fill.harmonic(planes.get(chunk[k]), w, h));
+								filled.add(Fill.firstGuess(planes.get(chunk[k]), w, h));
 								order[k] = k;
 							}
 							guess = Stacks.toDevice(m, filled, order, w, h, norm, clipSigma);

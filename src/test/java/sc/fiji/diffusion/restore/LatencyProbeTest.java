@@ -82,17 +82,10 @@ class LatencyProbeTest {
 	void stackAgainstSinglePlanes() throws Exception {
 		final int planes = Integer.getInteger("planes", 0), n = Integer.getInteger("side", 512);
 		if (planes < 1) return;
-		final Device device = "gpu".equals(System.getProperty("device")) ? Device.gpu() : Device.cpu();
-		final float[] stack = new float[planes * n * n];
-		final java.util.SplittableRandom r = new java.util.SplittableRandom(2);
-		for (int p = 0; p < planes; p++) {
-			final float[] scene = SyntheticScenes.scene(SyntheticScenes.Kind.values()[p % SyntheticScenes.Kind
-				.values().length], n, n, 100 + p);
-			for (int i = 0; i < scene.length; i++) stack[p * n * n + i] = scene[i] + (float) (0.1 * r.nextGaussian());
-		}
-		try (NetworkDenoiser model = ModelFolder.load(Paths.get(System.getProperty("model",
-			"models/ddpm-fluo")), device))
+		final float[] stack = noisyStack(planes, n);
+		try (NetworkDenoiser model = model())
 		{
+			final Device device = model.manager().getDevice();
 			final RestoreOptions o = RestoreOptions.defaults(model, "ddpm", 0);
 			final NoiseModel noise = new NoiseModel.Gaussian(0.1);
 			// Warm-up, then the planes one at a time, then the stack.
@@ -114,6 +107,85 @@ class LatencyProbeTest {
 						20), sc.fiji.diffusion.engine.Devices.usedBytes(device) >> 20, sc.fiji.diffusion.benchmark.Throughput
 							.peakRssMegabytes()));
 			}
+			if (Boolean.getBoolean("phases")) phases(model, stack, planes, n, noise, o, device);
 		}
+	}
+
+	/**
+	 * The stack's walk phase by phase ({@code -Dphases=true} beside {@code stackAgainstSinglePlanes}),
+	 * as {@link Stacks#restore} goes: the planes read, statistics and setup, then per chunk the copy to
+	 * the device, the evaluation queued, the read back (waiting for the device) and the mapping back;
+	 * the whole {@link Denoise#run} of the same stack after each.
+	 */
+	private static void phases(final NetworkDenoiser model, final float[] stack, final int planes,
+		final int n, final NoiseModel noise, final RestoreOptions o, final Device device)
+	{
+		for (int run = 0; run < Integer.getInteger("stackRuns", 1); run++) {
+			final long[] t = new long[8];
+			final long start = System.nanoTime();
+			final Planes in = Planes.of(ArrayImgs.floats(stack, n, n, planes));
+			final List<float[]> all = new java.util.ArrayList<>();
+			for (int p = 0; p < in.count(); p++) all.add(in.plane(p));
+			t[0] = System.nanoTime() - start;
+			long s0 = System.nanoTime();
+			final List<float[]> stats = Stacks.statistics(all, in.typeMax(), "", new java.util.ArrayList<>());
+			Stacks.missing(all);
+			final ChannelSetup setup = ChannelSetup.of(stats, n, n, noise, Defaults.Task.DENOISE);
+			t[1] = System.nanoTime() - s0;
+			final Normalization norm = setup.normalization();
+			final double sigmaY = 0.1 * norm.scale();
+			final Normalization.Mapping map = norm.at(sigmaY);
+			final int perCall = TiledDenoiser.windowsPerCall(model, 0, 4, null);
+			final int[] channel = new int[planes];
+			for (int p = 0; p < planes; p++) channel[p] = p;
+			for (final int[] chunk : Stacks.chunks(channel, n, n)) {
+				try (NDManager m = model.manager().newSubManager()) {
+					s0 = System.nanoTime();
+					final NDArray y = Stacks.toDevice(m, all, chunk, n, n, norm, sigmaY);
+					t[2] += System.nanoTime() - s0;
+					s0 = System.nanoTime();
+					final NDArray mean = Posterior.mean(TiledDenoiser.of(model, m, perCall), y, sigmaY, model
+						.schedule());
+					t[3] += System.nanoTime() - s0;
+					s0 = System.nanoTime();
+					final float[] host = HostReads.floats(mean);
+					t[4] += System.nanoTime() - s0;
+					s0 = System.nanoTime();
+					java.util.stream.IntStream.range(0, chunk.length).parallel().forEach(k -> {
+						final float[] out = new float[n * n];
+						for (int i = 0; i < out.length; i++) out[i] = map.fromModel(host[k * n * n + i]);
+					});
+					t[5] += System.nanoTime() - s0;
+				}
+			}
+			t[6] = System.nanoTime() - start;
+			s0 = System.nanoTime();
+			Denoise.run(ArrayImgs.floats(stack, n, n, planes), -1, noise, o);
+			t[7] = System.nanoTime() - s0;
+			final String[] names = { "planes", "statistics+setup", "to device", "evaluation queued",
+				"read back (waits)", "map back", "walk", "whole Denoise.run" };
+			final StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "PHASES %d x %d^2 %s %d windows/call, ms per plane:",
+				planes, n, device, perCall));
+			for (int k = 0; k < names.length; k++) b.append(String.format(Locale.ROOT, " %s %.2f;", names[k], t[k] / 1e6 / planes));
+			System.out.println(b);
+		}
+	}
+
+	/** Planes of the five kinds in turn, Gaussian noise 0.1, as one array. */
+	private static float[] noisyStack(final int planes, final int n) {
+		final float[] stack = new float[planes * n * n];
+		final java.util.SplittableRandom r = new java.util.SplittableRandom(2);
+		for (int p = 0; p < planes; p++) {
+			final float[] scene = SyntheticScenes.scene(SyntheticScenes.Kind.values()[p % SyntheticScenes.Kind
+				.values().length], n, n, 100 + p);
+			for (int i = 0; i < scene.length; i++) stack[p * n * n + i] = scene[i] + (float) (0.1 * r.nextGaussian());
+		}
+		return stack;
+	}
+
+	/** -Dmodel (default models/ddpm-fluo) on -Ddevice=gpu or the CPU. */
+	private static NetworkDenoiser model() throws java.io.IOException {
+		final Device device = "gpu".equals(System.getProperty("device")) ? Device.gpu() : Device.cpu();
+		return ModelFolder.load(Paths.get(System.getProperty("model", "models/ddpm-fluo")), device);
 	}
 }
