@@ -54,4 +54,44 @@ class FillTest {
 		java.util.Arrays.fill(p, Float.NaN);
 		assertArrayEquals(new float[16], Fill.harmonic(p, 4, 4));
 	}
+
+	@Test
+	void theFirstGuessContinuesACurvedProfileIntoAHole() {
+		// A bowl (x - 20)^2 + (y - 24)^2: the harmonic fill flattens it, the biharmonic one keeps it.
+		final int n = 48;
+		final float[] p = new float[n * n], truth = new float[n * n];
+		for (int y = 0; y < n; y++) {
+			for (int x = 0; x < n; x++) {
+				truth[y * n + x] = (float) (((x - 20) * (x - 20) + (y - 24) * (y - 24)) / 1000.0);
+				final boolean hole = x >= 12 && x < 30 && y >= 15 && y < 33;
+				p[y * n + x] = hole ? Float.NaN : truth[y * n + x];
+			}
+		}
+		final float[] guess = Fill.firstGuess(p, n, n), flat = Fill.harmonic(p, n, n);
+		double guessError = 0, flatError = 0;
+		for (int i = 0; i < p.length; i++) {
+			guessError = Math.max(guessError, Math.abs(guess[i] - truth[i]));
+			flatError = Math.max(flatError, Math.abs(flat[i] - truth[i]));
+		}
+		assertTrue(guessError < 1e-4, "first guess off by " + guessError);
+		assertTrue(flatError > 0.05, "the harmonic fill was expected to flatten the bowl: " + flatError);
+	}
+
+	@Test
+	void veryManyMissingPixelsTakeTheBoundedHarmonicFill() {
+		final int w = 1100, h = 1000;
+		final float[] p = new float[w * h];
+		java.util.Arrays.fill(p, Float.NaN);
+		// Known: the first row and a column, a gradient; missing: more than the solver's limit.
+		for (int x = 0; x < w; x++) p[x] = x;
+		for (int y = 0; y < h; y++) p[y * w] = y;
+		assertTrue(p.length - w - h > Fill.BIHARMONIC_MAX_UNKNOWNS);
+		assertArrayEquals(Fill.harmonic(p, w, h), Fill.firstGuess(p, w, h));
+	}
+
+	@Test
+	void aPlaneWithoutHolesIsItsOwnGuess() {
+		final float[] p = ramp(16, 0, 0, 0);
+		assertArrayEquals(p, Fill.firstGuess(p, 16, 16));
+	}
 }
