@@ -18,7 +18,7 @@ import sc.fiji.diffusion.restore.RestoreOptions;
  * A measurement, not a test (skipped unless {@code -Dmeasure=true}): inpainting of {@link HardHoles}
  * cases (or with {@code -Dfactor=2|4} super-resolution of their scenes, beside bicubic) with settings
  * given as {@code -Dconfigs=STEPS:SAMPLES:RESAMPLE:START,...} (START the first guess's noise level, 0
- * from pure noise), per case and median, beside the better classical fill; {@code -Ddevice=gpu}
+ * from pure noise, {@code auto} the default's), per case and median, beside the better classical fill; {@code -Ddevice=gpu}
  * runs on the GPU. Run: {@code mvn test -Dtest=HardHolesProbeTest -Dmeasure=true
  * -Dconfigs=50:1:1,20:4:1 -Dcount=16 -Dsize=128 -Dai.djl.offline=true}.
  */
@@ -50,7 +50,10 @@ class HardHolesProbeTest {
 		final int count = Integer.getInteger("count", 16);
 		final int n = Boolean.getBoolean("bench") ? 256 : Boolean.getBoolean("crop") ? 64 : Integer.getInteger("size", 128);
 		final List<HardHoles.Case> all = HardHoles.cases(count, Integer.getInteger("size", 128), 4200);
-		final List<HardHoles.Case> cases = Boolean.getBoolean("bench") ? bench(count) : Boolean.getBoolean("crop") ? all.stream().map(HardHolesProbeTest::crop).toList() : all;
+		final List<HardHoles.Case> listed = Boolean.getBoolean("bench") ? bench(count) : Boolean.getBoolean("crop") ? all.stream().map(HardHolesProbeTest::crop).toList() : all;
+		// -Donly=I,J,...: those cases only (their numbers in the full list).
+		final List<HardHoles.Case> cases = System.getProperty("only") == null ? listed : Arrays.stream(System
+			.getProperty("only").split(",")).map(k -> listed.get(Integer.parseInt(k.trim()))).toList();
 		final Device device = "gpu".equals(System.getProperty("device")) ? Device.gpu() : Device.cpu();
 		final int factor = Integer.getInteger("factor", 1);
 		try (NetworkDenoiser model = ModelFolder.load(Paths.get(System.getProperty("model", "models/ddpm-fluo")), device)) {
@@ -70,7 +73,9 @@ class HardHolesProbeTest {
 			for (final String config : System.getProperty("configs", "50:1:1").split(",")) {
 				final String[] parts = config.split(":");
 				final int[] v = Arrays.stream(parts).limit(3).mapToInt(Integer::parseInt).toArray();
-				final double start = parts.length > 3 ? Double.parseDouble(parts[3]) : 0;
+				// START "auto": the task's default start (by the holes' depth for inpainting).
+				final double start = parts.length < 4 ? 0 : parts[3].equals("auto") ? RestoreOptions.DEFAULT_START
+					: Double.parseDouble(parts[3]);
 				final double[] psnr = new double[cases.size()], gain = new double[cases.size()], meanErr = new double[cases.size()];
 				int ringWorse = 0;
 				final long t0 = System.nanoTime();
