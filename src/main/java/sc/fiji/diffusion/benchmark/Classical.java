@@ -1,9 +1,9 @@
 package sc.fiji.diffusion.benchmark;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
+
+import sc.fiji.diffusion.restore.Fill;
 
 /**
  * Classical restoration methods that the benchmark sets against the diffusion models, and "oracle"
@@ -251,29 +251,8 @@ public final class Classical {
 	// ---------------------------------------------------------------------------------------------
 	// Inpainting
 
-	/**
-	 * Fills the missing pixels with the solution of Laplace's equation, the known pixels serving as
-	 * Dirichlet boundary condition (and a reflecting border where a hole touches the image edge).
-	 * Known pixels are copied unchanged; values under the mask are ignored (they may be NaN).
-	 *
-	 * @throws IllegalArgumentException when no pixel is known
-	 */
-	public static float[] harmonicFill(final float[] img, final boolean[] missing, final int w,
-		final int h)
-	{
-		return sc.fiji.diffusion.restore.Fill.solveHarmonic(img, missing, w, h);
-	}
-
-	/**
-	 * Like {@link #harmonicFill} with the biharmonic equation (Laplacian of the Laplacian = 0 in the
-	 * holes), which continues gradients across a hole instead of flattening it, and so reproduces
-	 * linear and quadratic intensity profiles.
-	 */
-	public static float[] biharmonicFill(final float[] img, final boolean[] missing, final int w,
-		final int h)
-	{
-		return sc.fiji.diffusion.restore.Fill.solveBiharmonic(img, missing, w, h);
-	}
+	// The harmonic and biharmonic fills live in the restore layer (Fill.solveHarmonic and
+	// Fill.solveBiharmonic), whose first guess of inpainting is the biharmonic one.
 
 	// ---------------------------------------------------------------------------------------------
 	// Super-resolution
@@ -385,8 +364,8 @@ public final class Classical {
 		final int w, final int h)
 	{
 		requireImage(truth, w, h);
-		final float[] harmonic = harmonicFill(img, missing, w, h);
-		final float[] biharmonic = biharmonicFill(img, missing, w, h);
+		final float[] harmonic = Fill.solveHarmonic(img, missing, w, h);
+		final float[] biharmonic = Fill.solveBiharmonic(img, missing, w, h);
 		final double ph = Metrics.psnr(harmonic, truth, 1, missing);
 		final double pb = Metrics.psnr(biharmonic, truth, 1, missing);
 		return pb > ph ? new Best("biharmonic", "", biharmonic, pb) : new Best("harmonic", "",

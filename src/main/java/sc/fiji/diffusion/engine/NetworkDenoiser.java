@@ -227,9 +227,9 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	}
 
 	private volatile ai.djl.nn.Block script;
+	private volatile String scriptFailure;
 	/** DJL's switch of libtorch's graph executor optimization, read by its module on every call. */
 	private static final String GRAPH_OPTIMIZER = "ai.djl.pytorch.graph_optimizer";
-	private volatile String scriptFailure;
 
 	/** The network on the state in its own type (float or half); its output back in the state's. */
 	private NDArray run(final NDArray input, final NDArray label, final boolean training) {

@@ -65,7 +65,6 @@ public final class Fill {
 		return solve(img, missing, w, h, true);
 	}
 
-
 	/** Sweeps of the refinement; the pyramid start is already close for holes of any size. */
 	static final int SWEEPS = 60;
 	private static final double OVER_RELAXATION = 1.8;

@@ -75,15 +75,16 @@ final class Stacks {
 		final String label, final List<String> report)
 	{
 		final float level = Double.isNaN(typeMax) ? Percentiles.finiteRange(planes)[1] : (float) typeMax;
-		final long finite = planes.parallelStream().mapToLong(p -> {
-			long c = 0;
-			for (final float v : p) if (Float.isFinite(v)) c++;
+		// Finite pixels and pixels at the level, counted in one pass per plane, planes on all cores.
+		final long[] counts = planes.parallelStream().map(p -> {
+			final long[] c = new long[2];
+			for (final float v : p) {
+				if (Float.isFinite(v)) c[0]++;
+				if (v == level) c[1]++;
+			}
 			return c;
-		}).sum(), at = planes.parallelStream().mapToLong(p -> {
-			long c = 0;
-			for (final float v : p) if (v == level) c++;
-			return c;
-		}).sum();
+		}).reduce(new long[2], (a, b) -> new long[] { a[0] + b[0], a[1] + b[1] });
+		final long finite = counts[0], at = counts[1];
 		if (at <= SATURATED_SHARE * finite || at == finite) return planes;
 		report.add(String.format(java.util.Locale.ROOT, "%s%d pixels (%.1f%%) sit at the maximum %s " +
 			"(saturated): the noise estimate and the normalization come from the other pixels", label, at,

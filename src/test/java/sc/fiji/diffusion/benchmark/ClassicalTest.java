@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import sc.fiji.diffusion.restore.Fill;
 
 class ClassicalTest {
 
@@ -166,7 +167,7 @@ class ClassicalTest {
 			(x, y) -> 2e-4 * (x - 20) * (y - 15) + 0.5 })
 		{
 			final float[] truth = sample(f, w, h);
-			assertArrayEquals(truth, Classical.harmonicFill(punch(truth, hole), hole, w, h), 1e-5f);
+			assertArrayEquals(truth, Fill.solveHarmonic(punch(truth, hole), hole, w, h), 1e-5f);
 		}
 	}
 
@@ -179,7 +180,7 @@ class ClassicalTest {
 			(x, y) -> 2e-4 * (x - 20) * (y - 15) + 0.5 })
 		{
 			final float[] truth = sample(f, w, h);
-			assertArrayEquals(truth, Classical.biharmonicFill(punch(truth, hole), hole, w, h), 1e-5f);
+			assertArrayEquals(truth, Fill.solveBiharmonic(punch(truth, hole), hole, w, h), 1e-5f);
 		}
 	}
 
@@ -190,8 +191,8 @@ class ClassicalTest {
 		final float[] truth = sample((x, y) -> 1e-3 * ((x - 20) * (x - 20) + (y - 15) * (y - 15)), w,
 			h);
 		final float[] input = punch(truth, hole);
-		assertTrue(Metrics.psnr(Classical.harmonicFill(input, hole, w, h), truth, 1, hole) < 40);
-		assertTrue(Metrics.psnr(Classical.biharmonicFill(input, hole, w, h), truth, 1, hole) > 90);
+		assertTrue(Metrics.psnr(Fill.solveHarmonic(input, hole, w, h), truth, 1, hole) < 40);
+		assertTrue(Metrics.psnr(Fill.solveBiharmonic(input, hole, w, h), truth, 1, hole) > 90);
 		final Classical.Best best = Classical.bestInpaint(input, hole, truth, w, h);
 		assertEquals("biharmonic", best.method());
 		assertEquals(Metrics.psnr(best.image(), truth, 1, hole), best.psnr(), 1e-9);
@@ -206,8 +207,8 @@ class ClassicalTest {
 		final float[] input = punch(truth, hole); // NaN in the holes
 		final float[] inputCopy = input.clone();
 		final boolean[] holeCopy = hole.clone();
-		for (final float[] out : new float[][] { Classical.harmonicFill(input, hole, w, h),
-			Classical.biharmonicFill(input, hole, w, h) })
+		for (final float[] out : new float[][] { Fill.solveHarmonic(input, hole, w, h),
+			Fill.solveBiharmonic(input, hole, w, h) })
 		{
 			for (int i = 0; i < out.length; i++) {
 				if (hole[i]) assertTrue(Float.isFinite(out[i]), "pixel " + i);
@@ -227,8 +228,8 @@ class ClassicalTest {
 		final boolean[] hole = new boolean[w * h];
 		for (final int y : new int[] { 3, 10, 11, 12, 17 })
 			for (int x = 0; x < w; x++) hole[y * w + x] = true;
-		assertArrayEquals(truth, Classical.harmonicFill(punch(truth, hole), hole, w, h), 1e-5f);
-		assertArrayEquals(truth, Classical.biharmonicFill(punch(truth, hole), hole, w, h), 1e-5f);
+		assertArrayEquals(truth, Fill.solveHarmonic(punch(truth, hole), hole, w, h), 1e-5f);
+		assertArrayEquals(truth, Fill.solveBiharmonic(punch(truth, hole), hole, w, h), 1e-5f);
 	}
 
 	@Test
@@ -242,8 +243,8 @@ class ClassicalTest {
 		final float[] input = punch(truth, hole);
 
 		// Speed is the benchmark's business, not a unit test's.
-		final float[] harmonic = Classical.harmonicFill(input, hole, w, h);
-		final float[] biharmonic = Classical.biharmonicFill(input, hole, w, h);
+		final float[] harmonic = Fill.solveHarmonic(input, hole, w, h);
+		final float[] biharmonic = Fill.solveBiharmonic(input, hole, w, h);
 
 		// Converged: the equations hold in the holes up to float rounding of the result.
 		final double[] lap = laplacian(toDouble(harmonic), w, h);
@@ -260,9 +261,9 @@ class ClassicalTest {
 		final float[] img = texture(8, 6, 20);
 		final boolean[] all = new boolean[48];
 		Arrays.fill(all, true);
-		assertThrows(IllegalArgumentException.class, () -> Classical.harmonicFill(img, all, 8, 6));
-		assertThrows(IllegalArgumentException.class, () -> Classical.biharmonicFill(img, all, 8, 6));
-		final float[] out = Classical.biharmonicFill(img, new boolean[48], 8, 6);
+		assertThrows(IllegalArgumentException.class, () -> Fill.solveHarmonic(img, all, 8, 6));
+		assertThrows(IllegalArgumentException.class, () -> Fill.solveBiharmonic(img, all, 8, 6));
+		final float[] out = Fill.solveBiharmonic(img, new boolean[48], 8, 6);
 		assertNotSame(img, out);
 		assertArrayEquals(img, out);
 	}
