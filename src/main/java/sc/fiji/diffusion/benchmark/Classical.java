@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import sc.fiji.diffusion.restore.Fill;
+import sc.fiji.diffusion.restore.Upsample;
 
 /**
  * Classical restoration methods that the benchmark sets against the diffusion models, and "oracle"
@@ -24,9 +25,6 @@ public final class Classical {
 	private static final double[] DENOISE_NLM_H_FACTORS = { 0.4, 0.55, 0.7, 0.85, 1, 1.2, 1.4, 1.6 };
 	private static final int[] DENOISE_NLM_PATCH_RADII = { 1, 2 };
 	private static final int[] DENOISE_NLM_SEARCH_RADII = { 5, 7 };
-
-	/** Keys' cubic convolution parameter; -0.5 makes the interpolant third-order accurate. */
-	private static final double KEYS_A = -0.5;
 
 	private Classical() {}
 
@@ -49,7 +47,7 @@ public final class Classical {
 		final double[] rows = new double[w * h];
 		final double[] line = new double[w + 2 * radius];
 		for (int y = 0; y < h; y++) {
-			for (int i = 0; i < line.length; i++) line[i] = img[y * w + mirror(i - radius, w)];
+			for (int i = 0; i < line.length; i++) line[i] = img[y * w + Upsample.mirror(i - radius, w)];
 			for (int x = 0; x < w; x++) {
 				double s = 0;
 				for (int k = 0; k < kernel.length; k++) s += kernel[k] * line[x + k];
@@ -62,7 +60,7 @@ public final class Classical {
 		for (int y = 0; y < h; y++) {
 			Arrays.fill(acc, 0);
 			for (int k = 0; k < kernel.length; k++) {
-				final int src = mirror(y + k - radius, h) * w;
+				final int src = Upsample.mirror(y + k - radius, h) * w;
 				final double g = kernel[k];
 				for (int x = 0; x < w; x++) acc[x] += g * rows[src + x];
 			}
@@ -78,12 +76,12 @@ public final class Classical {
 		if (radius == 0) return img.clone();
 		final int size = 2 * radius + 1;
 		final int[] cols = new int[w + 2 * radius];
-		for (int i = 0; i < cols.length; i++) cols[i] = mirror(i - radius, w);
+		for (int i = 0; i < cols.length; i++) cols[i] = Upsample.mirror(i - radius, w);
 		final int[] rowStarts = new int[size];
 		final float[] window = new float[size * size];
 		final float[] out = new float[w * h];
 		for (int y = 0; y < h; y++) {
-			for (int k = 0; k < size; k++) rowStarts[k] = mirror(y + k - radius, h) * w;
+			for (int k = 0; k < size; k++) rowStarts[k] = Upsample.mirror(y + k - radius, h) * w;
 			for (int x = 0; x < w; x++) {
 				int n = 0;
 				for (final int row : rowStarts)
@@ -144,7 +142,7 @@ public final class Classical {
 		final double[] padded = new double[pw * ph];
 		for (int y = 0; y < ph; y++)
 			for (int x = 0; x < pw; x++)
-				padded[y * pw + x] = img[mirror(y - margin, h) * w + mirror(x - margin, w)];
+				padded[y * pw + x] = img[Upsample.mirror(y - margin, h) * w + Upsample.mirror(x - margin, w)];
 
 		// The pixel itself has d2 = 0, hence weight 1 for every h.
 		final double[][][] weightSum = new double[ns][nh][n];
@@ -257,73 +255,6 @@ public final class Classical {
 	// ---------------------------------------------------------------------------------------------
 	// Super-resolution
 
-	/**
-	 * Upsamples by {@code factor} with Keys' cubic convolution (a = -0.5), for a low-resolution image
-	 * made by block-mean binning. A low-resolution pixel (X, Y) is the mean of a factor x factor
-	 * block, so it sits at the block's centre, high-resolution coordinate
-	 * {@code (factor X + (factor - 1) / 2, factor Y + (factor - 1) / 2)}: aligning the grids there
-	 * avoids the half-pixel shift of corner-aligned resampling. Borders are mirrored.
-	 *
-	 * @param w width of {@code lo}
-	 * @param h height of {@code lo}
-	 * @return an image of (w factor) x (h factor) pixels
-	 */
-	public static float[] bicubicUpsample(final float[] lo, final int w, final int h,
-		final int factor)
-	{
-		requireImage(lo, w, h);
-		if (factor < 1) throw new IllegalArgumentException("The factor must be at least 1, not " +
-			factor + ".");
-		if (factor == 1) return lo.clone();
-		final int bw = w * factor, bh = h * factor;
-		final int[][] colTaps = new int[bw][];
-		final double[][] colWeights = new double[bw][];
-		cubicTaps(w, factor, colTaps, colWeights);
-		final int[][] rowTaps = new int[bh][];
-		final double[][] rowWeights = new double[bh][];
-		cubicTaps(h, factor, rowTaps, rowWeights);
-
-		final double[] wide = new double[bw * h];
-		for (int y = 0; y < h; y++)
-			for (int x = 0; x < bw; x++) {
-				double s = 0;
-				for (int k = 0; k < 4; k++) s += colWeights[x][k] * lo[y * w + colTaps[x][k]];
-				wide[y * bw + x] = s;
-			}
-		final float[] out = new float[bw * bh];
-		for (int y = 0; y < bh; y++)
-			for (int x = 0; x < bw; x++) {
-				double s = 0;
-				for (int k = 0; k < 4; k++) s += rowWeights[y][k] * wide[rowTaps[y][k] * bw + x];
-				out[y * bw + x] = (float) s;
-			}
-		return out;
-	}
-
-	/** The four low-resolution samples and weights for each high-resolution coordinate. */
-	private static void cubicTaps(final int n, final int factor, final int[][] taps,
-		final double[][] weights)
-	{
-		for (int x = 0; x < taps.length; x++) {
-			final double pos = (x - (factor - 1) / 2.0) / factor;
-			final int base = (int) Math.floor(pos);
-			final double t = pos - base;
-			taps[x] = new int[4];
-			weights[x] = new double[4];
-			for (int k = 0; k < 4; k++) {
-				taps[x][k] = mirror(base - 1 + k, n);
-				weights[x][k] = keys(t + 1 - k);
-			}
-		}
-	}
-
-	private static double keys(final double t) {
-		final double s = Math.abs(t);
-		if (s <= 1) return ((KEYS_A + 2) * s - (KEYS_A + 3)) * s * s + 1;
-		if (s < 2) return ((KEYS_A * s - 5 * KEYS_A) * s + 8 * KEYS_A) * s - 4 * KEYS_A;
-		return 0;
-	}
-
 	// ---------------------------------------------------------------------------------------------
 	// Oracles: each method tuned on the ground truth, so the classical side gets its best shot.
 
@@ -376,8 +307,8 @@ public final class Classical {
 	public static Best bestUpsample(final float[] lo, final float[] truth, final int w, final int h,
 		final int factor)
 	{
-		final float[] up = bicubicUpsample(lo, w, h, factor);
-		return new Best("bicubic", format("factor=%s, a=%s", factor, KEYS_A), up, Metrics.psnr(up,
+		final float[] up = Upsample.bicubic(lo, w, h, factor);
+		return new Best("bicubic", format("factor=%s, a=%s", factor, Upsample.KEYS_A), up, Metrics.psnr(up,
 			truth, 1));
 	}
 
@@ -392,15 +323,6 @@ public final class Classical {
 
 	// ---------------------------------------------------------------------------------------------
 	// Helpers
-
-	/** Index reflected into [0, n) with the edge repeated; works for any distance outside. */
-	private static int mirror(final int i, final int n) {
-		if (n == 1) return 0;
-		final int period = 2 * n;
-		int j = i % period;
-		if (j < 0) j += period;
-		return j < n ? j : period - 1 - j;
-	}
 
 	/** The k-th smallest of values[0 .. n) by quickselect; reorders values. */
 	private static float select(final float[] values, final int k) {

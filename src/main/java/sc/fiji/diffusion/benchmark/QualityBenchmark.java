@@ -343,16 +343,7 @@ public final class QualityBenchmark {
 	}
 
 	static float[] bin(final float[] img, final int n, final int f) {
-		final int m = n / f;
-		final float[] lo = new float[m * m];
-		for (int y = 0; y < m; y++) {
-			for (int x = 0; x < m; x++) {
-				double sum = 0;
-				for (int dy = 0; dy < f; dy++) for (int dx = 0; dx < f; dx++) sum += img[(y * f + dy) * n + x * f + dx];
-				lo[y * m + x] = (float) (sum / (f * f));
-			}
-		}
-		return lo;
+		return sc.fiji.diffusion.restore.Upsample.bin(img, n / f, n / f, f);
 	}
 
 	private static Row superResolve(final NetworkDenoiser model, final Settings s, final int f,

@@ -9,7 +9,7 @@ package sc.fiji.diffusion.restore;
  * {@link Task#DENOISE}'s steps.</li>
  * <li>Inpainting and super-resolution: an estimate of the posterior mean, the mean of
  * {@link #INVERSE_SAMPLES} samples run side by side, each of its task's steps from a first guess
- * (the biharmonic fill of the holes, {@link Fill#firstGuess}, or the measured blocks spread over their pixels) with noise of
+ * (the biharmonic fill of the holes, {@link Fill#firstGuess}; the bicubic image made consistent with the measured blocks, {@link Upsample#firstGuess}) with noise of
  * level {@link #start} added: the guess carries the surroundings into a hole, the sampler draws the
  * detail.</li>
  * </ul>

@@ -18,6 +18,12 @@ import sc.fiji.diffusion.engine.SamplingListener;
  */
 final class InverseProblem {
 
+	/**
+	 * {@code -Ddiffusion.blockGuess=true}: super-resolution starts from each measured pixel spread over
+	 * its block (before session 11) instead of {@link Upsample#firstGuess}, to measure the difference.
+	 */
+	private static final boolean BLOCK_GUESS = Boolean.getBoolean("diffusion.blockGuess");
+
 	private InverseProblem() {}
 
 	/**
@@ -105,17 +111,19 @@ final class InverseProblem {
 					final Measurement a = factor == 1 ? Measurement.Mask.of(m, known, measured)
 						: new Measurement.Binning(factor);
 					NDArray guess = null;
-					if (level > 0) {
-						if (factor == 1) {
-							final List<float[]> filled = new java.util.ArrayList<>();
-							final int[] order = new int[chunk.length];
-							for (int k = 0; k < chunk.length; k++) {
-								filled.add(Fill.firstGuess(planes.get(chunk[k]), w, h));
-								order[k] = k;
-							}
-							guess = Stacks.toDevice(m, filled, order, w, h, norm, clipSigma);
-						}
-						else guess = a.pseudoInverse(y);
+					if (level > 0 && factor > 1 && BLOCK_GUESS) guess = a.pseudoInverse(y);
+					else if (level > 0) {
+						final float[][] filled = new float[chunk.length][];
+						final int[] order = new int[chunk.length];
+						// Upsampling on all cores; the hole fills one plane at a time (a large hole's solver
+						// takes hundreds of MB).
+						final java.util.stream.IntStream planesOfChunk = java.util.stream.IntStream.range(0, chunk.length);
+						(factor > 1 ? planesOfChunk.parallel() : planesOfChunk).forEach(k -> {
+							final float[] p = planes.get(chunk[k]);
+							filled[k] = factor == 1 ? Fill.firstGuess(p, w, h) : Upsample.firstGuess(p, w, h, factor);
+							order[k] = k;
+						});
+						guess = Stacks.toDevice(m, java.util.Arrays.asList(filled), order, W, H, norm, clipSigma);
 					}
 					final long[] state = { chunk.length, 1, H, W };
 					final int perPass = Moments.perPass(count, (long) chunk.length * H * W, y.getDevice(), split,

@@ -14,6 +14,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import sc.fiji.diffusion.restore.Fill;
+import sc.fiji.diffusion.restore.Upsample;
 
 class ClassicalTest {
 
@@ -274,7 +275,7 @@ class ClassicalTest {
 	void upsamplingAConstantGivesTheConstant() {
 		final float[] lo = new float[9 * 7];
 		Arrays.fill(lo, 0.42f);
-		final float[] up = Classical.bicubicUpsample(lo, 9, 7, 3);
+		final float[] up = Upsample.bicubic(lo, 9, 7, 3);
 		assertEquals(27 * 21, up.length);
 		for (final float v : up) assertEquals(0.42, v, 1e-6);
 	}
@@ -286,7 +287,7 @@ class ClassicalTest {
 		for (final int factor : new int[] { 2, 3, 4 }) {
 			final int w = 12 * factor, h = 10 * factor;
 			final float[] truth = sample((x, y) -> 0.005 * x + 0.003 * y + 0.1, w, h);
-			final float[] up = Classical.bicubicUpsample(bin(truth, w, h, factor), w / factor, h /
+			final float[] up = Upsample.bicubic(bin(truth, w, h, factor), w / factor, h /
 				factor, factor);
 			final int margin = 2 * factor;
 			for (int y = margin; y < h - margin; y++)
@@ -301,7 +302,7 @@ class ClassicalTest {
 		final int w = 24, h = 20, factor = 4;
 		final float[] lo = sample((x, y) -> 0.5 + 0.3 * Math.sin(0.3 * x) * Math.cos(0.25 * y), w, h);
 		final float[] copy = lo.clone();
-		final float[] rebinned = bin(Classical.bicubicUpsample(lo, w, h, factor), w * factor, h *
+		final float[] rebinned = bin(Upsample.bicubic(lo, w, h, factor), w * factor, h *
 			factor, factor);
 		for (int y = 1; y < h - 1; y++)
 			for (int x = 1; x < w - 1; x++)
@@ -312,7 +313,7 @@ class ClassicalTest {
 	@Test
 	void upsamplingByOneIsACopy() {
 		final float[] lo = texture(5, 4, 21);
-		final float[] up = Classical.bicubicUpsample(lo, 5, 4, 1);
+		final float[] up = Upsample.bicubic(lo, 5, 4, 1);
 		assertNotSame(lo, up);
 		assertArrayEquals(lo, up);
 	}
@@ -349,7 +350,7 @@ class ClassicalTest {
 		final float[] lo = bin(truth, w * factor, h * factor, factor);
 		final Classical.Best best = Classical.bestUpsample(lo, truth, w, h, factor);
 		assertEquals("bicubic", best.method());
-		assertArrayEquals(Classical.bicubicUpsample(lo, w, h, factor), best.image());
+		assertArrayEquals(Upsample.bicubic(lo, w, h, factor), best.image());
 		assertEquals(Metrics.psnr(best.image(), truth, 1), best.psnr(), 1e-12);
 	}
 
@@ -399,17 +400,9 @@ class ClassicalTest {
 		return out;
 	}
 
+	/** Block means of a w x h image (Upsample.bin's hand-checked values are in UpsampleTest). */
 	private static float[] bin(final float[] img, final int w, final int h, final int f) {
-		final int lw = w / f, lh = h / f;
-		final float[] lo = new float[lw * lh];
-		for (int y = 0; y < lh; y++)
-			for (int x = 0; x < lw; x++) {
-				double sum = 0;
-				for (int j = 0; j < f; j++)
-					for (int i = 0; i < f; i++) sum += img[(y * f + j) * w + x * f + i];
-				lo[y * lw + x] = (float) (sum / (f * f));
-			}
-		return lo;
+		return Upsample.bin(img, w / f, h / f, f);
 	}
 
 	private static double[] toDouble(final float[] img) {
