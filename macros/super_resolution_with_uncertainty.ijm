@@ -1,4 +1,4 @@
-// 2x super-resolution of the active image (or of the file given as argument): the default estimate, the mean of 4
+// 2x super-resolution of the active image (or of the file given as argument): the default estimate, the mean of 3
 // posterior samples and their standard deviation as an uncertainty map. Pixel size is halved.
 // Headless: ImageJ -batch super_resolution_with_uncertainty.ijm /data/cell.tif
 arg = getArgument();

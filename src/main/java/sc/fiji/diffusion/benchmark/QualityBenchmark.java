@@ -136,10 +136,8 @@ public final class QualityBenchmark {
 			"(block-mean binning, noiseless): %s.%n%n", modelName, s.count(), s.size(), s.size(), s.seed(), s
 				.seed() + s.count() - 1, HELD_OUT.equals(s.scenes()) ? "the eight kinds of the wide world " +
 					"drawn with its held-out settings (PSF sigma " + SceneSettings.HELD_OUT_PSF_SIGMA + " px, density x" +
-					SceneSettings.HELD_OUT_DENSITY + "), each mapped to [0, 1]" : "all five kinds", s.noise(), s.samples() == 0 && s.steps() == 0 ? "the default estimate, " +
-					"the mean of " + Defaults.INVERSE_SAMPLES + " posterior samples of " + Defaults.steps(
-						Defaults.Task.INPAINT) + " steps (super-resolution x2: " + Defaults.steps(Defaults.Task
-							.SUPER_RESOLVE_2) + ")" : "the mean of " + Defaults.samples(Defaults.Task.INPAINT, s.samples()) +
+					SceneSettings.HELD_OUT_DENSITY + "), each mapped to [0, 1]" : "all five kinds", s.noise(), s.samples() == 0 && s.steps() == 0 ? "the default estimate (" +
+					Defaults.IN_WORDS + ")" : "the mean of " + Defaults.samples(Defaults.Task.INPAINT, s.samples()) +
 						" posterior samples of " + Defaults.steps(Defaults.Task.INPAINT, s.steps()) + " steps"));
 		md.append("| task | ours: median PSNR (dB) | best classical: median PSNR (dB) | difference (dB) " +
 			"| ours: median SSIM | classical: median SSIM | classical winners | ours: s per image |\n");
@@ -185,7 +183,7 @@ public final class QualityBenchmark {
 
 	/** Samples of the denoising figure's uncertainty panel: those asked for, else the inverse default. */
 	private static int figureSamples(final Settings s) {
-		return s.samples() > 1 ? s.samples() : Defaults.INVERSE_SAMPLES;
+		return s.samples() > 1 ? s.samples() : Defaults.samples(Defaults.Task.INPAINT);
 	}
 
 	static float[] truth(final Settings s, final int i) {

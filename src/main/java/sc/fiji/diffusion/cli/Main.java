@@ -37,10 +37,10 @@ public final class Main {
 		"          --tile 0, the default, sizes the windows per network call from the device's free",
 		"          memory; --tile N (at least the model's patch) sends (N / patch)^2 x 4 windows per call",
 		"          --samples 0 and --steps 0, the defaults, mean each task's default: denoising",
-		"          returns the posterior mean (one evaluation; samples of 50 steps); inpainting and",
-		"          super-resolution the mean of " + sc.fiji.diffusion.restore.Defaults.INVERSE_SAMPLES +
-			" samples of 50 steps (x2: 20) from a smooth first",
-		"          guess; --samples 1 is a single draw, --std STD.tif the samples' spread",
+		"          returns the posterior mean (one evaluation; samples of 50 steps); " + sc.fiji.diffusion
+			.restore.Defaults.IN_WORDS + ",",
+		"          each from a smooth first guess; --samples 1 is a single draw, --std STD.tif the",
+		"          samples' spread",
 		"  restore-volume --input IN.zarr|IN.h5[:/DATASET] --output OUT.zarr",
 		"          [--task denoise|inpaint|super-resolve] [--mask MASK.zarr|MASK.h5[:/DATASET] (inpaint;",
 		"          non-zero = missing; else the input's NaN)] [--factor 2|4 (super-resolve)]",

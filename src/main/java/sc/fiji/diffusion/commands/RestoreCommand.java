@@ -46,13 +46,13 @@ public abstract class RestoreCommand extends DiffusionCommand {
 	protected String model = ModelCatalog.AUTO;
 
 	@Parameter(label = "Steps", persist = false, min = "0", description = "Sampler steps of one sample, 1 to " +
-		"1000, or 0 for the task's default (50; 20 for super-resolution x2); the posterior mean of " +
+		"1000, or 0 for the task's default (50; " + Defaults.SUPER_RESOLVE_2_STEPS + " for super-resolution x2); the posterior mean of " +
 		"denoising takes one evaluation.")
 	protected int steps = 0;
 
 	@Parameter(label = "Samples", persist = false, min = "0", description = "Posterior samples whose mean is the " +
 		"result; 0 for the task's default estimate (denoising: the posterior mean, one evaluation; " +
-		"inpainting and super-resolution: the mean of " + Defaults.INVERSE_SAMPLES + " samples); 1 for a " +
+		Defaults.IN_WORDS + "); 1 for a " +
 		"single draw.")
 	protected int samples = 0;
 

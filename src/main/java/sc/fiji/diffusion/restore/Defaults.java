@@ -7,27 +7,52 @@ package sc.fiji.diffusion.restore;
  * <ul>
  * <li>Denoising: the posterior mean by Tweedie, one evaluation; samples, when asked for, of
  * {@link Task#DENOISE}'s steps.</li>
- * <li>Inpainting and super-resolution: an estimate of the posterior mean, the mean of
- * {@link #INVERSE_SAMPLES} samples run side by side, each of its task's steps from a first guess
+ * <li>Inpainting and super-resolution: an estimate of the posterior mean, the mean of the
+ * task's samples run side by side, each of its task's steps from a first guess
  * (the biharmonic fill of the holes, {@link Fill#firstGuess}; the bicubic image made consistent with the measured blocks, {@link Upsample#firstGuess}) with noise of
- * level {@link #start} added: the guess carries the surroundings into a hole, the sampler draws the
+ * the task's level ({@link #start}) added: the guess carries the surroundings into a hole, the sampler draws the
  * detail.</li>
  * </ul>
  */
 public final class Defaults {
 
-	/** The restorations, super-resolution by factor; each with the sampler steps of one sample. */
+	// The measured defaults (docs/defaults.md), as constants so that the commands' annotations can
+	// name them.
+	/** Inpainting: 8 samples of 50 steps from level 0.5 (8 gain 0.3-0.6 dB over 4; 16 nothing more). */
+	public static final int INPAINT_SAMPLES = 8, INPAINT_STEPS = 50;
+	/** Super-resolution x2: 3 samples of 15 steps from level 0.5 (within 0.15 dB of 4 of 20). */
+	public static final int SUPER_RESOLVE_2_SAMPLES = 3, SUPER_RESOLVE_2_STEPS = 15;
+	/** Super-resolution x4: 4 samples of 50 steps from level 5 (the guess's low frequencies only). */
+	public static final int SUPER_RESOLVE_4_SAMPLES = 4, SUPER_RESOLVE_4_STEPS = 50;
+	/** The inverse problems' defaults in words, for usage texts and the commands' descriptions. */
+	public static final String IN_WORDS = "inpainting the mean of " + INPAINT_SAMPLES + " samples of " +
+		INPAINT_STEPS + " steps, super-resolution x2 of " + SUPER_RESOLVE_2_SAMPLES + " of " +
+		SUPER_RESOLVE_2_STEPS + ", x4 of " + SUPER_RESOLVE_4_SAMPLES + " of " + SUPER_RESOLVE_4_STEPS;
+
+	/**
+	 * The restorations, super-resolution by factor; each with the sampler steps of one sample, the
+	 * samples of its default estimate and the noise level (model units, data range 2) it starts from
+	 * its first guess.
+	 */
 	public enum Task {
 		/** Steps of denoising's posterior samples (its default, the posterior mean, takes one evaluation). */
-		DENOISE(50),
-		INPAINT(50),
-		SUPER_RESOLVE_2(20),
-		SUPER_RESOLVE_4(50);
+		DENOISE(50, 0, 0),
+		INPAINT(INPAINT_STEPS, INPAINT_SAMPLES, 0.5),
+		/** From 0.5 (0.3 and 0.2 gave the same within 0.1 dB). */
+		SUPER_RESOLVE_2(SUPER_RESOLVE_2_STEPS, SUPER_RESOLVE_2_SAMPLES, 0.5),
+		/**
+		 * From 5: a 4 x 4 block's guess holds no thin line, the prior draws it (on the quality
+		 * benchmark's images 2.6 dB above a start at 0.5, on the hard cases equal).
+		 */
+		SUPER_RESOLVE_4(SUPER_RESOLVE_4_STEPS, SUPER_RESOLVE_4_SAMPLES, 5);
 
-		private final int steps;
+		private final int steps, samples;
+		private final double start;
 
-		Task(final int steps) {
+		Task(final int steps, final int samples, final double start) {
 			this.steps = steps;
+			this.samples = samples;
+			this.start = start;
 		}
 
 		/** The inverse problem of a factor: 1 inpainting, 2 or 4 super-resolution. */
@@ -36,19 +61,11 @@ public final class Defaults {
 		}
 	}
 
-	/** Posterior samples whose mean is the default estimate of inpainting and super-resolution. */
-	public static final int INVERSE_SAMPLES = 4;
-	/**
-	 * Noise level (model units, data range 2) the inverse problems start from their first guess;
-	 * above it the schedule's levels only wash the guess out.
-	 */
-	public static final double START_LEVEL = 0.5;
-
 	private Defaults() {}
 
 	/** Samples of the default estimate: 0 (the posterior mean, one evaluation) for denoising. */
 	public static int samples(final Task task) {
-		return task == Task.DENOISE ? 0 : INVERSE_SAMPLES;
+		return task.samples;
 	}
 
 	/** The samples to run: the given count, or the task's default for 0. */
@@ -69,7 +86,7 @@ public final class Defaults {
 	/** Where an inverse problem starts: from its first guess at this level (model units). */
 	public static double start(final Task task) {
 		if (task == Task.DENOISE) throw new IllegalArgumentException("Denoising starts from its input");
-		return START_LEVEL;
+		return task.start;
 	}
 
 	/** An inverse problem's estimate in words: "mean of K samples of S steps" or "one sample of S steps". */
