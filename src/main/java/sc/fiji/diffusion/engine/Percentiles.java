@@ -67,6 +67,12 @@ public final class Percentiles {
 		for (int i = 0; i < percents.length; i++) {
 			final double pos = Math.max(0, Math.min(100, percents[i])) / 100 * (n - 1);
 			final int lo = (int) Math.floor(pos);
+			if (n >= PARALLEL_VALUES) {
+				// The same order statistics on all cores.
+				final float[] ab = orderStatistics(work, n, lo, Math.min(lo + 1, n - 1));
+				out[i] = ab[0] + (pos - lo) * (ab[1] - ab[0]);
+				continue;
+			}
 			final float a = select(work, n, lo);
 			// After the selection every value above position lo is at least a: the next order statistic
 			// is their smallest.
@@ -107,6 +113,52 @@ public final class Percentiles {
 			else return a[k];
 		}
 		return a[k];
+	}
+
+	/** From this many values on, {@link #orderStatistics} finds the percentiles on all cores. */
+	static final int PARALLEL_VALUES = 1 << 20;
+
+	/**
+	 * The j-th and k-th smallest (from 0, j <= k) of the first n values, all finite, exactly as
+	 * {@link #select} finds them, on all cores and without reordering: a histogram of the values' top
+	 * 16 bits (in the order of the values) counted in parallel finds the bin holding each, a selection
+	 * among that bin's values the value.
+	 */
+	static float[] orderStatistics(final float[] a, final int n, final int j, final int k) {
+		final int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), n / (1 << 16)));
+		final int[] bins = java.util.stream.IntStream.range(0, parts).parallel().mapToObj(p -> {
+			final int[] h = new int[1 << 16];
+			for (int i = (int) ((long) n * p / parts), end = (int) ((long) n * (p + 1) / parts); i < end; i++) {
+				h[bin(a[i])]++;
+			}
+			return h;
+		}).reduce(new int[1 << 16], (x, y) -> {
+			final int[] z = new int[1 << 16];
+			for (int b = 0; b < z.length; b++) z[b] = x[b] + y[b];
+			return z;
+		});
+		return new float[] { inBin(a, n, bins, j), inBin(a, n, bins, k) };
+	}
+
+	/** The k-th smallest of the values, from their histogram: selected among its bin's values. */
+	private static float inBin(final float[] a, final int n, final int[] bins, final int k) {
+		int b = 0;
+		long below = 0;
+		while (below + bins[b] <= k) below += bins[b++];
+		final int bin = b;
+		final float[] members = new float[bins[bin]];
+		int m = 0;
+		for (int i = 0; i < n; i++) if (bin(a[i]) == bin) members[m++] = a[i];
+		return select(members, m, (int) (k - below));
+	}
+
+	/**
+	 * A finite value's histogram bin: the top 16 bits of its bits made to sort as the values do
+	 * (negative values' bits reversed), from 0.
+	 */
+	private static int bin(final float v) {
+		final int bits = Float.floatToRawIntBits(v);
+		return ((bits ^ ((bits >> 31) & 0x7fffffff)) >> 16) + (1 << 15);
 	}
 
 	private static void swap(final float[] a, final int i, final int j) {

@@ -37,7 +37,7 @@ final class InverseProblem {
 		final NetworkDenoiser model = o.model();
 		check(o.sampler());
 		final Defaults.Task task = Defaults.Task.inverse(factor);
-		final int count = Defaults.samples(task, o.samples()), steps = Defaults.steps(task, o.steps());
+		final int count = Defaults.samples(task, o.samples(), model.manager().getDevice()), steps = Defaults.steps(task, o.steps());
 		final double start = o.start() < 0 ? Defaults.start(task) : o.start();
 		return Stacks.restore(in, factor, channelAxis, o, (planes, statistics, ordinal, label, report) -> {
 			final boolean estimated = noise instanceof NoiseModel.Auto;
@@ -96,35 +96,49 @@ final class InverseProblem {
 					"from a smooth first guess", level) : ", started from pure noise"));
 			return new Stacks.Channel() {
 
+				private final Stacks.Ahead<Host> ahead = new Stacks.Ahead<>();
+
 				@Override
-				public NDList restore(final NDManager m, final TiledDenoiser tiled, final int[] chunk,
-					final Moments.ChainNoise noise, final SamplingListener progress)
-				{
-					// Missing pixels enter y at the low percentile (toDevice); the mask leaves them out.
+				public void prepare(final int[] chunk) {
+					ahead.put(chunk, host(chunk));
+				}
+
+				/** A chunk's host arrays: the known pixels, the measurements and the first guess. */
+				private Host host(final int[] chunk) {
+					// Missing pixels enter y at the low percentile (normalized); the mask leaves them out.
 					final float[] known = new float[chunk.length * w * h];
 					for (int k = 0; k < chunk.length; k++) {
 						final float[] p = planes.get(chunk[k]);
 						for (int i = 0; i < p.length; i++) known[k * w * h + i] = Float.isFinite(p[i]) ? 1 : 0;
 					}
+					final float[] y = Stacks.normalized(planes, chunk, w, h, norm, clipSigma);
+					if (!(level > 0) || factor > 1 && BLOCK_GUESS) return new Host(known, y, null);
+					final float[][] filled = new float[chunk.length][];
+					final int[] order = new int[chunk.length];
+					// Upsampling on all cores; the hole fills one plane at a time (a large hole's solver
+					// takes hundreds of MB).
+					final java.util.stream.IntStream planesOfChunk = java.util.stream.IntStream.range(0, chunk.length);
+					(factor > 1 ? planesOfChunk.parallel() : planesOfChunk).forEach(k -> {
+						final float[] p = planes.get(chunk[k]);
+						filled[k] = factor == 1 ? Fill.firstGuess(p, w, h) : Upsample.firstGuess(p, w, h, factor);
+						order[k] = k;
+					});
+					return new Host(known, y, Stacks.normalized(java.util.Arrays.asList(filled), order, W, H, norm,
+						clipSigma));
+				}
+
+				@Override
+				public NDList restore(final NDManager m, final TiledDenoiser tiled, final int[] chunk,
+					final Moments.ChainNoise noise, final SamplingListener progress)
+				{
+					final Host host = ahead.take(chunk, () -> host(chunk));
 					final Shape measured = new Shape(chunk.length, 1, h, w);
-					final NDArray y = Stacks.toDevice(m, planes, chunk, w, h, norm, clipSigma);
-					final Measurement a = factor == 1 ? Measurement.Mask.of(m, known, measured)
+					final NDArray y = Stacks.create(m, host.y(), chunk.length, w, h);
+					final Measurement a = factor == 1 ? Measurement.Mask.of(m, host.known(), measured)
 						: new Measurement.Binning(factor);
 					NDArray guess = null;
 					if (level > 0 && factor > 1 && BLOCK_GUESS) guess = a.pseudoInverse(y);
-					else if (level > 0) {
-						final float[][] filled = new float[chunk.length][];
-						final int[] order = new int[chunk.length];
-						// Upsampling on all cores; the hole fills one plane at a time (a large hole's solver
-						// takes hundreds of MB).
-						final java.util.stream.IntStream planesOfChunk = java.util.stream.IntStream.range(0, chunk.length);
-						(factor > 1 ? planesOfChunk.parallel() : planesOfChunk).forEach(k -> {
-							final float[] p = planes.get(chunk[k]);
-							filled[k] = factor == 1 ? Fill.firstGuess(p, w, h) : Upsample.firstGuess(p, w, h, factor);
-							order[k] = k;
-						});
-						guess = Stacks.toDevice(m, java.util.Arrays.asList(filled), order, W, H, norm, clipSigma);
-					}
+					else if (level > 0) guess = Stacks.create(m, host.guess(), chunk.length, W, H);
 					final long[] state = { chunk.length, 1, H, W };
 					final int perPass = Moments.perPass(count, (long) chunk.length * H * W, y.getDevice(), split,
 						report, label);
@@ -201,4 +215,7 @@ final class InverseProblem {
 	static void check(final String sampler) {
 		ConsistentSampling.eta(sampler);
 	}
+
+	/** One chunk's host arrays (row-major planes one after another); guess null when none is made. */
+	private record Host(float[] known, float[] y, float[] guess) {}
 }

@@ -48,23 +48,32 @@ public final class Planes {
 		// A stack of planes (an ImageJ stack as a view) is read plane by plane from its sources: through
 		// the stack's own access every pixel would pay the view's bookkeeping (most of a GPU restoration's
 		// host time per plane).
+		// Planes on all cores, each through its own cursor (ImgLib2 images are read concurrently so).
 		final java.util.List<RandomAccessibleInterval<T>> sources = new java.util.ArrayList<>();
-		if (slices(image, sources) && sources.size() == planes.length) {
-			for (int k = 0; k < planes.length; k++) {
-				final Cursor<T> c = Views.flatIterable(sources.get(k)).cursor();
-				final float[] p = planes[k];
-				for (int i = 0; i < p.length; i++) p[i] = c.next().getRealFloat();
-			}
-		}
-		else {
-			final Cursor<T> c = Views.flatIterable(image).cursor();
-			for (final float[] p : planes) {
-				for (int i = 0; i < p.length; i++) p[i] = c.next().getRealFloat();
-			}
-		}
+		final boolean sliced = slices(image, sources) && sources.size() == planes.length;
+		java.util.stream.IntStream.range(0, planes.length).parallel().forEach(k -> {
+			final Cursor<T> c = Views.flatIterable(sliced ? sources.get(k) : planeOf(image, k)).cursor();
+			final float[] p = planes[k];
+			for (int i = 0; i < p.length; i++) p[i] = c.next().getRealFloat();
+		});
 		final T type = image.getType();
 		return new Planes(dims, planes, type instanceof net.imglib2.type.numeric.IntegerType ? type
 			.getMaxValue() : Double.NaN);
+	}
+
+	/** Plane k of an image in flat order (the third axis fastest), as a view of X and Y. */
+	private static <T> RandomAccessibleInterval<T> planeOf(final RandomAccessibleInterval<T> image,
+		final int k)
+	{
+		final int n = image.numDimensions();
+		final long[] lo = image.minAsLongArray(), hi = image.maxAsLongArray();
+		long rest = k;
+		for (int d = 2; d < n; d++) {
+			final long size = image.dimension(d);
+			lo[d] = hi[d] = image.min(d) + rest % size;
+			rest /= size;
+		}
+		return Views.interval(image, lo, hi);
 	}
 
 	/**

@@ -48,6 +48,34 @@ final class Stacks {
 		 */
 		void back(int plane, float[] mean, float[] std, int offset, float[] out, float[] sd, int from,
 			int to);
+
+		/**
+		 * Makes the host arrays of the chunk {@link #restore} is asked for next, called while the device
+		 * still computes the one before (on a GPU the two overlap; on the CPU they follow each other).
+		 */
+		default void prepare(final int[] chunk) {}
+	}
+
+	/**
+	 * The host arrays of one chunk, made ahead by {@link Channel#prepare} and taken once by the
+	 * chunk's {@link Channel#restore}; made there when not ahead.
+	 */
+	static final class Ahead<V> {
+
+		private int[] chunk;
+		private V value;
+
+		void put(final int[] forChunk, final V made) {
+			chunk = forChunk;
+			value = made;
+		}
+
+		V take(final int[] forChunk, final java.util.function.Supplier<V> make) {
+			final V v = forChunk == chunk ? value : make.get();
+			chunk = null;
+			value = null;
+			return v;
+		}
 	}
 
 	/**
@@ -129,12 +157,16 @@ final class Stacks {
 				label, report);
 			// While the device computes one chunk, the host maps the one before back (on a GPU, whose
 			// work is queued, the two overlap; on the CPU they follow each other as before).
+			// The next chunk's host arrays are made in the same window.
 			Mapped pending = null;
-			for (final int[] chunk : chunks(channel, W, H)) {
+			final List<int[]> chunks = chunks(channel, W, H);
+			for (int q = 0; q < chunks.size(); q++) {
+				final int[] chunk = chunks.get(q);
 				try (NDManager m = model.manager().newSubManager()) {
 					final NDList r = c.restore(m, TiledDenoiser.of(model, m, perCall), chunk, noise(o, channel, chunk),
 						progress.forChunk(chunk.length));
 					if (pending != null) pending.back(c, channel, n, mean, std, progress);
+					if (q + 1 < chunks.size()) c.prepare(chunks.get(q + 1));
 					pending = new Mapped(chunk, HostReads.floats(r.get(0)), o.std() ? HostReads.floats(r.get(1))
 						: null);
 				}
@@ -222,6 +254,13 @@ final class Stacks {
 	static NDArray toDevice(final NDManager m, final List<float[]> planes, final int[] chunk,
 		final int width, final int height, final Normalization norm, final double sigma)
 	{
+		return create(m, normalized(planes, chunk, width, height, norm, sigma), chunk.length, width, height);
+	}
+
+	/** {@link #toDevice}'s host part: the chunk's planes normalized into one array. */
+	static float[] normalized(final List<float[]> planes, final int[] chunk, final int width,
+		final int height, final Normalization norm, final double sigma)
+	{
 		final int n = width * height;
 		final float[] flat = new float[chunk.length * n];
 		final Normalization.Mapping map = norm.at(sigma);
@@ -229,7 +268,14 @@ final class Stacks {
 			final float[] p = planes.get(chunk[k]);
 			for (int i = 0; i < n; i++) flat[k * n + i] = Float.isFinite(p[i]) ? map.toNetwork(p[i]) : -1;
 		});
-		return m.create(flat, new Shape(chunk.length, 1, height, width));
+		return flat;
+	}
+
+	/** {@link #toDevice}'s copy: S planes of width x height as one (S, 1, H, W) device array. */
+	static NDArray create(final NDManager m, final float[] flat, final int planes, final int width,
+		final int height)
+	{
+		return m.create(flat, new Shape(planes, 1, height, width));
 	}
 
 	/**

@@ -29,6 +29,35 @@ class PercentilesTest {
 	}
 
 	@Test
+	void manyValuesGiveTheSortedOrderStatisticsOnAllCores() {
+		// Above PARALLEL_VALUES the histogram path: negative and positive values, a plateau, both zeros.
+		final int n = Percentiles.PARALLEL_VALUES + 12345;
+		final SplittableRandom r = new SplittableRandom(5);
+		final float[] v = new float[n];
+		for (int i = 0; i < n; i++) {
+			final int kind = r.nextInt(4);
+			v[i] = kind == 0 ? 7.25f : kind == 1 ? (float) (1000 * r.nextGaussian()) : kind == 2 ? (float) r
+				.nextDouble(-1e-3, 1e-3) : (i % 2 == 0 ? 0f : -0f);
+		}
+		final float[] copy = v.clone();
+		final float[] sorted = v.clone();
+		Arrays.sort(sorted);
+		for (final int k : new int[] { 0, 1, n / 100, n / 4, n / 2, n - n / 500, n - 2, n - 1 }) {
+			final float[] ab = Percentiles.orderStatistics(v, n, k, Math.min(k + 1, n - 1));
+			assertEquals(sorted[k], ab[0], 0f, "order " + k);
+			assertEquals(sorted[Math.min(k + 1, n - 1)], ab[1], 0f, "order " + (k + 1));
+		}
+		org.junit.jupiter.api.Assertions.assertArrayEquals(copy, v);
+		// Percentiles through it, as the sorted values interpolate them.
+		final double[] q = Percentiles.of(v, 1, 99.8);
+		for (int i = 0; i < 2; i++) {
+			final double pos = new double[] { 1, 99.8 }[i] / 100 * (n - 1);
+			final int lo = (int) Math.floor(pos);
+			assertEquals(sorted[lo] + (pos - lo) * (sorted[lo + 1] - sorted[lo]), q[i], 1e-9);
+		}
+	}
+
+	@Test
 	void percentilesInterpolateBetweenOrderStatisticsIgnoringNaN() {
 		final SplittableRandom r = new SplittableRandom(5);
 		for (int trial = 0; trial < 100; trial++) {

@@ -63,7 +63,8 @@ class InverseProblemTest {
 		final RestoreOptions defaults = RestoreOptions.defaults(model, "ddpm", 0).withSamples(0, true);
 		final Result mean = Inpaint.run(ArrayImgs.floats(img.clone(), n, n), ArrayImgs.unsignedBytes(mask, n,
 			n), -1, new NoiseModel.Gaussian(0), defaults);
-		assertTrue(mean.report().stream().anyMatch(l -> l.contains("mean of " + Defaults.samples(Defaults.Task.INPAINT) +
+		assertTrue(mean.report().stream().anyMatch(l -> l.contains("mean of " + Defaults.samples(Defaults.Task.INPAINT, 0,
+			model.manager().getDevice()) +
 			" samples of " + Defaults.steps(Defaults.Task.INPAINT) + " steps")), String.join("\n", mean.report()));
 		double spread = 0;
 		for (final float v : Planes.of(mean.std()).plane(0)) spread += v;
