@@ -136,9 +136,7 @@ public final class QualityBenchmark {
 			"(block-mean binning, noiseless): %s.%n%n", modelName, s.count(), s.size(), s.size(), s.seed(), s
 				.seed() + s.count() - 1, HELD_OUT.equals(s.scenes()) ? "the eight kinds of the wide world " +
 					"drawn with its held-out settings (PSF sigma " + SceneSettings.HELD_OUT_PSF_SIGMA + " px, density x" +
-					SceneSettings.HELD_OUT_DENSITY + "), each mapped to [0, 1]" : "all five kinds", s.noise(), s.samples() == 0 && s.steps() == 0 ? "the default estimate (" +
-					Defaults.IN_WORDS + ")" : "the mean of " + Defaults.samples(Defaults.Task.INPAINT, s.samples()) +
-						" posterior samples of " + Defaults.steps(Defaults.Task.INPAINT, s.steps()) + " steps"));
+					SceneSettings.HELD_OUT_DENSITY + "), each mapped to [0, 1]" : "all five kinds", s.noise(), (s.samples() == 0 && s.steps() == 0 ? "the default estimate, " : "") + estimates(model, s)));
 		md.append("| task | ours: median PSNR (dB) | best classical: median PSNR (dB) | difference (dB) " +
 			"| ours: median SSIM | classical: median SSIM | classical winners | ours: s per image |\n");
 		md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
@@ -160,9 +158,8 @@ public final class QualityBenchmark {
 			}
 			md.append('\n');
 		}
-		md.append("\nFigures (input, best classical, ours, uncertainty = std of ").append(Defaults.samples(
-			Defaults.Task.INPAINT, s.samples()))
-			.append(" posterior samples, truth):\n\n");
+		md.append("\nFigures (input, best classical, ours, uncertainty = std of the posterior samples (denoising: ")
+			.append(figureSamples(model, s)).append("), truth):\n\n");
 		for (final String t : TASKS.subList(0, 4)) {
 			if (!s.tasks().contains(t)) continue;
 			md.append("![").append(t).append("](quality-").append(t).append(".png)\n\n");
@@ -182,8 +179,17 @@ public final class QualityBenchmark {
 	}
 
 	/** Samples of the denoising figure's uncertainty panel: those asked for, else the inverse default. */
-	private static int figureSamples(final Settings s) {
-		return s.samples() > 1 ? s.samples() : Defaults.samples(Defaults.Task.INPAINT);
+	private static int figureSamples(final NetworkDenoiser model, final Settings s) {
+		return s.samples() > 1 ? s.samples() : Defaults.samples(Defaults.Task.INPAINT, 0, model.manager()
+			.getDevice());
+	}
+
+	/** What the inverse problems ran, per task, on the model's device. */
+	private static String estimates(final NetworkDenoiser model, final Settings s) {
+		final java.util.function.Function<Defaults.Task, String> one = t -> Defaults.estimate(Defaults.samples(t, s
+			.samples(), model.manager().getDevice()), Defaults.steps(t, s.steps()));
+		return "inpainting " + one.apply(Defaults.Task.INPAINT) + ", super-resolution x2 " + one.apply(Defaults.Task
+			.SUPER_RESOLVE_2) + ", x4 " + one.apply(Defaults.Task.SUPER_RESOLVE_4);
 	}
 
 	static float[] truth(final Settings s, final int i) {
@@ -215,7 +221,7 @@ public final class QualityBenchmark {
 			row.score(i, out, best, truth, n, null, took, log);
 			if (i == 0) {
 				final Result u = Denoise.run(ArrayImgs.floats(noisy.clone(), n, n), -1, new NoiseModel.Gaussian(
-					s.noise()), RestoreOptions.defaults(model, "ddim:1", s.steps()).withSamples(figureSamples(s),
+					s.noise()), RestoreOptions.defaults(model, "ddim:1", s.steps()).withSamples(figureSamples(model, s),
 						true));
 				figure(docs.resolve("quality-denoise.png"), noisy, best, out, plane(u.std()), truth, n, n);
 			}
@@ -293,9 +299,9 @@ public final class QualityBenchmark {
 			"truth| in the hole (data range 1); ring: RMS error of the 2 pixels inside the hole's edge, " +
 			"interior: of the rest.%n%n| case | ours (dB) | classical (dB) | gain | hole mean error, ours " +
 			"/ classical | ring / interior RMS, ours |%n| --- | --- | --- | --- | --- | --- |%n", n, n, cases.size(), HARD_SEED,
-			s.samples() == 0 && s.steps() == 0 ? "the default estimate" : "the mean of " + Defaults.samples(
-				Defaults.Task.INPAINT, s.samples()) + " samples of " + Defaults.steps(Defaults.Task.INPAINT, s
-					.steps()) + " steps"));
+			(s.samples() == 0 && s.steps() == 0 ? "the default estimate, " : "") + Defaults.estimate(Defaults
+				.samples(Defaults.Task.INPAINT, s.samples(), model.manager().getDevice()), Defaults.steps(Defaults.Task
+					.INPAINT, s.steps()))));
 		int meanWithin = 0, classicalWithin = 0, ringOk = 0;
 		int figureInside = -1, figureEdge = -1;
 		for (int i = 0; i < cases.size(); i++) {
@@ -401,20 +407,21 @@ public final class QualityBenchmark {
 		t0 = System.nanoTime();
 		Inpaint.run(ArrayImgs.floats(holed, n, n), null, -1, new NoiseModel.Gaussian(0), RestoreOptions
 			.defaults(model, "ddpm", steps));
-		md.append(String.format(Locale.ROOT, "| inpaint (%s) | %.1f |%n", settings(Defaults.Task.INPAINT,
+		md.append(String.format(Locale.ROOT, "| inpaint (%s) | %.1f |%n", settings(model, Defaults.Task.INPAINT,
 			steps), (System
 			.nanoTime() - t0) / 1e9));
 		t0 = System.nanoTime();
 		SuperResolve.run(ArrayImgs.floats(bin(truth, n, 2), n / 2, n / 2), 2, -1, new NoiseModel.Gaussian(
 			0), RestoreOptions.defaults(model, "ddpm", steps));
 		md.append(String.format(Locale.ROOT, "| super-resolve x2 to %d x %d (%s) | %.1f |%n", n, n,
-			settings(Defaults.Task.SUPER_RESOLVE_2, steps), (System.nanoTime() - t0) / 1e9));
+			settings(model, Defaults.Task.SUPER_RESOLVE_2, steps), (System.nanoTime() - t0) / 1e9));
 		return md.toString();
 	}
 
 	/** An inverse problem's default settings in words, with the steps given (0: the default). */
-	private static String settings(final Defaults.Task task, final int steps) {
-		return Defaults.estimate(Defaults.samples(task), Defaults.steps(task, steps));
+	private static String settings(final NetworkDenoiser model, final Defaults.Task task, final int steps) {
+		return Defaults.estimate(Defaults.samples(task, 0, model.manager().getDevice()), Defaults.steps(task,
+			steps));
 	}
 
 	private static void figure(final Path file, final float[] input, final Classical.Best best,

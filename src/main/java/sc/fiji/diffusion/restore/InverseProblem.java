@@ -113,18 +113,23 @@ final class InverseProblem {
 					}
 					final float[] y = Stacks.normalized(planes, chunk, w, h, norm, clipSigma);
 					if (!(level > 0) || factor > 1 && BLOCK_GUESS) return new Host(known, y, null);
-					final float[][] filled = new float[chunk.length][];
+					if (factor > 1) {
+						// From the measurements as the network is given them (clipped): the cubic kernel's
+						// negative lobes and the back-projection would spread a hot pixel's full value.
+						final float[] guess = new float[chunk.length * W * H];
+						java.util.stream.IntStream.range(0, chunk.length).parallel().forEach(k -> System.arraycopy(
+							Upsample.firstGuess(java.util.Arrays.copyOfRange(y, k * w * h, (k + 1) * w * h), w, h, factor),
+							0, guess, k * W * H, W * H));
+						return new Host(known, y, guess);
+					}
+					// The hole fills one plane at a time (a large hole's solver takes hundreds of MB).
+					final List<float[]> filled = new java.util.ArrayList<>();
 					final int[] order = new int[chunk.length];
-					// Upsampling on all cores; the hole fills one plane at a time (a large hole's solver
-					// takes hundreds of MB).
-					final java.util.stream.IntStream planesOfChunk = java.util.stream.IntStream.range(0, chunk.length);
-					(factor > 1 ? planesOfChunk.parallel() : planesOfChunk).forEach(k -> {
-						final float[] p = planes.get(chunk[k]);
-						filled[k] = factor == 1 ? Fill.firstGuess(p, w, h) : Upsample.firstGuess(p, w, h, factor);
+					for (int k = 0; k < chunk.length; k++) {
+						filled.add(Fill.firstGuess(planes.get(chunk[k]), w, h));
 						order[k] = k;
-					});
-					return new Host(known, y, Stacks.normalized(java.util.Arrays.asList(filled), order, W, H, norm,
-						clipSigma));
+					}
+					return new Host(known, y, Stacks.normalized(filled, order, W, H, norm, clipSigma));
 				}
 
 				@Override

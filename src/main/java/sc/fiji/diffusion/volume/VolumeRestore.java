@@ -386,6 +386,9 @@ public final class VolumeRestore {
 		if (task.kind() != Defaults.Task.DENOISE) {
 			m.put("resample", o.resample());
 			m.put("start", o.start());
+			// 0 means the task's default, which another version may set otherwise: a continuation must
+			// not mix the two.
+			if (o.samples() == 0 || o.steps() == 0) m.put("defaults", Defaults.IN_WORDS);
 		}
 		return m;
 	}

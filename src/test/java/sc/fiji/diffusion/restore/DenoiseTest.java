@@ -54,6 +54,28 @@ class DenoiseTest {
 	}
 
 	/**
+	 * A stack of more than one chunk: the second chunk's input is made ahead while the first runs
+	 * ({@link Stacks.Channel#prepare}); planes repeated there come back as they did in the first.
+	 */
+	@Test
+	void aStackOfTwoChunksGivesRepeatedPlanesTheSameResult() {
+		final int n = 32, first = Stacks.MAX_CHUNK_PLANES, planes = first + 4;
+		assertEquals(2, Stacks.chunks(new int[planes], n, n).size());
+		final float[] stack = new float[planes * n * n];
+		for (int p = 0; p < first; p++) System.arraycopy(noisyScene(n, 100, 30 + p)[1], 0, stack, p * n * n, n * n);
+		// Planes 5 to 8 again (not the chunk's first ones, which a mix-up of positions would give).
+		System.arraycopy(stack, 5 * n * n, stack, first * n * n, 4 * n * n);
+		final Planes out = Planes.of(Denoise.run(ArrayImgs.floats(stack.clone(), n, n, planes), -1,
+			new NoiseModel.Gaussian(100), RestoreOptions.defaults(model, "ddpm", 50)).image());
+		for (int k = 0; k < 4; k++) {
+			// 1e-4 of the range (1000): batches of 16 and of 4 planes may round differently.
+			assertArrayEquals(out.plane(5 + k), out.plane(first + k), 0.1f, "plane " + (first + k));
+			assertTrue(rms(out.plane(5 + k), Arrays.copyOfRange(stack, (5 + k) * n * n, (6 + k) * n * n)) > 10,
+				"plane " + (5 + k) + " was not denoised");
+		}
+	}
+
+	/**
 	 * Half precision is for GPUs, but PyTorch also runs it (slowly) on the CPU: the network in half,
 	 * the state in float, and the answer float's within a small part of the noise.
 	 */
