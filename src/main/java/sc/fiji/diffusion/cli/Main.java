@@ -37,8 +37,8 @@ public final class Main {
 		"          --tile 0, the default, sizes the windows per network call from the device's free",
 		"          memory; --tile N (at least the model's patch) sends (N / patch)^2 x 4 windows per call",
 		"          --samples 0 and --steps 0, the defaults, mean each task's default: denoising",
-		"          returns the posterior mean (one evaluation; samples of 50 steps); " + sc.fiji.diffusion
-			.restore.Defaults.IN_WORDS + ",",
+		"          returns the posterior mean (one evaluation; samples of 50 steps);",
+		"          " + sc.fiji.diffusion.restore.Defaults.IN_WORDS + ",",
 		"          each from a smooth first guess; --samples 1 is a single draw, --std STD.tif the",
 		"          samples' spread",
 		"  restore-volume --input IN.zarr|IN.h5[:/DATASET] --output OUT.zarr",
