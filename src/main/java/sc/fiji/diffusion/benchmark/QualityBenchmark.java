@@ -186,10 +186,17 @@ public final class QualityBenchmark {
 
 	/** What the inverse problems ran, per task, on the model's device. */
 	private static String estimates(final NetworkDenoiser model, final Settings s) {
-		final java.util.function.Function<Defaults.Task, String> one = t -> Defaults.estimate(Defaults.samples(t, s
-			.samples(), model.manager().getDevice()), Defaults.steps(t, s.steps()));
-		return "inpainting " + one.apply(Defaults.Task.INPAINT) + ", super-resolution x2 " + one.apply(Defaults.Task
-			.SUPER_RESOLVE_2) + ", x4 " + one.apply(Defaults.Task.SUPER_RESOLVE_4);
+		return "inpainting " + estimate(model, Defaults.Task.INPAINT, s.samples(), s.steps()) +
+			", super-resolution x2 " + estimate(model, Defaults.Task.SUPER_RESOLVE_2, s.samples(), s.steps()) +
+			", x4 " + estimate(model, Defaults.Task.SUPER_RESOLVE_4, s.samples(), s.steps());
+	}
+
+	/** What an inverse problem runs on the model's device with the samples and steps given (0: the default). */
+	private static String estimate(final NetworkDenoiser model, final Defaults.Task task, final int samples,
+		final int steps)
+	{
+		return Defaults.estimate(Defaults.samples(task, samples, model.manager().getDevice()), Defaults.steps(
+			task, steps));
 	}
 
 	static float[] truth(final Settings s, final int i) {
@@ -299,9 +306,8 @@ public final class QualityBenchmark {
 			"truth| in the hole (data range 1); ring: RMS error of the 2 pixels inside the hole's edge, " +
 			"interior: of the rest.%n%n| case | ours (dB) | classical (dB) | gain | hole mean error, ours " +
 			"/ classical | ring / interior RMS, ours |%n| --- | --- | --- | --- | --- | --- |%n", n, n, cases.size(), HARD_SEED,
-			(s.samples() == 0 && s.steps() == 0 ? "the default estimate, " : "") + Defaults.estimate(Defaults
-				.samples(Defaults.Task.INPAINT, s.samples(), model.manager().getDevice()), Defaults.steps(Defaults.Task
-					.INPAINT, s.steps()))));
+			(s.samples() == 0 && s.steps() == 0 ? "the default estimate, " : "") + estimate(model, Defaults.Task
+				.INPAINT, s.samples(), s.steps())));
 		int meanWithin = 0, classicalWithin = 0, ringOk = 0;
 		int figureInside = -1, figureEdge = -1;
 		for (int i = 0; i < cases.size(); i++) {
@@ -407,21 +413,15 @@ public final class QualityBenchmark {
 		t0 = System.nanoTime();
 		Inpaint.run(ArrayImgs.floats(holed, n, n), null, -1, new NoiseModel.Gaussian(0), RestoreOptions
 			.defaults(model, "ddpm", steps));
-		md.append(String.format(Locale.ROOT, "| inpaint (%s) | %.1f |%n", settings(model, Defaults.Task.INPAINT,
-			steps), (System
+		md.append(String.format(Locale.ROOT, "| inpaint (%s) | %.1f |%n", estimate(model, Defaults.Task.INPAINT,
+			0, steps), (System
 			.nanoTime() - t0) / 1e9));
 		t0 = System.nanoTime();
 		SuperResolve.run(ArrayImgs.floats(bin(truth, n, 2), n / 2, n / 2), 2, -1, new NoiseModel.Gaussian(
 			0), RestoreOptions.defaults(model, "ddpm", steps));
 		md.append(String.format(Locale.ROOT, "| super-resolve x2 to %d x %d (%s) | %.1f |%n", n, n,
-			settings(model, Defaults.Task.SUPER_RESOLVE_2, steps), (System.nanoTime() - t0) / 1e9));
+			estimate(model, Defaults.Task.SUPER_RESOLVE_2, 0, steps), (System.nanoTime() - t0) / 1e9));
 		return md.toString();
-	}
-
-	/** An inverse problem's default settings in words, with the steps given (0: the default). */
-	private static String settings(final NetworkDenoiser model, final Defaults.Task task, final int steps) {
-		return Defaults.estimate(Defaults.samples(task, 0, model.manager().getDevice()), Defaults.steps(task,
-			steps));
 	}
 
 	private static void figure(final Path file, final float[] input, final Classical.Best best,

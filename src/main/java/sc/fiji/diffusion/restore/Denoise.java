@@ -87,19 +87,19 @@ public final class Denoise {
 			final boolean[] split = { false };
 			return new Stacks.Channel() {
 
-				private final Stacks.Ahead<float[]> ahead = new Stacks.Ahead<>();
+				private final Stacks.Ahead<float[]> ahead = new Stacks.Ahead<>(chunk -> Stacks.normalized(seen,
+					chunk, w, h, norm, sigmaY));
 
 				@Override
 				public void prepare(final int[] chunk) {
-					ahead.put(chunk, Stacks.normalized(seen, chunk, w, h, norm, sigmaY));
+					ahead.prepare(chunk);
 				}
 
 				@Override
 				public NDList restore(final NDManager m, final TiledDenoiser tiled, final int[] chunk,
 					final Moments.ChainNoise noise, final SamplingListener progress)
 				{
-					final NDArray y = Stacks.create(m, ahead.take(chunk, () -> Stacks.normalized(seen, chunk, w, h,
-						norm, sigmaY)), chunk.length, w, h);
+					final NDArray y = Stacks.create(m, ahead.take(chunk), chunk.length, w, h);
 					if (o.samples() == 0) {
 						return new NDList(Posterior.mean(tiled.reportingBatches(progress), y, sigmaY, model
 							.schedule()));

@@ -96,20 +96,26 @@ final class InverseProblem {
 					"from a smooth first guess", level) : ", started from pure noise"));
 			return new Stacks.Channel() {
 
-				private final Stacks.Ahead<Host> ahead = new Stacks.Ahead<>();
+				private final Stacks.Ahead<Host> ahead = new Stacks.Ahead<>(this::host);
 
 				@Override
 				public void prepare(final int[] chunk) {
-					ahead.put(chunk, host(chunk));
+					ahead.prepare(chunk);
 				}
 
-				/** A chunk's host arrays: the known pixels, the measurements and the first guess. */
+				/**
+				 * A chunk's host arrays: the known pixels (inpainting), the measurements and the first guess
+				 * (null where the run starts from pure noise, or from the blocks spread on the device).
+				 */
 				private Host host(final int[] chunk) {
 					// Missing pixels enter y at the low percentile (normalized); the mask leaves them out.
-					final float[] known = new float[chunk.length * w * h];
-					for (int k = 0; k < chunk.length; k++) {
-						final float[] p = planes.get(chunk[k]);
-						for (int i = 0; i < p.length; i++) known[k * w * h + i] = Float.isFinite(p[i]) ? 1 : 0;
+					float[] known = null;
+					if (factor == 1) {
+						known = new float[chunk.length * w * h];
+						for (int k = 0; k < chunk.length; k++) {
+							final float[] p = planes.get(chunk[k]);
+							for (int i = 0; i < p.length; i++) known[k * w * h + i] = Float.isFinite(p[i]) ? 1 : 0;
+						}
 					}
 					final float[] y = Stacks.normalized(planes, chunk, w, h, norm, clipSigma);
 					if (!(level > 0) || factor > 1 && BLOCK_GUESS) return new Host(known, y, null);
@@ -136,14 +142,13 @@ final class InverseProblem {
 				public NDList restore(final NDManager m, final TiledDenoiser tiled, final int[] chunk,
 					final Moments.ChainNoise noise, final SamplingListener progress)
 				{
-					final Host host = ahead.take(chunk, () -> host(chunk));
+					final Host host = ahead.take(chunk);
 					final Shape measured = new Shape(chunk.length, 1, h, w);
 					final NDArray y = Stacks.create(m, host.y(), chunk.length, w, h);
 					final Measurement a = factor == 1 ? Measurement.Mask.of(m, host.known(), measured)
 						: new Measurement.Binning(factor);
-					NDArray guess = null;
-					if (level > 0 && factor > 1 && BLOCK_GUESS) guess = a.pseudoInverse(y);
-					else if (level > 0) guess = Stacks.create(m, host.guess(), chunk.length, W, H);
+					final NDArray guess = host.guess() != null ? Stacks.create(m, host.guess(), chunk.length, W, H)
+						: level > 0 ? a.pseudoInverse(y) : null;
 					final long[] state = { chunk.length, 1, H, W };
 					final int perPass = Moments.perPass(count, (long) chunk.length * H * W, y.getDevice(), split,
 						report, label);
@@ -221,6 +226,6 @@ final class InverseProblem {
 		ConsistentSampling.eta(sampler);
 	}
 
-	/** One chunk's host arrays (row-major planes one after another); guess null when none is made. */
+	/** One chunk's host arrays (row-major planes one after another); known and guess may be null. */
 	private record Host(float[] known, float[] y, float[] guess) {}
 }

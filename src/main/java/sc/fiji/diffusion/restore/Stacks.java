@@ -62,16 +62,22 @@ final class Stacks {
 	 */
 	static final class Ahead<V> {
 
+		private final java.util.function.Function<int[], V> make;
 		private int[] chunk;
 		private V value;
 
-		void put(final int[] forChunk, final V made) {
-			chunk = forChunk;
-			value = made;
+		/** @param make a chunk's host arrays */
+		Ahead(final java.util.function.Function<int[], V> make) {
+			this.make = make;
 		}
 
-		V take(final int[] forChunk, final java.util.function.Supplier<V> make) {
-			final V v = forChunk == chunk ? value : make.get();
+		void prepare(final int[] forChunk) {
+			chunk = forChunk;
+			value = make.apply(forChunk);
+		}
+
+		V take(final int[] forChunk) {
+			final V v = forChunk == chunk ? value : make.apply(forChunk);
 			chunk = null;
 			value = null;
 			return v;
