@@ -150,8 +150,11 @@ final class ConsistentSampling {
 		final double warm)
 	{
 		final double eta = eta(sampler);
+		// -Ddiffusion.stopAt=LEVEL (model units) ends the runs from a guess at that level with its
+		// denoised estimate, to measure what it changes (docs/defaults.md).
+		final double stop = Double.parseDouble(System.getProperty("diffusion.stopAt", "0"));
 		final double[] grid = guess != null ? Posterior.gridFrom(Sampler.byName(sampler), schedule, warm,
-			steps) : Sampler.byName(sampler).grid(schedule, steps);
+			stop, steps) : Sampler.byName(sampler).grid(schedule, steps);
 		return Moments.of(y.getManager(), count, perPass, std, progress, (first, g, one, pass) -> {
 			final NoiseSource noise = chains.of(first, g);
 			final long[] shape = stateShape.clone();

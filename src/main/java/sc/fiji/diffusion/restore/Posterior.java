@@ -43,9 +43,21 @@ final class Posterior {
 	static double[] gridFrom(final Sampler sampler, final NoiseSchedule schedule, final double sigmaY,
 		final int steps)
 	{
+		return gridFrom(sampler, schedule, sigmaY, schedule.sigmaMin(), steps);
+	}
+
+	/**
+	 * The same levels ending at {@code bottom} (at least the model's smallest) instead of the model's
+	 * smallest: the last step returns the denoised estimate at that level, the posterior mean given
+	 * the state there, which averages over the detail finer than that level.
+	 */
+	static double[] gridFrom(final Sampler sampler, final NoiseSchedule schedule, final double sigmaY,
+		final double bottom, final int steps)
+	{
 		final double top = servedSigma(sigmaY, schedule);
-		if (!(top > schedule.sigmaMin())) return new double[] { schedule.sigmaMin() };
-		return sampler.grid(new sc.fiji.diffusion.engine.VeSchedule(schedule.sigmaMin(), top), steps);
+		final double low = Math.max(bottom, schedule.sigmaMin());
+		if (!(top > low)) return new double[] { Math.min(top, low) };
+		return sampler.grid(new sc.fiji.diffusion.engine.VeSchedule(low, top), steps);
 	}
 
 	/**

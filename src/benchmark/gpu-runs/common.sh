@@ -1,0 +1,33 @@
+#!/bin/bash
+# Shared by the GPU runs from run 34 on (sourced from a runN.sh in .gpu/ on the GPU machine): the JNI
+# build, the classpath, and the three launches every run repeats. T0 is the time after the JNI build.
+set -o pipefail
+cd "$(dirname "${BASH_SOURCE[1]}")/.."
+source .gpu/jni.sh > /tmp/jni.log 2>&1 || { tail -30 /tmp/jni.log | tee $OUT/log; exit 1; }
+J=".gpu/app/classes:.gpu/app/test-classes:.gpu/app/cli-lib/*:.gpu/app/junit.jar"
+T0=$(date +%s)
+since() { echo "$(( $(date +%s) - T0 )) s"; }
+
+# The six GPU test classes (GpuTest and the engine and restore classes that run on a GPU when it is there).
+gpu_tests() {
+  timeout 150 java "$@" -cp "$J" org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=summary \
+    --select-class sc.fiji.diffusion.restore.GpuTest --select-class sc.fiji.diffusion.engine.UNetScriptTest \
+    --select-class sc.fiji.diffusion.engine.GroupNormTest \
+    --select-class sc.fiji.diffusion.restore.TiledDenoiserTest --select-class sc.fiji.diffusion.restore.ChainsTest \
+    --select-class sc.fiji.diffusion.engine.PercentilesTest 2>&1 | grep -E "tests (successful|failed)|=>|Exception|MethodSource" | head -20
+}
+
+# HardHolesProbeTest with the given -D options, its PROBE lines only; stops HOLES_UNTIL s after T0.
+HOLES_UNTIL=${HOLES_UNTIL:-380}
+holes() {
+  local left=$(( HOLES_UNTIL - ($(date +%s) - T0) )); [ $left -lt 20 ] && { echo "SKIPPED (time) $*"; return; }
+  timeout $(( left < 200 ? left : 200 )) java -Dmeasure=true -Ddevice=gpu "$@" -cp "$J" \
+    org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=summary \
+    --select-class sc.fiji.diffusion.benchmark.HardHolesProbeTest 2>&1 | grep -E "PROBE"
+}
+
+# The throughput benchmark of both shipped DDPM models at 2048^2, 1024 windows per call.
+throughput() {
+  timeout 100 java "$@" -cp "$J" sc.fiji.diffusion.cli.Main benchmark --device gpu --models ddpm-fluo,ddpm-fluo-large \
+    --throughput 2048 --batches 1024 --repeats 5 2>&1 | tail -12
+}
