@@ -11,6 +11,7 @@ import sc.fiji.diffusion.engine.Autograd;
 import sc.fiji.diffusion.engine.Devices;
 import sc.fiji.diffusion.engine.HostReads;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.restore.Defaults;
 import sc.fiji.diffusion.restore.TiledDenoiser;
 
 /**
@@ -27,7 +28,7 @@ public final class Throughput {
 
 	/** Seconds of one evaluation of {@code batch} windows, and the network input's Mpx/s. */
 	public static double[] network(final NetworkDenoiser model, final int batch, final int repeats) {
-		final int w = TiledDenoiser.window(model);
+		final int w = TiledDenoiser.window(model, Defaults.Task.DENOISE);
 		final double seconds = seconds(model, repeats, m -> new NDArray[] { m.randomNormal(new Shape(batch,
 			1, w, w)), m.full(new Shape(batch), 0.2f) }, in -> model.denoise(in[0], in[1]));
 		return new double[] { seconds, (double) batch * w * w / seconds / 1e6 };
@@ -41,7 +42,7 @@ public final class Throughput {
 		final int repeats)
 	{
 		try (NDManager cache = model.manager().newSubManager()) {
-			final TiledDenoiser tiled = TiledDenoiser.of(model, cache, batch);
+			final TiledDenoiser tiled = TiledDenoiser.of(model, cache, batch, Defaults.Task.DENOISE);
 			final int w = tiled.tile(), n = tiled.windows(side);
 			final double seconds = seconds(model, repeats, m -> new NDArray[] { m.randomNormal(new Shape(1,
 				1, side, side)), m.create(new float[] { 0.2f }) }, in -> tiled.denoise(in[0], in[1]));
@@ -57,7 +58,7 @@ public final class Throughput {
 		final StringBuilder md = new StringBuilder("| model | what | windows per call | s | Mpx/s network input " +
 			"| Mpx/s image | device memory in use after (MB) |\n| --- | --- | --- | --- | --- | --- | --- |\n");
 		final ai.djl.Device device = model.manager().getDevice();
-		final int w = TiledDenoiser.window(model);
+		final int w = TiledDenoiser.window(model, Defaults.Task.DENOISE);
 		for (final int b : batches) {
 			final double[] n;
 			try {

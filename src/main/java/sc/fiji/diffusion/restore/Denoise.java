@@ -34,7 +34,7 @@ public final class Denoise {
 		final Sampler sampler = o.samples() > 0 ? Sampler.byName(o.sampler()) : null;
 		final NetworkDenoiser model = o.model();
 		final int w = in.width(), h = in.height();
-		return Stacks.restore(in, 1, channelAxis, o, (planes, statistics, ordinal, label, report) -> {
+		return Stacks.restore(in, 1, channelAxis, o, Defaults.Task.DENOISE, (planes, statistics, ordinal, label, report) -> {
 			final long missing = Stacks.missing(planes);
 			if (missing > 0) {
 				report.add(label + missing + " missing (NaN or infinite) pixels come back NaN: inpaint them to " +

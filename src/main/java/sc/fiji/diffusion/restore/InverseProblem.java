@@ -39,7 +39,7 @@ final class InverseProblem {
 		final Defaults.Task task = Defaults.Task.inverse(factor);
 		final int count = Defaults.samples(task, o.samples(), model.manager().getDevice()), steps = Defaults.steps(task, o.steps());
 		final double start = o.start() < 0 ? Defaults.start(task) : o.start();
-		return Stacks.restore(in, factor, channelAxis, o, (planes, statistics, ordinal, label, report) -> {
+		return Stacks.restore(in, factor, channelAxis, o, task, (planes, statistics, ordinal, label, report) -> {
 			final boolean estimated = noise instanceof NoiseModel.Auto;
 			// A volume's blocks share the setup made once from a sample of the volume.
 			final ChannelSetup given = o.channels() == null ? null : o.channels().get(ordinal);

@@ -140,8 +140,8 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 	 *
 	 * @param perCall the windows per call that failed
 	 */
-	public RestoreOptions halved(final int perCall) {
-		final int window = TiledDenoiser.window(model);
+	public RestoreOptions halved(final Defaults.Task task, final int perCall) {
+		final int window = TiledDenoiser.window(model, task);
 		if (perCall <= 1) return null;
 		final int side = (int) Math.max(1, Math.floor(Math.sqrt(perCall / 2.0)));
 		return withTiling(side * window, 1);

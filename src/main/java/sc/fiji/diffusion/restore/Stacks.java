@@ -135,10 +135,10 @@ final class Stacks {
 	/**
 	 * The walk every restoration shares: per channel, the task set up once; per chunk of planes, its
 	 * result read back from the device and mapped to the input's units. Output planes are factor
-	 * times the input's size.
+	 * times the input's size; {@code kind} chooses the windows ({@link TiledDenoiser#of}).
 	 */
 	static Result restore(final Planes in, final int factor, final int channelAxis,
-		final RestoreOptions o, final Task task)
+		final RestoreOptions o, final Defaults.Task kind, final Task task)
 	{
 		requireMinimumSize(in);
 		final List<String> report = new ArrayList<>();
@@ -147,7 +147,7 @@ final class Stacks {
 		final NetworkDenoiser model = o.model();
 		Autograd.off();
 		final Progress progress = new Progress(o.progress(), in.count());
-		final int perCall = TiledDenoiser.windowsPerCall(model, o.tile(), o.tileBatch(), report::add);
+		final int perCall = TiledDenoiser.windowsPerCall(model, kind, o.tile(), o.tileBatch(), report::add);
 		final List<int[]> all = channels(in, channelAxis);
 		if (o.channels() != null && o.channels().size() != all.size()) {
 			throw new IllegalArgumentException(o.channels().size() + " channel setups given for " + all
@@ -169,7 +169,7 @@ final class Stacks {
 			for (int q = 0; q < chunks.size(); q++) {
 				final int[] chunk = chunks.get(q);
 				try (NDManager m = model.manager().newSubManager()) {
-					final NDList r = c.restore(m, TiledDenoiser.of(model, m, perCall), chunk, noise(o, channel, chunk),
+					final NDList r = c.restore(m, TiledDenoiser.of(model, m, perCall, kind), chunk, noise(o, channel, chunk),
 						progress.forChunk(chunk.length));
 					if (pending != null) pending.back(c, channel, n, mean, std, progress);
 					if (q + 1 < chunks.size()) c.prepare(chunks.get(q + 1));

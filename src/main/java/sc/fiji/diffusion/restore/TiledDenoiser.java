@@ -69,88 +69,95 @@ public final class TiledDenoiser implements Denoiser {
 	}
 
 	/**
-	 * The tiling of a model: windows of its training patch (GroupNorm's statistics are then those it
-	 * was trained with), a quarter of them shared with each neighbour.
+	 * The tiling of a model for a task: windows of its training patch (GroupNorm's statistics are
+	 * then those it was trained with), a quarter of them shared with each neighbour, or the task's
+	 * own windows ({@link Defaults#window}).
 	 *
 	 * @param windowsPerCall windows in one network call (memory only: the result does not change)
 	 */
 	public static TiledDenoiser of(final NetworkDenoiser model, final NDManager cache,
-		final int windowsPerCall)
+		final int windowsPerCall, final Defaults.Task task)
 	{
-		final int multiple = model.network().config().sizeMultiple();
-		final int window = window(model);
-		return new TiledDenoiser(model, cache, window, window - stride(model), windowsPerCall, multiple,
-			model.patch());
+		final int window = window(model, task);
+		return new TiledDenoiser(model, cache, window, window - stride(model, task), windowsPerCall, model
+			.network().config().sizeMultiple(), model.patch());
 	}
 
 	/**
-	 * The distance between neighbouring windows of a model's tiling: windows start at its multiples
-	 * from the image's corner, so that a block of a larger image whose corner sits at a multiple sees
-	 * the windows the whole image sees there.
+	 * The distance between neighbouring windows of a model's tiling for a task: windows start at its
+	 * multiples from the image's corner, so that a block of a larger image whose corner sits at a
+	 * multiple sees the windows the whole image sees there.
 	 */
-	public static int stride(final NetworkDenoiser model) {
+	public static int stride(final NetworkDenoiser model, final Defaults.Task task) {
 		final int multiple = model.network().config().sizeMultiple();
-		final int window = window(model);
+		final int window = window(model, task);
+		final int own = Defaults.window(task) > 0 ? (Defaults.WIDE_OVERLAP + multiple - 1) / multiple *
+			multiple : Math.max(multiple, window / 4 / multiple * multiple);
 		// -Ddiffusion.overlap=N sets another overlap, to measure what it changes (docs/models.md).
-		final int overlap = Integer.getInteger("diffusion.overlap", Math.max(multiple, window / 4 /
-			multiple * multiple));
-		return window - overlap;
+		return window - Integer.getInteger("diffusion.overlap", own);
 	}
 
-	/** The side of the windows the model sees: its patch, rounded up to the network's multiple. */
-	public static int window(final NetworkDenoiser model) {
+	/**
+	 * The side of the windows the model sees for a task: its patch, or the task's windows when larger,
+	 * rounded up to the network's multiple.
+	 */
+	public static int window(final NetworkDenoiser model, final Defaults.Task task) {
 		final int multiple = model.network().config().sizeMultiple();
-		final int patch = (model.patch() + multiple - 1) / multiple * multiple;
+		final int side = Math.max(model.patch(), Defaults.window(task));
 		// -Ddiffusion.window=N (at least the patch, a multiple of the network's), to measure what
 		// larger windows change (docs/defaults.md).
-		final int asked = Integer.getInteger("diffusion.window", patch);
-		return Math.max(patch, asked / multiple * multiple);
+		final int asked = Integer.getInteger("diffusion.window", side);
+		return (Math.max(model.patch(), asked) + multiple - 1) / multiple * multiple;
 	}
 
-	/** Windows per call on the CPU, where larger calls are no faster (docs/models.md, 2 cores). */
-	static final int CPU_WINDOWS = 16;
+	/** Pixels per call on the CPU, 16 windows of 64^2, where larger calls are no faster (docs/models.md, 2 cores). */
+	static final int CPU_PIXELS = 16 * 64 * 64;
 
 	/** Most windows in one call: larger calls gain nothing on an H200 (docs/models.md). */
 	static final int MAX_WINDOWS = 4096;
 
 	/**
-	 * Windows that fit into one call, per loaded model, from the free memory its first restoration
-	 * saw: later calls would see less, since PyTorch keeps what the first used in its cache (which CUDA
-	 * counts as used), and would shrink their calls from one restoration to the next.
+	 * Device bytes that fit into one call, per loaded model, from the free memory its first
+	 * restoration saw: later calls would see less, since PyTorch keeps what the first used in its
+	 * cache (which CUDA counts as used), and would shrink their calls from one restoration to the next.
 	 */
-	private static final Map<NetworkDenoiser, Integer> FITS = java.util.Collections.synchronizedMap(
+	private static final Map<NetworkDenoiser, Long> FITS = java.util.Collections.synchronizedMap(
 		new java.util.WeakHashMap<>());
 
 	/**
-	 * After the device ran out of memory with this many windows per call: later automatic tilings of
-	 * this model on a GPU take at most half as many (the CPU's budget is fixed).
+	 * After the device ran out of memory with this many windows per call of a task: later automatic
+	 * tilings of this model on a GPU take at most half that memory (the CPU's budget is fixed).
 	 */
-	public static void ranOutOfMemoryAt(final NetworkDenoiser model, final int windows) {
+	public static void ranOutOfMemoryAt(final NetworkDenoiser model, final Defaults.Task task,
+		final int windows)
+	{
 		if (!model.manager().getDevice().isGpu()) return;
-		FITS.merge(model, Math.max(1, windows / 2), Math::min);
+		FITS.merge(model, Math.max(1, windows / 2) * bytesPerWindow(model, window(model, task)), Math::min);
 	}
 
 	/**
-	 * Windows per network call for a tiling: tile 0 sizes it from the device, half of a GPU's free
-	 * memory (2 GiB of the host's on the CPU, where {@link #CPU_WINDOWS} are as fast as more), an
+	 * Windows per network call for a task's tiling: tile 0 sizes it from the device, half of a GPU's
+	 * free memory (2 GiB of the host's on the CPU, where {@link #CPU_PIXELS} are as fast as more), an
 	 * explicit tile gives (tile / window)^2 x tileBatch, capped by that memory (said to {@code log}).
 	 */
-	public static int windowsPerCall(final NetworkDenoiser model, final int tile, final int tileBatch,
-		final java.util.function.Consumer<String> log)
+	public static int windowsPerCall(final NetworkDenoiser model, final Defaults.Task task,
+		final int tile, final int tileBatch, final java.util.function.Consumer<String> log)
 	{
 		RestoreOptions.checkTile(tile, model.patch());
 		final ai.djl.Device device = model.manager().getDevice();
-		Integer known = FITS.get(model);
+		final int w = window(model, task);
+		final long each = bytesPerWindow(model, w);
+		Long known = FITS.get(model);
 		if (known == null) {
-			known = (int) Math.max(1, Math.min(MAX_WINDOWS, sc.fiji.diffusion.engine.Devices.workBudget(
-				device) / bytesPerWindow(model)));
+			known = sc.fiji.diffusion.engine.Devices.workBudget(device);
 			// A GPU whose free memory cannot be read gets the smallest budget, asked again next time.
 			if (!device.isGpu() || sc.fiji.diffusion.engine.Devices.freeBytes(device) > 0) FITS.putIfAbsent(
 				model, known);
 		}
-		final int fits = known;
-		if (tile == RestoreOptions.AUTO_TILE) return device.isGpu() ? fits : Math.min(CPU_WINDOWS, fits);
-		final int w = window(model);
+		final int fits = (int) Math.max(1, Math.min(MAX_WINDOWS, known / each));
+		if (tile == RestoreOptions.AUTO_TILE) {
+			return device.isGpu() ? fits : Math.max(1, Math.min(CPU_PIXELS / (w * w), fits));
+		}
 		final long asked = Math.max(1, (long) (tile / w) * (tile / w) * tileBatch);
 		if (asked > fits && log != null) {
 			log.accept("Tile " + tile + " (" + asked + " windows of " + w + " per call) is beyond the memory of " +
@@ -160,14 +167,14 @@ public final class TiledDenoiser implements Denoiser {
 	}
 
 	/**
-	 * Device bytes one window takes in a call: every activation of the network, which a call keeps
-	 * until it ends, times {@link #ALLOCATOR_SLACK}.
+	 * Device bytes one window of this side takes in a call: every activation of the network, which a
+	 * call keeps until it ends, times {@link #ALLOCATOR_SLACK}.
 	 */
-	static long bytesPerWindow(final NetworkDenoiser model) {
+	static long bytesPerWindow(final NetworkDenoiser model, final int window) {
 		final sc.fiji.diffusion.engine.UNetConfig c = model.network().config();
 		final int[] w = c.widths();
 		final int r = c.resBlocks();
-		long elements = 0, side = window(model);
+		long elements = 0, side = window;
 		for (int l = 0; l < w.length; l++) {
 			final long px = side * side;
 			// Down blocks, their mirror up blocks (the first of which takes the skip's concatenation), and

@@ -231,8 +231,8 @@ public final class VolumeRestore {
 		if (output.hasChunk(c) && (spread == null || spread.hasChunk(c))) return false;
 		final NetworkDenoiser model = o.model();
 		final Geometry g = new Geometry(in.array().shape(), output.shape(), output.chunks(), task.factor(),
-			TiledDenoiser.window(model), TiledDenoiser.stride(model), task.kind() == Defaults.Task.DENOISE ? 0
-				: TiledDenoiser.window(model));
+			TiledDenoiser.window(model, task.kind()), TiledDenoiser.stride(model, task.kind()), task
+				.kind() == Defaults.Task.DENOISE ? 0 : TiledDenoiser.window(model, task.kind()));
 		for (int attempt = 1;; attempt++) {
 			try {
 				final float[][] r = restoreBlock(in.array(), task, c, g, in.axis("c"), p.setups(), noise, o);

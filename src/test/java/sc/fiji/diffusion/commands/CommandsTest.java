@@ -468,8 +468,8 @@ class CommandsTest {
 			final int channelAxis, final sc.fiji.diffusion.restore.NoiseModel noise,
 			final sc.fiji.diffusion.restore.RestoreOptions o)
 		{
-			final int perCall = sc.fiji.diffusion.restore.TiledDenoiser.windowsPerCall(o.model(), o.tile(), o
-				.tileBatch(), null);
+			final int perCall = sc.fiji.diffusion.restore.TiledDenoiser.windowsPerCall(o.model(), task(), o
+				.tile(), o.tileBatch(), null);
 			tried.add(perCall);
 			if (perCall > fits) {
 				throw new ai.djl.engine.EngineException("CUDA out of memory. Tried to allocate 2.00 GiB");

@@ -48,13 +48,13 @@ class LatencyProbeTest {
 				final List<float[]> stats = Stacks.statistics(planes, Double.NaN, "", new java.util.ArrayList<>());
 				final Normalization norm = Normalization.of(stats);
 				t[2] = System.nanoTime();
-				final int perCall = TiledDenoiser.windowsPerCall(model, 0, 4, null);
+				final int perCall = TiledDenoiser.windowsPerCall(model, Defaults.Task.DENOISE, 0, 4, null);
 				try (NDManager m = model.manager().newSubManager()) {
 					final double sigmaY = 0.1 * norm.scale();
 					final NDArray y = Stacks.toDevice(m, planes, new int[] { 0 }, n, n, norm, sigmaY);
 					HostReads.floats(y.get("0, 0, 0, 0"));
 					t[3] = System.nanoTime();
-					final TiledDenoiser tiled = TiledDenoiser.of(model, m, perCall);
+					final TiledDenoiser tiled = TiledDenoiser.of(model, m, perCall, Defaults.Task.DENOISE);
 					final NDArray mean = Posterior.mean(tiled, y, sigmaY, model.schedule());
 					HostReads.floats(mean.get("0, 0, 0, 0"));
 					t[4] = System.nanoTime();
@@ -135,7 +135,7 @@ class LatencyProbeTest {
 			final Normalization norm = setup.normalization();
 			final double sigmaY = 0.1 * norm.scale();
 			final Normalization.Mapping map = norm.at(sigmaY);
-			final int perCall = TiledDenoiser.windowsPerCall(model, 0, 4, null);
+			final int perCall = TiledDenoiser.windowsPerCall(model, Defaults.Task.DENOISE, 0, 4, null);
 			final int[] channel = new int[planes];
 			for (int p = 0; p < planes; p++) channel[p] = p;
 			for (final int[] chunk : Stacks.chunks(channel, n, n)) {
@@ -144,7 +144,7 @@ class LatencyProbeTest {
 					final NDArray y = Stacks.toDevice(m, all, chunk, n, n, norm, sigmaY);
 					t[2] += System.nanoTime() - s0;
 					s0 = System.nanoTime();
-					final NDArray mean = Posterior.mean(TiledDenoiser.of(model, m, perCall), y, sigmaY, model
+					final NDArray mean = Posterior.mean(TiledDenoiser.of(model, m, perCall, Defaults.Task.DENOISE), y, sigmaY, model
 						.schedule());
 					t[3] += System.nanoTime() - s0;
 					s0 = System.nanoTime();

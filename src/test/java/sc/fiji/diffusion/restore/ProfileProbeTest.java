@@ -36,7 +36,7 @@ class ProfileProbeTest {
 		{
 			// After the load: the engine's natives are loaded with the first model.
 			Autograd.off();
-			final TiledDenoiser tiled = TiledDenoiser.of(model, cache, windows);
+			final TiledDenoiser tiled = TiledDenoiser.of(model, cache, windows, Defaults.Task.DENOISE);
 			final int w = tiled.tile();
 			for (int rep = 0; rep < 4; rep++) {
 				final boolean last = rep == 3;

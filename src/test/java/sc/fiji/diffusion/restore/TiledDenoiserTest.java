@@ -24,6 +24,31 @@ class TiledDenoiserTest {
 	private static final Denoiser WINDOWED = (x, sigma) -> x.mul(Denoiser.perSample(sigma, x)).add(x
 		.mean(new int[] { 3 }, true).mean(new int[] { 2 }, true));
 
+	/**
+	 * Super-resolution's windows cover a power-of-two image in whole windows (2 x 2 for 512^2, about
+	 * 1.13 network pixels per pixel) where denoising's windows of the patch take 11 x 11; the CPU's
+	 * calls of the large windows stay within its pixels per call, and a GPU's within its memory.
+	 */
+	@Test
+	void superResolutionTakesWholeLargeWindowsWithinTheCallBudget() throws Exception {
+		try (sc.fiji.diffusion.engine.NetworkDenoiser model = sc.fiji.diffusion.model.ModelFolder.load(
+			java.nio.file.Paths.get("models", "ddpm-fluo"), Device.cpu()); NDManager m = model.manager()
+				.newSubManager())
+		{
+			final int perCall = TiledDenoiser.windowsPerCall(model, Defaults.Task.SUPER_RESOLVE_2, 0, 4, null);
+			final TiledDenoiser sr = TiledDenoiser.of(model, m, perCall, Defaults.Task.SUPER_RESOLVE_2);
+			final TiledDenoiser dn = TiledDenoiser.of(model, m, TiledDenoiser.windowsPerCall(model,
+				Defaults.Task.DENOISE, 0, 4, null), Defaults.Task.DENOISE);
+			assertEquals(2, sr.windows(512));
+			assertTrue(sr.covered(512) <= 512 + Defaults.WIDE_OVERLAP, "covered " + sr.covered(512));
+			assertEquals(11, dn.windows(512));
+			assertEquals(model.patch(), dn.tile());
+			assertTrue(perCall >= 1 && (long) perCall * sr.tile() * sr.tile() <= Math.max(TiledDenoiser.CPU_PIXELS, sr
+				.tile() * sr.tile()), perCall + " windows of " + sr.tile());
+			assertTrue(perCall < TiledDenoiser.windowsPerCall(model, Defaults.Task.DENOISE, 0, 4, null));
+		}
+	}
+
 	@Test
 	void blocksEqualWindowByWindow() {
 		for (final int[] size : new int[][] { { 100, 70 }, { 40, 40 }, { 64, 160 }, { 17, 129 } }) {
