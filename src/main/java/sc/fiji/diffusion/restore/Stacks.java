@@ -50,6 +50,13 @@ final class Stacks {
 			int to);
 
 		/**
+		 * Refines a chunk's result on the host, in model units, before it is mapped back: the mean (in
+		 * place) and the standard deviation when {@link #restore} returned one (else null), planes one
+		 * after another.
+		 */
+		default void refine(final int[] chunk, final float[] mean, final float[] std) {}
+
+		/**
 		 * Makes the host arrays of the chunk {@link #restore} is asked for next, called while the device
 		 * still computes the one before (on a GPU the two overlap; on the CPU they follow each other).
 		 */
@@ -173,8 +180,8 @@ final class Stacks {
 						progress.forChunk(chunk.length));
 					if (pending != null) pending.back(c, channel, n, mean, std, progress);
 					if (q + 1 < chunks.size()) c.prepare(chunks.get(q + 1));
-					pending = new Mapped(chunk, HostReads.floats(r.get(0)), o.std() ? HostReads.floats(r.get(1))
-						: null);
+					pending = new Mapped(chunk, HostReads.floats(r.get(0)), r.size() > 1 ? HostReads.floats(r
+						.get(1)) : null);
 				}
 			}
 			if (pending != null) pending.back(c, channel, n, mean, std, progress);
@@ -190,15 +197,16 @@ final class Stacks {
 		void back(final Channel c, final int[] channel, final int n, final float[][] outMean,
 			final float[][] outStd, final Progress progress)
 		{
+			c.refine(chunk, mean, std);
 			final float[][] out = new float[chunk.length][], sd = new float[chunk.length][];
 			final int parts = Math.max(1, n / PIXELS_PER_TASK);
 			java.util.stream.IntStream.range(0, chunk.length).parallel().forEach(k -> {
 				out[k] = new float[n];
-				sd[k] = std == null ? null : new float[n];
+				sd[k] = std == null || outStd == null ? null : new float[n];
 			});
 			java.util.stream.IntStream.range(0, chunk.length * parts).parallel().forEach(task -> {
 				final int k = task / parts, part = task % parts;
-				c.back(chunk[k], mean, std, k * n, out[k], sd[k], (int) ((long) n * part / parts), (int) ((long) n *
+				c.back(chunk[k], mean, sd[k] == null ? null : std, k * n, out[k], sd[k], (int) ((long) n * part / parts), (int) ((long) n *
 					(part + 1) / parts));
 			});
 			for (int k = 0; k < chunk.length; k++) {

@@ -23,10 +23,10 @@ import sc.fiji.diffusion.restore.RestoreOptions;
  * -Dconfigs=50:1:1,20:4:1 -Dcount=16 -Dsize=128 -Dai.djl.offline=true}.
  */
 @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "measure", matches = "true")
-class HardHolesProbeTest {
+public class HardHolesProbeTest {
 
 	/** The quality benchmark's inpainting images (-Dbench=true): its scenes and holes, 256 x 256. */
-	static List<HardHoles.Case> bench(final int count) {
+	public static List<HardHoles.Case> bench(final int count) {
 		final QualityBenchmark.Settings s = new QualityBenchmark.Settings(count, 256, 0.1, 0, 0, 9000, java.util.Set.of("inpaint"));
 		final List<HardHoles.Case> out = new java.util.ArrayList<>();
 		for (int i = 0; i < count; i++) out.add(new HardHoles.Case("benchmark image " + i, QualityBenchmark.truth(s, i), QualityBenchmark.holes(i, 256, s.seed() * 17 + i), 256, HardHoles.Place.EDGE));
