@@ -35,7 +35,7 @@ public final class Main {
 		"          (both also take --samples, --std, --steps, --sampler ddpm|ddim:ETA, --seed, --device,",
 		"          --tile, --model, and --resample R: RePaint rounds per step, default 1)",
 		"          --tile 0, the default, sizes the windows per network call from the device's free",
-		"          memory; --tile N (at least the model's patch) sends (N / patch)^2 x 4 windows per call",
+		"          memory; --tile N (at least the model's patch) sends N^2 x 4 pixels of windows per call",
 		"          --samples 0 and --steps 0, the defaults, mean each task's default: denoising",
 		"          returns the posterior mean (one evaluation; samples of 50 steps);",
 		"          " + sc.fiji.diffusion.restore.Defaults.IN_WORDS + ",",

@@ -131,12 +131,13 @@ public abstract class RestoreCommand extends DiffusionCommand {
 				}
 				catch (final EngineException e) {
 					if (!sc.fiji.diffusion.engine.Devices.outOfMemory(e)) throw e;
-					final int failed = TiledDenoiser.windowsPerCall(net, task(), o.tile(), o.tileBatch(), null);
-					TiledDenoiser.ranOutOfMemoryAt(net, task(), failed);
+					final int failed = TiledDenoiser.windowsPerCall(net, o.tiling(task()), o.tile(), o.tileBatch(),
+						null);
+					TiledDenoiser.ranOutOfMemoryAt(net, o.tiling(task()), failed);
 					final RestoreOptions smaller = o.halved(task(), failed);
 					if (smaller == null) {
 						throw new IllegalArgumentException("The " + d + " ran out of memory even with one window of " +
-							TiledDenoiser.window(net, task()) + " pixels per call: use device=CPU" + (net.precision() ==
+							TiledDenoiser.window(net, o.tiling(task())) + " pixels per call: use device=CPU" + (net.precision() ==
 								Precision.FLOAT ? ", or precision=Half (half the memory)" : "") + ", or close other " +
 							"programs that use the GPU.");
 					}

@@ -30,10 +30,13 @@ public final class Defaults {
 	/** Super-resolution x4: 4 samples of 50 steps from level 5 (the guess's low frequencies only). */
 	public static final int SUPER_RESOLVE_4_SAMPLES = 4, SUPER_RESOLVE_4_STEPS = 50;
 	/**
-	 * Super-resolution's windows: 256 pixels and an overlap of {@link #WIDE_OVERLAP}, so that a
-	 * power-of-two image takes whole windows. Against windows of the model's patch (64), on the
-	 * quality benchmark's 8 images on the H200 (run 34): x4 +0.47 / +0.80 dB median, x2 +0.12 / +0.45
-	 * (ddpm-fluo / ddpm-fluo-large), at 1.13 instead of 1.89 network pixels per pixel of a 512^2 image.
+	 * Super-resolution x4's windows: 272 pixels sharing {@link #WIDE_OVERLAP} with each neighbour, a
+	 * stride of 256 (a 512^2 image takes 2 x 2 windows, the last reaching 16 pixels into the mirrored
+	 * edge): 1.13 instead of 1.89 network pixels per pixel of a 512^2 image. Against the patch's
+	 * windows of 64, image by image on the H200 (runs 34-35, ddpm-fluo / ddpm-fluo-large): the 25 hard
+	 * cases +0.31 / +0.39 dB on average (20 and 19 better), the quality benchmark's 8 images +0.07 /
+	 * +0.13. At x2 they lost 1.7 / 1.9 dB on average on those 8 images, so x2 keeps the patch's.
+	 * A volume's blocks keep the patch's windows ({@link RestoreOptions#patchWindows}).
 	 */
 	public static final int SUPER_RESOLVE_WINDOW = 256 + 16, WIDE_OVERLAP = 16;
 	/** The inverse problems' defaults in words, for usage texts and the commands' descriptions. */
@@ -54,7 +57,7 @@ public final class Defaults {
 		DENOISE(50, 0, 0, 0),
 		INPAINT(INPAINT_STEPS, INPAINT_SAMPLES, 0.5, 0),
 		/** From 0.5 (0.3 and 0.2 gave the same within 0.1 dB). */
-		SUPER_RESOLVE_2(SUPER_RESOLVE_2_STEPS, SUPER_RESOLVE_2_SAMPLES, 0.5, SUPER_RESOLVE_WINDOW),
+		SUPER_RESOLVE_2(SUPER_RESOLVE_2_STEPS, SUPER_RESOLVE_2_SAMPLES, 0.5, 0),
 		/**
 		 * From 5: a 4 x 4 block's guess holds no thin line, the prior draws it (on the quality
 		 * benchmark's images 2.6 dB above a start at 0.5, on the hard cases equal).

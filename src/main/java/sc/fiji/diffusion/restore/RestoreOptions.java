@@ -20,8 +20,9 @@ import sc.fiji.diffusion.engine.SamplingListener;
  * @param seed noise seed: same seed, device and precision, same result, at any tile size
  * @param tile 0 (automatic: windows per network call sized from the device's free memory, see
  *          {@link TiledDenoiser#windowsPerCall}), or a tile side in pixels, at least the model's
- *          training patch: one network call then takes (tile / patch)^2 x tileBatch windows of the
- *          patch size (capped by memory); memory and speed only, the result does not change
+ *          training patch: one network call then takes tile^2 x tileBatch pixels' worth of the
+ *          task's windows, at least one (capped by memory); memory and speed only, the result does
+ *          not change
  * @param tileBatch tiles per network call
  * @param resample RePaint rounds per step of inpainting and super-resolution (1 = none)
  * @param start noise level (model units) from which inpainting and super-resolution start at their
@@ -34,11 +35,13 @@ import sc.fiji.diffusion.engine.SamplingListener;
  *          restoration computes them from its own planes
  * @param field where the planes lie in a volume, so that the samplers' noise is drawn by position
  *          ({@link NoiseField}); null: from the seed
+ * @param patchWindows every task in windows of the model's patch (a volume's blocks, whose halos
+ *          then stay small), not its own ({@link Defaults#window})
  */
 public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, int samples,
 	boolean std, long seed, int tile, int tileBatch, int resample, double start,
 	SamplingListener progress, Consumer<String> log, java.util.List<ChannelSetup> channels,
-	NoiseField field)
+	NoiseField field, boolean patchWindows)
 {
 
 	/** Start level -1: each inverse problem's default ({@link Defaults#start}). */
@@ -112,16 +115,16 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 		final int steps)
 	{
 		return new RestoreOptions(model, sampler, steps, 0, false, 0, DEFAULT_TILE, DEFAULT_TILE_BATCH, 1,
-			DEFAULT_START, null, null, null, null);
+			DEFAULT_START, null, null, null, null, false);
 	}
 
 	public RestoreOptions withSamples(final int k, final boolean withStd) {
-		return new RestoreOptions(model, sampler, steps, k, withStd, seed, tile, tileBatch, resample, start, progress, log, channels, field);
+		return new RestoreOptions(model, sampler, steps, k, withStd, seed, tile, tileBatch, resample, start, progress, log, channels, field, patchWindows);
 	}
 
 	public RestoreOptions withResample(final int rounds) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, rounds,
-			start, progress, log, channels, field);
+			start, progress, log, channels, field, patchWindows);
 	}
 
 	public RestoreOptions withTile(final int t) {
@@ -131,7 +134,7 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 	/** Tile side and tiles per network call (memory only; the result does not change). */
 	public RestoreOptions withTiling(final int t, final int batch) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, t, batch, resample, start, progress,
-			log, channels, field);
+			log, channels, field, patchWindows);
 	}
 
 	/**
@@ -141,36 +144,47 @@ public record RestoreOptions(NetworkDenoiser model, String sampler, int steps, i
 	 * @param perCall the windows per call that failed
 	 */
 	public RestoreOptions halved(final Defaults.Task task, final int perCall) {
-		final int window = TiledDenoiser.window(model, task);
+		final int window = TiledDenoiser.window(model, tiling(task));
 		if (perCall <= 1) return null;
 		final int side = (int) Math.max(1, Math.floor(Math.sqrt(perCall / 2.0)));
 		return withTiling(side * window, 1);
 	}
 
+	/** Every task in windows of the model's patch (see the record's patchWindows). */
+	public RestoreOptions withPatchWindows() {
+		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, resample,
+			start, progress, log, channels, field, true);
+	}
+
+	/** The task whose windows a restoration of this kind takes: its own, or denoising's (the patch's). */
+	public Defaults.Task tiling(final Defaults.Task kind) {
+		return patchWindows ? Defaults.Task.DENOISE : kind;
+	}
+
 	/** Start level of the inverse problems (see the record's start). */
 	public RestoreOptions withStart(final double level) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, resample,
-			level, progress, log, channels, field);
+			level, progress, log, channels, field, patchWindows);
 	}
 
 	/** Each channel's noise model and normalization fixed (see {@link ChannelSetup}). */
 	public RestoreOptions withChannels(final java.util.List<ChannelSetup> c) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, resample,
-			start, progress, log, c == null ? null : java.util.List.copyOf(c), field);
+			start, progress, log, c == null ? null : java.util.List.copyOf(c), field, patchWindows);
 	}
 
 	/** The samplers' noise drawn by position in a volume (see {@link NoiseField}). */
 	public RestoreOptions withField(final NoiseField f) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, resample,
-			start, progress, log, channels, f);
+			start, progress, log, channels, f, patchWindows);
 	}
 
 	public RestoreOptions withSeed(final long s) {
-		return new RestoreOptions(model, sampler, steps, samples, std, s, tile, tileBatch, resample, start, progress, log, channels, field);
+		return new RestoreOptions(model, sampler, steps, samples, std, s, tile, tileBatch, resample, start, progress, log, channels, field, patchWindows);
 	}
 
 	public RestoreOptions withProgress(final SamplingListener p, final Consumer<String> l) {
 		return new RestoreOptions(model, sampler, steps, samples, std, seed, tile, tileBatch, resample,
-			start, p, l, channels, field);
+			start, p, l, channels, field, patchWindows);
 	}
 }

@@ -154,7 +154,8 @@ final class Stacks {
 		final NetworkDenoiser model = o.model();
 		Autograd.off();
 		final Progress progress = new Progress(o.progress(), in.count());
-		final int perCall = TiledDenoiser.windowsPerCall(model, kind, o.tile(), o.tileBatch(), report::add);
+		final int perCall = TiledDenoiser.windowsPerCall(model, o.tiling(kind), o.tile(), o.tileBatch(),
+			report::add);
 		final List<int[]> all = channels(in, channelAxis);
 		if (o.channels() != null && o.channels().size() != all.size()) {
 			throw new IllegalArgumentException(o.channels().size() + " channel setups given for " + all
@@ -176,10 +177,11 @@ final class Stacks {
 			for (int q = 0; q < chunks.size(); q++) {
 				final int[] chunk = chunks.get(q);
 				try (NDManager m = model.manager().newSubManager()) {
-					final NDList r = c.restore(m, TiledDenoiser.of(model, m, perCall, kind), chunk, noise(o, channel, chunk),
+					final NDList r = c.restore(m, TiledDenoiser.of(model, m, perCall, o.tiling(kind)), chunk, noise(o, channel, chunk),
 						progress.forChunk(chunk.length));
 					if (pending != null) pending.back(c, channel, n, mean, std, progress);
 					if (q + 1 < chunks.size()) c.prepare(chunks.get(q + 1));
+					if (o.std() && r.size() < 2) throw new IllegalStateException("No spread returned, though asked for.");
 					pending = new Mapped(chunk, HostReads.floats(r.get(0)), r.size() > 1 ? HostReads.floats(r
 						.get(1)) : null);
 				}

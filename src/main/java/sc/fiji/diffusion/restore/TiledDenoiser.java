@@ -138,7 +138,8 @@ public final class TiledDenoiser implements Denoiser {
 	/**
 	 * Windows per network call for a task's tiling: tile 0 sizes it from the device, half of a GPU's
 	 * free memory (2 GiB of the host's on the CPU, where {@link #CPU_PIXELS} are as fast as more), an
-	 * explicit tile gives (tile / window)^2 x tileBatch, capped by that memory (said to {@code log}).
+	 * explicit tile gives tile^2 x tileBatch pixels' worth of windows (at least one), capped by that
+	 * memory (said to {@code log}).
 	 */
 	public static int windowsPerCall(final NetworkDenoiser model, final Defaults.Task task,
 		final int tile, final int tileBatch, final java.util.function.Consumer<String> log)
@@ -158,7 +159,8 @@ public final class TiledDenoiser implements Denoiser {
 		if (tile == RestoreOptions.AUTO_TILE) {
 			return device.isGpu() ? fits : Math.max(1, Math.min(CPU_PIXELS / (w * w), fits));
 		}
-		final long asked = Math.max(1, (long) (tile / w) * (tile / w) * tileBatch);
+		// In pixels: a tile smaller than the task's windows still sends its share of them, at least one.
+		final long asked = Math.max(1, (long) tile * tile * tileBatch / ((long) w * w));
 		if (asked > fits && log != null) {
 			log.accept("Tile " + tile + " (" + asked + " windows of " + w + " per call) is beyond the memory of " +
 				device + ": " + fits + " windows per call.");

@@ -230,9 +230,12 @@ public final class VolumeRestore {
 		final ZarrArray output = p.output().zarr(), spread = p.std() == null ? null : p.std().zarr();
 		if (output.hasChunk(c) && (spread == null || spread.hasChunk(c))) return false;
 		final NetworkDenoiser model = o.model();
+		// A block's windows are the patch's for every task (restoreBlock): super-resolution's larger
+		// windows would widen each block's halo several times over.
+		final Defaults.Task windows = o.withPatchWindows().tiling(task.kind());
 		final Geometry g = new Geometry(in.array().shape(), output.shape(), output.chunks(), task.factor(),
-			TiledDenoiser.window(model, task.kind()), TiledDenoiser.stride(model, task.kind()), task
-				.kind() == Defaults.Task.DENOISE ? 0 : TiledDenoiser.window(model, task.kind()));
+			TiledDenoiser.window(model, windows), TiledDenoiser.stride(model, windows), task.kind() ==
+				Defaults.Task.DENOISE ? 0 : TiledDenoiser.window(model, windows));
 		for (int attempt = 1;; attempt++) {
 			try {
 				final float[][] r = restoreBlock(in.array(), task, c, g, in.axis("c"), p.setups(), noise, o);
@@ -473,7 +476,8 @@ public final class VolumeRestore {
 		for (int d = 0; d < rank; d++) dims[d] = inSize[rank - 1 - d];
 		final ArrayImg<FloatType, FloatArray> img = ArrayImgs.floats(block, dims);
 		final List<ChannelSetup> mine = ic < 0 ? setups : setups.subList((int) lo[ic], (int) lo[ic] + size[ic]);
-		final RestoreOptions ob = o.withChannels(mine).withField(field(g.out(), lo, size));
+		final RestoreOptions ob = o.withChannels(mine).withField(field(g.out(), lo, size))
+			.withPatchWindows();
 		final int channelAxis = ic < 0 ? -1 : rank - 1 - ic;
 		final int voxels = Math.toIntExact(Arrays.stream(size).asLongStream().reduce(1, (x, y) -> x * y));
 		final float[] result, spread;

@@ -25,7 +25,7 @@ class TiledDenoiserTest {
 		.mean(new int[] { 3 }, true).mean(new int[] { 2 }, true));
 
 	/**
-	 * Super-resolution's windows cover a power-of-two image in whole windows (2 x 2 for 512^2, about
+	 * Super-resolution x4's windows cover a power-of-two image in whole windows (2 x 2 for 512^2, about
 	 * 1.13 network pixels per pixel) where denoising's windows of the patch take 11 x 11; the CPU's
 	 * calls of the large windows stay within its pixels per call, and a GPU's within its memory.
 	 */
@@ -35,8 +35,8 @@ class TiledDenoiserTest {
 			java.nio.file.Paths.get("models", "ddpm-fluo"), Device.cpu()); NDManager m = model.manager()
 				.newSubManager())
 		{
-			final int perCall = TiledDenoiser.windowsPerCall(model, Defaults.Task.SUPER_RESOLVE_2, 0, 4, null);
-			final TiledDenoiser sr = TiledDenoiser.of(model, m, perCall, Defaults.Task.SUPER_RESOLVE_2);
+			final int perCall = TiledDenoiser.windowsPerCall(model, Defaults.Task.SUPER_RESOLVE_4, 0, 4, null);
+			final TiledDenoiser sr = TiledDenoiser.of(model, m, perCall, Defaults.Task.SUPER_RESOLVE_4);
 			final TiledDenoiser dn = TiledDenoiser.of(model, m, TiledDenoiser.windowsPerCall(model,
 				Defaults.Task.DENOISE, 0, 4, null), Defaults.Task.DENOISE);
 			assertEquals(2, sr.windows(512));
