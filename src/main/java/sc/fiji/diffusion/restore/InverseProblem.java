@@ -102,9 +102,8 @@ final class InverseProblem {
 			return new Stacks.Channel() {
 
 				private final Stacks.Ahead<Host> ahead = new Stacks.Ahead<>(this::host);
-				/** The first guesses of the chunks restored and not yet refined. */
-				private final java.util.Map<int[], float[]> guesses = java.util.Collections.synchronizedMap(
-					new java.util.IdentityHashMap<>());
+				/** The first guesses of the chunks restored and not yet refined (both on the walk's thread). */
+				private final java.util.Map<int[], float[]> guesses = new java.util.IdentityHashMap<>();
 
 				@Override
 				public void prepare(final int[] chunk) {

@@ -230,15 +230,16 @@ public final class VolumeRestore {
 		final ZarrArray output = p.output().zarr(), spread = p.std() == null ? null : p.std().zarr();
 		if (output.hasChunk(c) && (spread == null || spread.hasChunk(c))) return false;
 		final NetworkDenoiser model = o.model();
-		// A block's windows are the patch's for every task (restoreBlock): super-resolution's larger
-		// windows would widen each block's halo several times over.
-		final Defaults.Task windows = o.withPatchWindows().tiling(task.kind());
+		// A block's windows are the patch's for every task: super-resolution's larger windows would
+		// widen each block's halo several times over.
+		final RestoreOptions ob = o.withPatchWindows();
+		final Defaults.Task windows = ob.tiling(task.kind());
+		final int side = TiledDenoiser.window(model, windows);
 		final Geometry g = new Geometry(in.array().shape(), output.shape(), output.chunks(), task.factor(),
-			TiledDenoiser.window(model, windows), TiledDenoiser.stride(model, windows), task.kind() ==
-				Defaults.Task.DENOISE ? 0 : TiledDenoiser.window(model, windows));
+			side, TiledDenoiser.stride(model, windows), task.kind() == Defaults.Task.DENOISE ? 0 : side);
 		for (int attempt = 1;; attempt++) {
 			try {
-				final float[][] r = restoreBlock(in.array(), task, c, g, in.axis("c"), p.setups(), noise, o);
+				final float[][] r = restoreBlock(in.array(), task, c, g, in.axis("c"), p.setups(), noise, ob);
 				// The spread first: a chunk of the output is there only with its spread.
 				if (spread != null) spread.writeChunk(c, r[1]);
 				output.writeChunk(c, r[0]);
@@ -476,8 +477,7 @@ public final class VolumeRestore {
 		for (int d = 0; d < rank; d++) dims[d] = inSize[rank - 1 - d];
 		final ArrayImg<FloatType, FloatArray> img = ArrayImgs.floats(block, dims);
 		final List<ChannelSetup> mine = ic < 0 ? setups : setups.subList((int) lo[ic], (int) lo[ic] + size[ic]);
-		final RestoreOptions ob = o.withChannels(mine).withField(field(g.out(), lo, size))
-			.withPatchWindows();
+		final RestoreOptions ob = o.withChannels(mine).withField(field(g.out(), lo, size));
 		final int channelAxis = ic < 0 ? -1 : rank - 1 - ic;
 		final int voxels = Math.toIntExact(Arrays.stream(size).asLongStream().reduce(1, (x, y) -> x * y));
 		final float[] result, spread;
