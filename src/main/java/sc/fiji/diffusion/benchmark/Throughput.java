@@ -19,35 +19,50 @@ import sc.fiji.diffusion.restore.TiledDenoiser;
  * network input per second, for a batch of windows of the model's patch alone, and for one tiled
  * evaluation of a large image as a restoration step makes it (cutting, the network, blending), where
  * the image's own megapixels per second are given too (windows overlap, so the network sees more
- * pixels than the image has). Each figure is the median of repeated runs after two warm-up runs,
- * each ended by a read-back that waits for the device.
+ * pixels than the image has). The throughput is timed as {@code torch_unet.py} times PyTorch: after
+ * two warm-up runs, the repeats queued back to back and one wait for the device at the end, the
+ * total divided by the repeats (a sampler's steps follow each other so, with no read-back between
+ * them). The seconds of one evaluation waited for on its own (median of the repeats) are given
+ * beside it. Windows per call 0 is what {@code tile 0} sends.
  */
 public final class Throughput {
 
 	private Throughput() {}
 
-	/** Seconds of one evaluation of {@code batch} windows, and the network input's Mpx/s. */
+	/**
+	 * Seconds of one evaluation of {@code batch} windows waited for, seconds per evaluation back to
+	 * back, and the network input's Mpx/s (back to back).
+	 */
 	public static double[] network(final NetworkDenoiser model, final int batch, final int repeats) {
 		final int w = TiledDenoiser.window(model, Defaults.Task.DENOISE);
-		final double seconds = seconds(model, repeats, m -> new NDArray[] { m.randomNormal(new Shape(batch,
-			1, w, w)), m.full(new Shape(batch), 0.2f) }, in -> model.denoise(in[0], in[1]));
-		return new double[] { seconds, (double) batch * w * w / seconds / 1e6 };
+		final Function<NDManager, NDArray[]> inputs = m -> new NDArray[] { m.randomNormal(new Shape(batch, 1,
+			w, w)), m.full(new Shape(batch), 0.2f) };
+		final Function<NDArray[], NDArray> evaluation = in -> model.denoise(in[0], in[1]);
+		final double one = seconds(model, repeats, inputs, evaluation);
+		final double each = backToBack(model, repeats, inputs, evaluation);
+		return new double[] { one, each, (double) batch * w * w / each / 1e6 };
 	}
 
 	/**
-	 * Seconds of one tiled evaluation of a side x side image with {@code batch} windows per call, the
-	 * network input's Mpx/s and the image's Mpx/s.
+	 * Seconds of one tiled evaluation of a side x side image with {@code batch} windows per call (0: as
+	 * tile 0 sends) waited for, seconds per evaluation back to back, the network input's Mpx/s and the
+	 * image's Mpx/s (back to back), and the windows per call.
 	 */
 	public static double[] step(final NetworkDenoiser model, final int side, final int batch,
 		final int repeats)
 	{
+		final int perCall = batch > 0 ? batch : TiledDenoiser.windowsPerCall(model, Defaults.Task.DENOISE,
+			sc.fiji.diffusion.restore.RestoreOptions.AUTO_TILE, 1, null);
 		try (NDManager cache = model.manager().newSubManager()) {
-			final TiledDenoiser tiled = TiledDenoiser.of(model, cache, batch, Defaults.Task.DENOISE);
+			final TiledDenoiser tiled = TiledDenoiser.of(model, cache, perCall, Defaults.Task.DENOISE);
 			final int w = tiled.tile(), n = tiled.windows(side);
-			final double seconds = seconds(model, repeats, m -> new NDArray[] { m.randomNormal(new Shape(1,
-				1, side, side)), m.create(new float[] { 0.2f }) }, in -> tiled.denoise(in[0], in[1]));
-			return new double[] { seconds, (double) n * n * w * w / seconds / 1e6, (double) side * side /
-				seconds / 1e6 };
+			final Function<NDManager, NDArray[]> inputs = m -> new NDArray[] { m.randomNormal(new Shape(1, 1,
+				side, side)), m.create(new float[] { 0.2f }) };
+			final Function<NDArray[], NDArray> evaluation = in -> tiled.denoise(in[0], in[1]);
+			final double one = seconds(model, repeats, inputs, evaluation);
+			final double each = backToBack(model, repeats, inputs, evaluation);
+			return new double[] { one, each, (double) n * n * w * w / each / 1e6, (double) side * side / each /
+				1e6, Math.min(perCall, n * n) };
 		}
 	}
 
@@ -55,23 +70,25 @@ public final class Throughput {
 	public static String table(final NetworkDenoiser model, final String name, final int side,
 		final int[] batches, final int repeats)
 	{
-		final StringBuilder md = new StringBuilder("| model | what | windows per call | s | Mpx/s network input " +
-			"| Mpx/s image | device memory in use after (MB) |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+		final StringBuilder md = new StringBuilder("| model | what | windows per call | s, one evaluation waited " +
+			"for | s per evaluation, " + repeats + " back to back | Mpx/s network input | Mpx/s image | device " +
+			"memory in use after (MB) |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
 		final ai.djl.Device device = model.manager().getDevice();
 		final int w = TiledDenoiser.window(model, Defaults.Task.DENOISE);
 		for (final int b : batches) {
+			if (b == 0) continue;
 			final double[] n;
 			try {
 				n = network(model, b, repeats);
 			}
 			catch (final ai.djl.engine.EngineException e) {
 				if (!Devices.outOfMemory(e)) throw e;
-				md.append(String.format(Locale.ROOT, "| %s | network, %d windows of %d^2 | %d | out of memory | | | |%n",
+				md.append(String.format(Locale.ROOT, "| %s | network, %d windows of %d^2 | %d | out of memory | | | | |%n",
 					name, b, w, b));
 				continue;
 			}
-			md.append(String.format(Locale.ROOT, "| %s | network, %d windows of %d^2 | %d | %.4f | %.2f | | %s |%n",
-				name, b, w, b, n[0], n[1], memory(device)));
+			md.append(String.format(Locale.ROOT, "| %s | network, %d windows of %d^2 | %d | %.4f | %.4f | %.2f | | %s |%n",
+				name, b, w, b, n[0], n[1], n[2], memory(device)));
 		}
 		for (final int b : batches) {
 			final double[] s;
@@ -80,14 +97,38 @@ public final class Throughput {
 			}
 			catch (final ai.djl.engine.EngineException e) {
 				if (!Devices.outOfMemory(e)) throw e;
-				md.append(String.format(Locale.ROOT, "| %s | tiled evaluation of %d^2 | %d | out of memory | | | |%n",
+				md.append(String.format(Locale.ROOT, "| %s | tiled evaluation of %d^2 | %d | out of memory | | | | |%n",
 					name, side, b));
 				continue;
 			}
-			md.append(String.format(Locale.ROOT, "| %s | tiled evaluation of %d^2 | %d | %.4f | %.2f | %.2f | %s |%n",
-				name, side, b, s[0], s[1], s[2], memory(device)));
+			md.append(String.format(Locale.ROOT, "| %s | tiled evaluation of %d^2 | %s | %.4f | %.4f | %.2f | %.2f | %s |%n",
+				name, side, b > 0 ? Integer.toString(b) : "0 (tile 0: " + (int) s[4] + ")", s[0], s[1], s[2], s[3],
+				memory(device)));
 		}
 		return md.toString();
+	}
+
+	/**
+	 * Seconds per evaluation with {@code repeats} evaluations queued back to back after two warm-ups,
+	 * on inputs made (and on the device) before the clock starts, and one read-back at the end that
+	 * waits for them all (the device runs them in order).
+	 */
+	public static double backToBack(final NetworkDenoiser model, final int repeats,
+		final Function<NDManager, NDArray[]> inputs, final Function<NDArray[], NDArray> evaluation)
+	{
+		Autograd.off();
+		try (NDManager m = model.manager().newSubManager()) {
+			final NDArray[] in = inputs.apply(m);
+			for (int r = 0; r < 2; r++) HostReads.floats(evaluation.apply(in).sum());
+			final long start = System.nanoTime();
+			NDArray last = null;
+			for (int r = 0; r < repeats; r++) {
+				if (last != null) last.close();
+				last = evaluation.apply(in);
+			}
+			HostReads.floats(last.sum());
+			return (System.nanoTime() - start) / 1e9 / repeats;
+		}
 	}
 
 	/** GPU memory in use (CUDA's count: PyTorch's cache included, so the peak so far), or "-". */

@@ -108,13 +108,13 @@ final class BenchmarkVerb {
 		try {
 			final int[] b = java.util.Arrays.stream(list.split(",")).map(String::trim).mapToInt(
 				Integer::parseInt).toArray();
-			for (final int v : b) if (v < 1) throw new NumberFormatException();
+			for (final int v : b) if (v < 0) throw new NumberFormatException();
 			if (b.length == 0) throw new NumberFormatException();
 			return b;
 		}
 		catch (final NumberFormatException e) {
-			throw new UsageException("--batches takes windows per call, positive whole numbers separated by " +
-				"commas (e.g. 64,256,1024), got '" + list + "'.");
+			throw new UsageException("--batches takes windows per call, whole numbers separated by commas " +
+				"(e.g. 0,256,1024; 0 is what tile 0 sends), got '" + list + "'.");
 		}
 	}
 

@@ -177,7 +177,7 @@ final class Stacks {
 			for (int q = 0; q < chunks.size(); q++) {
 				final int[] chunk = chunks.get(q);
 				try (NDManager m = model.manager().newSubManager()) {
-					final NDList r = c.restore(m, TiledDenoiser.of(model, m, perCall, o.tiling(kind)), chunk, noise(o, channel, chunk),
+					final NDList r = c.restore(m, TiledDenoiser.of(model, m, perCall, o.tiling(kind), Math.min(W, H)), chunk, noise(o, channel, chunk),
 						progress.forChunk(chunk.length));
 					if (pending != null) pending.back(c, channel, n, mean, std, progress);
 					if (q + 1 < chunks.size()) c.prepare(chunks.get(q + 1));

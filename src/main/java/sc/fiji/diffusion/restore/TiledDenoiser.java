@@ -78,9 +78,23 @@ public final class TiledDenoiser implements Denoiser {
 	public static TiledDenoiser of(final NetworkDenoiser model, final NDManager cache,
 		final int windowsPerCall, final Defaults.Task task)
 	{
-		final int window = window(model, task);
-		return new TiledDenoiser(model, cache, window, window - stride(model, task), windowsPerCall, model
-			.network().config().sizeMultiple(), model.patch());
+		return of(model, cache, windowsPerCall, task, Integer.MAX_VALUE);
+	}
+
+	/**
+	 * The same for images whose smaller side is {@code side}: windows larger than the patch are cut
+	 * down to that side (rounded up to the network's multiple), so that a small image is not mirrored
+	 * out to a large window (a 64^2 plane in windows of 272 would cost 18 times its pixels). Not under
+	 * {@code -Ddiffusion.window}, which measures a window as given.
+	 */
+	public static TiledDenoiser of(final NetworkDenoiser model, final NDManager cache,
+		final int windowsPerCall, final Defaults.Task task, final int side)
+	{
+		final int multiple = model.network().config().sizeMultiple(), full = window(model, task);
+		final int window = System.getProperty("diffusion.window") != null ? full : Math.min(full, Math.max(
+			model.patch(), (int) Math.min(full, ((long) side + multiple - 1) / multiple * multiple)));
+		final int overlap = Math.min(full - stride(model, task), window - multiple);
+		return new TiledDenoiser(model, cache, window, overlap, windowsPerCall, multiple, model.patch());
 	}
 
 	/**

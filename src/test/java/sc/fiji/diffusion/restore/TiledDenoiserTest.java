@@ -49,6 +49,30 @@ class TiledDenoiserTest {
 		}
 	}
 
+	/**
+	 * Wide windows are cut down to a small image's side, never below the patch: a 100 x 300 output is
+	 * not mirrored out to windows of 272 rows (a 64^2 one would cost 18 times its pixels).
+	 */
+	@Test
+	void wideWindowsAreCutDownToSmallImages() throws Exception {
+		try (sc.fiji.diffusion.engine.NetworkDenoiser model = sc.fiji.diffusion.model.ModelFolder.load(
+			java.nio.file.Paths.get("models", "ddpm-fluo"), Device.cpu()); NDManager m = model.manager()
+				.newSubManager())
+		{
+			final Defaults.Task x4 = Defaults.Task.SUPER_RESOLVE_4;
+			final TiledDenoiser wide = TiledDenoiser.of(model, m, 1, x4, 512);
+			assertEquals(Defaults.SUPER_RESOLVE_WINDOW, wide.tile());
+			assertEquals(wide.tile(), TiledDenoiser.of(model, m, 1, x4).tile());
+			assertEquals(2, wide.windows(512));
+			final TiledDenoiser small = TiledDenoiser.of(model, m, 1, x4, 100);
+			assertEquals(100, small.tile());
+			assertEquals(1, small.windows(100));
+			assertEquals(4, small.windows(300), "windows of 100 sharing " + Defaults.WIDE_OVERLAP);
+			assertEquals(model.patch(), TiledDenoiser.of(model, m, 1, x4, 30).tile());
+			assertEquals(model.patch(), TiledDenoiser.of(model, m, 1, Defaults.Task.DENOISE, 512).tile());
+		}
+	}
+
 	@Test
 	void blocksEqualWindowByWindow() {
 		for (final int[] size : new int[][] { { 100, 70 }, { 40, 40 }, { 64, 160 }, { 17, 129 } }) {
