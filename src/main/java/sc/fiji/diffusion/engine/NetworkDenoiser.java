@@ -219,6 +219,11 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 		}
 	}
 
+	/** Whether inference runs the network as TorchScript (which frees each activation once used). */
+	public boolean scripted() {
+		return script != null;
+	}
+
 	/** How inference runs the network: for reports. */
 	public String networkPath() {
 		if (script != null) return "TorchScript";

@@ -164,6 +164,11 @@ public final class UNetScript {
 		line("hh = torch.size(y, 2)");
 		line("ww = torch.size(y, 3)");
 		line("yp = torch.constant_pad_nd(y, [1, 1, 1, 1], 0.)");
+		// -Ddiffusion.phaseConv=true: the four phases' kernels as one convolution of 4 x out channels
+		// (phase-major) over the whole padded input, each phase then its channels' grid shifted by (a,
+		// b): one convolution instead of four over shifted views, to measure (docs/models.md).
+		final boolean one = Boolean.getBoolean("diffusion.phaseConv");
+		final float[] all = one ? new float[4 * out * in * 4] : null;
 		final StringBuilder phaseList = new StringBuilder();
 		for (int a = 0; a < 2; a++) {
 			for (int b = 0; b < 2; b++) {
@@ -175,11 +180,24 @@ public final class UNetScript {
 						k[o * 4 + r * 2 + c] = sum;
 					}
 				}
+				phaseList.append(phaseList.length() == 0 ? "" : ", ").append("p").append(a).append(b);
+				if (one) {
+					System.arraycopy(k, 0, all, (a * 2 + b) * k.length, k.length);
+					continue;
+				}
 				final String kernel = tensor(weight.getManager(), k, weight.getDataType(), new long[] { out,
 					in, 2, 2 }, name + "_phase" + a + b);
 				line("p" + a + b + " = torch.conv2d(torch.narrow(torch.narrow(yp, 2, " + a + ", hh + 1), 3, " + b +
 					", ww + 1), " + kernel + ", " + bias + ", [1, 1], [0, 0], [1, 1], 1)");
-				phaseList.append(phaseList.length() == 0 ? "" : ", ").append("p").append(a).append(b);
+			}
+		}
+		if (one) {
+			final String kernel = tensor(weight.getManager(), all, weight.getDataType(), new long[] { 4 * out,
+				in, 2, 2 }, name + "_phases");
+			line("g = torch.conv2d(yp, " + kernel + ", torch.repeat(" + bias + ", [4]), [1, 1], [0, 0], [1, 1], 1)");
+			for (int a = 0; a < 2; a++) for (int b = 0; b < 2; b++) {
+				line("p" + a + b + " = torch.narrow(torch.narrow(torch.narrow(g, 1, " + (a * 2 + b) * out + ", " +
+					out + "), 2, " + a + ", hh), 3, " + b + ", ww)");
 			}
 		}
 		line("y = torch.pixel_shuffle(torch.reshape(torch.stack([" + phaseList + "], 2), [n, " + 4 * out +

@@ -42,7 +42,7 @@ class UNetScriptTest {
 	 */
 	@Test
 	void theScriptedNetworkAgreesWithTheBlocks() {
-		for (final int variant : new int[] { 0, 1, 2 }) for (final UNetConfig config : new UNetConfig[] {
+		for (final int variant : new int[] { 0, 1, 2, 3 }) for (final UNetConfig config : new UNetConfig[] {
 			new UNetConfig(new int[] { 8, 16 }, 1, 4, 16), new UNetConfig(new int[] { 8, 16, 32 }, 2, 4, 32) })
 		{
 			try (NDManager m = NDManager.newBaseManager()) {
@@ -52,7 +52,15 @@ class UNetScriptTest {
 				final NDArray label = m.create(new float[] { 0.5f, 37, 999 });
 				final NDArray blocks = net.forward(new ParameterStore(m, false), new NDList(x, label), false)
 					.singletonOrThrow();
-				final PtSymbolBlock script = UNetScript.load(net, m, variant == 1, variant == 2);
+				// Variant 3: the phases as one convolution (-Ddiffusion.phaseConv, read while the source is written).
+				if (variant == 3) System.setProperty("diffusion.phaseConv", "true");
+				final PtSymbolBlock script;
+				try {
+					script = UNetScript.load(net, m, false, variant >= 2);
+				}
+				finally {
+					System.clearProperty("diffusion.phaseConv");
+				}
 				final NDArray scripted = script.forward(new ParameterStore(m, false), new NDList(x, label),
 					false).singletonOrThrow();
 				assertEquals(blocks.getShape(), scripted.getShape());
@@ -63,7 +71,7 @@ class UNetScriptTest {
 				// reductions against batch_norm's): measured 1.4e-4 of the scale on the H200.
 				final double tolerance = m.getDevice().isGpu() ? 1e-3 : 1e-4;
 				assertTrue(diff < tolerance * scale, config + (variant == 1 ? ", split norm" : variant == 2 ?
-					", upsampling convolution by phases" : "") + ": scripted differs by " + diff + " (output scale " +
+					", upsampling convolution by phases" : variant == 3 ? ", phases in one convolution" : "") + ": scripted differs by " + diff + " (output scale " +
 					scale + ")");
 			}
 		}

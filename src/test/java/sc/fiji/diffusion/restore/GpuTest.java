@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
+import sc.fiji.diffusion.engine.Devices;
 import sc.fiji.diffusion.engine.HostReads;
 import sc.fiji.diffusion.engine.NetworkDenoiser;
 import sc.fiji.diffusion.engine.Precision;
@@ -122,6 +123,33 @@ class GpuTest {
 					x] + hi[(2 * y + 1) * n + 2 * x + 1]) / 4;
 				assertEquals(lo[y * m + x], binned, 1.0, "block " + x + "," + y);
 			}
+		}
+	}
+
+	/**
+	 * A call of windows takes no more device memory than tile 0 counts for them ({@link
+	 * TiledDenoiser#bytesPerWindow}), in half and in float: one call larger than any before in this
+	 * process (so that PyTorch's cache must grow for it), CUDA's count before and after. What the cache
+	 * held before can only lower the growth, so the check errs on the side of passing by at most that.
+	 */
+	@Test
+	void aCallTakesNoMoreMemoryThanCounted() {
+		for (final NetworkDenoiser model : new NetworkDenoiser[] { half, gpu }) {
+			final int w = model.patch();
+			final long counted = TiledDenoiser.bytesPerWindow(model, w);
+			final Device device = model.manager().getDevice();
+			final int n = (int) Math.min(4096, Devices.freeBytes(device) / 2 / counted);
+			assertTrue(n >= 64, "too little free memory to measure: " + n + " windows");
+			final long before = Devices.usedBytes(device);
+			try (ai.djl.ndarray.NDManager m = model.manager().newSubManager()) {
+				HostReads.floats(model.denoise(m.randomNormal(new ai.djl.ndarray.types.Shape(n, 1, w, w)), m.full(
+					new ai.djl.ndarray.types.Shape(n), 0.2f)).sum());
+			}
+			final long grown = Devices.usedBytes(device) - before;
+			System.out.printf("GPU memory of a call of %d windows (%s): %.1f MB per window, counted %.1f MB%n", n,
+				model.precision(), grown / 1e6 / n, counted / 1e6);
+			assertTrue(grown <= (long) n * counted, model.precision() + ": " + grown / 1e6 / n + " MB per window, " +
+				counted / 1e6 + " counted");
 		}
 	}
 }
