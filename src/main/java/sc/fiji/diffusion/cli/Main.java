@@ -20,7 +20,7 @@ public final class Main {
 		"  sample --model NAME|PATH --output FILE.tif [--count N] [--size N] [--steps N]",
 		"         [--sampler " + sc.fiji.diffusion.engine.Sampler.NAMES + "] [--seed S]",
 		"         [--device auto|cpu|gpu] [--batch N]",
-		"  train  --family ddpm|ncsn --output MODEL_FOLDER [--steps N] [--data synthetic|synthetic-wide|FOLDER]",
+		"  train  --family ddpm|ncsn --output MODEL_FOLDER [--steps N] [--data synthetic|synthetic-wide|synthetic-mixed|FOLDER]",
 		"         [--resume CHECKPOINT | --init MODEL_FOLDER] [--checkpoint FILE] [--every SECONDS]",
 		"         [--time SECONDS] [--note TEXT] [--noise auto|none|gaussian:SIGMA|",
 		"         poisson-gaussian:GAIN,OFFSET,READ] (the training images' noise, default auto)",

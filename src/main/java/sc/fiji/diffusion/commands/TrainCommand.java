@@ -36,7 +36,7 @@ public class TrainCommand extends DiffusionCommand {
 	private String family = "DDPM";
 
 	@Parameter(label = "Data", persist = false, description = "A folder of single-channel images, " +
-		"synthetic, or synthetic-wide (wider imaging conditions and eight kinds of structure).")
+		"synthetic, synthetic-wide (wider imaging conditions and eight kinds of structure), or synthetic-mixed (half of it the five kinds of synthetic).")
 	private String data = "synthetic";
 
 	@Parameter(label = "Noise", persist = false, description = "Noise of the training images: auto " +

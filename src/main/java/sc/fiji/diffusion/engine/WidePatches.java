@@ -20,6 +20,9 @@ public final class WidePatches implements PatchSource {
 	static final double MIN_SCALE = 0.3;
 
 	private final SceneSettings.World world;
+	/** The share of patches drawn from the five kinds of {@link SyntheticPatches} instead. */
+	private final double fiveKinds;
+	private final SyntheticPatches five = new SyntheticPatches();
 
 	/** Patches of the training settings. */
 	public WidePatches() {
@@ -27,20 +30,38 @@ public final class WidePatches implements PatchSource {
 	}
 
 	public WidePatches(final SceneSettings.World world) {
+		this(world, 0);
+	}
+
+	/**
+	 * @param fiveKinds the share of patches drawn from the five kinds under their own narrow settings
+	 *          (the quality benchmark's scenes, {@link SyntheticPatches}), in [0, 1)
+	 */
+	public WidePatches(final SceneSettings.World world, final double fiveKinds) {
+		if (!(fiveKinds >= 0 && fiveKinds < 1)) {
+			throw new IllegalArgumentException("The five kinds' share must be in [0, 1), got " + fiveKinds + ".");
+		}
 		this.world = world;
+		this.fiveKinds = fiveKinds;
 	}
 
 	public SceneSettings.World world() {
 		return world;
 	}
 
-	/** The same source with the settings held out from training, for validation. */
+	/** The same source with the settings held out from training, for validation (the wide world only). */
 	public WidePatches heldOut() {
 		return new WidePatches(SceneSettings.World.HELD_OUT);
 	}
 
+	/** The wide world of this source's settings without the five kinds' share, for validation. */
+	public WidePatches wideOnly() {
+		return fiveKinds == 0 ? this : new WidePatches(world);
+	}
+
 	@Override
 	public float[] patch(final SplittableRandom random, final int size) {
+		if (fiveKinds > 0 && random.nextDouble() < fiveKinds) return five.patch(random, size);
 		return ImagePatches.symmetric(unturned(random, size), size, 0, 0, size, random);
 	}
 
@@ -78,6 +99,7 @@ public final class WidePatches implements PatchSource {
 			"Airy-like, background level, variation and gradient, haze, brightness, gamma, object " +
 			"intensity spread, size and texture varied per patch; 1st-99.8th percentile to [-1, 1] per " +
 			"patch, flips and quarter turns, half the patches scaled by %.1f-1 within [-1, 1]; " +
-			"sc.fiji.diffusion.engine.data.WideScenes)", world.description(), MIN_SCALE);
+			"sc.fiji.diffusion.engine.data.WideScenes)", world.description(), MIN_SCALE) + (fiveKinds > 0 ? String
+				.format(Locale.ROOT, "; %.0f%% of the patches instead: %s", 100 * fiveKinds, five) : "");
 	}
 }

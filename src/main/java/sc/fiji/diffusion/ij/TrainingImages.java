@@ -38,7 +38,8 @@ public final class TrainingImages {
 	private TrainingImages() {}
 
 	/**
-	 * "synthetic", "synthetic-wide" (the wider world of {@link WidePatches}), or a folder of images (its files, not its subfolders): each file is one image, a
+	 * "synthetic", "synthetic-wide" (the wider world of {@link WidePatches}), "synthetic-mixed" (half of
+	 * its patches the five kinds of "synthetic" instead), or a folder of images (its files, not its subfolders): each file is one image, a
 	 * stack is normalized over all its planes, as restoration does.
 	 *
 	 * @param notes hears what is used and what is left out
@@ -63,9 +64,11 @@ public final class TrainingImages {
 	{
 		if (spec == null || spec.isBlank() || spec.equals("synthetic")) return new SyntheticPatches();
 		if (spec.equals("synthetic-wide")) return new WidePatches();
+		if (spec.equals("synthetic-mixed")) return new WidePatches(sc.fiji.diffusion.engine.data.SceneSettings
+			.World.TRAIN, 0.5);
 		final Path dir = Paths.get(spec).toAbsolutePath().normalize();
 		if (!Files.isDirectory(dir)) {
-			throw new IOException("Training data must be 'synthetic', 'synthetic-wide' or a folder of " +
+			throw new IOException("Training data must be 'synthetic', 'synthetic-wide', 'synthetic-mixed' or a folder of " +
 				"images; " + dir +
 				" is not a folder.");
 		}

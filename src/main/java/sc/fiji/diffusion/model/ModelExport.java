@@ -119,7 +119,10 @@ public final class ModelExport {
 			return card;
 		}
 		try (NetworkDenoiser model = ModelFolder.load(output, Device.cpu())) {
-			validate(model, data, c.patch(), "denoise_psnr_sigma_", metrics);
+			// A mix of the wide world and the five kinds is validated on the wide world alone, as the wide
+			// models before it.
+			final PatchSource validation = data instanceof WidePatches wide ? wide.wideOnly() : data;
+			validate(model, validation, c.patch(), "denoise_psnr_sigma_", metrics);
 			// The wide world is validated on settings held out from training too.
 			if (data instanceof WidePatches wide) {
 				validate(model, wide.heldOut(), c.patch(), "denoise_psnr_heldout_sigma_", metrics);
@@ -127,7 +130,8 @@ public final class ModelExport {
 		}
 		// Synthetic scenes are new with every seed; a folder's patches come from the training images.
 		metrics.put("validation", "64 " + (data instanceof ImagePatches ? "patches of the training " +
-			"images (not held out), " : "held-out patches of ") + data + ", Gaussian noise sigma (data " +
+			"images (not held out), " : "held-out patches of ") + (data instanceof WidePatches wide ? wide
+				.wideOnly() : data) + ", Gaussian noise sigma (data " +
 			"range 1), posterior mean D(y, sigma), PSNR in dB" + (data instanceof WidePatches wide
 				? "; denoise_psnr_heldout: the same on 64 patches of " + wide.heldOut().world().description() : ""));
 		card = card.with("metrics", metrics);

@@ -107,4 +107,31 @@ class WidePatchesTest {
 			.toString()), held);
 		assertEquals(SceneSettings.World.HELD_OUT, new WidePatches().heldOut().world());
 	}
+
+	/**
+	 * The mixed source ({@code --data synthetic-mixed}) draws the five kinds' patch, as {@link
+	 * SyntheticPatches} draws it from the same random state, for about its share of the patches, and
+	 * the wide world's for the rest; its validation source is the wide world alone.
+	 */
+	@Test
+	void theMixDrawsTheFiveKindsForItsShare() {
+		final WidePatches mixed = new WidePatches(SceneSettings.World.TRAIN, 0.5);
+		int five = 0;
+		for (int seed = 0; seed < 200; seed++) {
+			final float[] p = mixed.patch(new SplittableRandom(seed), 32);
+			final SplittableRandom r = new SplittableRandom(seed);
+			if (r.nextDouble() < 0.5) {
+				assertArrayEquals(new SyntheticPatches().patch(r, 32), p, "seed " + seed);
+				five++;
+			}
+		}
+		assertTrue(five > 70 && five < 130, five + " of 200 from the five kinds");
+		assertEquals(new WidePatches().toString(), mixed.wideOnly().toString());
+		assertTrue(mixed.toString().contains("50% of the patches instead: synthetic"), mixed.toString());
+		assertThrowsIllegal(() -> new WidePatches(SceneSettings.World.TRAIN, 1));
+	}
+
+	private static void assertThrowsIllegal(final org.junit.jupiter.api.function.Executable e) {
+		org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, e);
+	}
 }
