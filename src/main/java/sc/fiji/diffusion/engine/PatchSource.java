@@ -23,6 +23,12 @@ public interface PatchSource {
 		return new Noisy(patch(random, size), 0);
 	}
 
+	/** What the source draws, in short (its description up to the first parenthesis), for a card's runs. */
+	default String label() {
+		final String d = toString();
+		return d.contains(" (") ? d.substring(0, d.indexOf(" (")) : d;
+	}
+
 	/** The smallest noise level of any patch, in model units (0 when some are clean). */
 	default double lowestNoise() {
 		return 0;

@@ -167,8 +167,7 @@ public final class Trainer implements AutoCloseable {
 			.availableProcessors() + " CPU cores");
 		if (!note.isEmpty()) r.put("note", note);
 		// What this run trained on, in short (the card's training.data says it in full).
-		final String d = data.toString();
-		r.put("data", d.contains(" (") ? d.substring(0, d.indexOf(" (")) : d);
+		r.put("data", data.label());
 		r.put("from_step", runFromStep);
 		r.put("to_step", step);
 		r.put("batch", config.batch());

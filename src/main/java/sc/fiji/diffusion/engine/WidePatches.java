@@ -93,6 +93,12 @@ public final class WidePatches implements PatchSource {
 	}
 
 	@Override
+	public String label() {
+		return PatchSource.super.label() + (fiveKinds > 0 ? String.format(Locale.ROOT, ", %.0f%% of the patches " +
+			"the five kinds of %s", 100 * fiveKinds, five.label()) : "");
+	}
+
+	@Override
 	public String toString() {
 		return String.format(Locale.ROOT, "wide synthetic fluorescence scenes (filaments, nuclei, puncta, " +
 			"membranes, cytoplasm, mitochondria, vesicles, speckles; %s; PSF Gaussian, anisotropic or " +

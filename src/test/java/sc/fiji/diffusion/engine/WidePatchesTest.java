@@ -128,6 +128,9 @@ class WidePatchesTest {
 		assertTrue(five > 70 && five < 130, five + " of 200 from the five kinds");
 		assertEquals(new WidePatches().toString(), mixed.wideOnly().toString());
 		assertTrue(mixed.toString().contains("50% of the patches instead: synthetic"), mixed.toString());
+		assertEquals("wide synthetic fluorescence scenes, 50% of the patches the five kinds of synthetic " +
+			"fluorescence scenes", mixed.label());
+		assertEquals("wide synthetic fluorescence scenes", new WidePatches().label());
 		assertThrowsIllegal(() -> new WidePatches(SceneSettings.World.TRAIN, 1));
 	}
 
