@@ -51,8 +51,7 @@ public final class Throughput {
 	public static double[] step(final NetworkDenoiser model, final int side, final int batch,
 		final int repeats)
 	{
-		final int perCall = batch > 0 ? batch : TiledDenoiser.windowsPerCall(model, Defaults.Task.DENOISE,
-			sc.fiji.diffusion.restore.RestoreOptions.AUTO_TILE, 1, null);
+		final int perCall = batch > 0 ? batch : auto(model);
 		try (NDManager cache = model.manager().newSubManager()) {
 			final TiledDenoiser tiled = TiledDenoiser.of(model, cache, perCall, Defaults.Task.DENOISE);
 			final int w = tiled.tile(), n = tiled.windows(side);
@@ -66,6 +65,12 @@ public final class Throughput {
 		}
 	}
 
+	/** What tile 0 sends per call for denoising's windows (the budget is kept from the first call). */
+	private static int auto(final NetworkDenoiser model) {
+		return TiledDenoiser.windowsPerCall(model, Defaults.Task.DENOISE, sc.fiji.diffusion.restore.RestoreOptions
+			.AUTO_TILE, 1, null);
+	}
+
 	/** A markdown table of both, at each batch of windows. */
 	public static String table(final NetworkDenoiser model, final String name, final int side,
 		final int[] batches, final int repeats)
@@ -75,6 +80,9 @@ public final class Throughput {
 			"memory in use after (MB) |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
 		final ai.djl.Device device = model.manager().getDevice();
 		final int w = TiledDenoiser.window(model, Defaults.Task.DENOISE);
+		// Tile 0's budget from the free memory before the rows below fill PyTorch's cache, as a
+		// restoration's first call sees it.
+		final int auto = auto(model);
 		for (final int b : batches) {
 			if (b == 0) continue;
 			final double[] n;
@@ -97,8 +105,8 @@ public final class Throughput {
 			}
 			catch (final ai.djl.engine.EngineException e) {
 				if (!Devices.outOfMemory(e)) throw e;
-				md.append(String.format(Locale.ROOT, "| %s | tiled evaluation of %d^2 | %d | out of memory | | | | |%n",
-					name, side, b));
+				md.append(String.format(Locale.ROOT, "| %s | tiled evaluation of %d^2 | %s | out of memory | | | | |%n",
+					name, side, b > 0 ? Integer.toString(b) : "0 (tile 0: " + auto + ")"));
 				continue;
 			}
 			md.append(String.format(Locale.ROOT, "| %s | tiled evaluation of %d^2 | %s | %.4f | %.4f | %.2f | %.2f | %s |%n",
@@ -111,7 +119,9 @@ public final class Throughput {
 	/**
 	 * Seconds per evaluation with {@code repeats} evaluations queued back to back after two warm-ups,
 	 * on inputs made (and on the device) before the clock starts, and one read-back at the end that
-	 * waits for them all (the device runs them in order).
+	 * waits for them all (the device runs them in order). Each evaluation runs on a copy of the inputs
+	 * in a manager of its own, closed once the next is queued (PyTorch reuses freed memory in stream
+	 * order), so that what one evaluation makes does not pile up over the repeats.
 	 */
 	public static double backToBack(final NetworkDenoiser model, final int repeats,
 		final Function<NDManager, NDArray[]> inputs, final Function<NDArray[], NDArray> evaluation)
@@ -119,16 +129,35 @@ public final class Throughput {
 		Autograd.off();
 		try (NDManager m = model.manager().newSubManager()) {
 			final NDArray[] in = inputs.apply(m);
-			for (int r = 0; r < 2; r++) HostReads.floats(evaluation.apply(in).sum());
+			for (int r = 0; r < 2; r++) {
+				try (NDManager one = m.newSubManager()) {
+					HostReads.floats(evaluation.apply(copies(in, one)).sum());
+				}
+			}
 			final long start = System.nanoTime();
+			NDManager previous = null;
 			NDArray last = null;
 			for (int r = 0; r < repeats; r++) {
-				if (last != null) last.close();
-				last = evaluation.apply(in);
+				final NDManager one = m.newSubManager();
+				last = evaluation.apply(copies(in, one));
+				if (previous != null) previous.close();
+				previous = one;
 			}
 			HostReads.floats(last.sum());
-			return (System.nanoTime() - start) / 1e9 / repeats;
+			final double seconds = (System.nanoTime() - start) / 1e9 / repeats;
+			previous.close();
+			return seconds;
 		}
+	}
+
+	/** Copies of the inputs in another manager (a copy on the device: microseconds beside an evaluation). */
+	private static NDArray[] copies(final NDArray[] in, final NDManager to) {
+		final NDArray[] out = new NDArray[in.length];
+		for (int i = 0; i < in.length; i++) {
+			out[i] = in[i].duplicate();
+			out[i].attach(to);
+		}
+		return out;
 	}
 
 	/** GPU memory in use (CUDA's count: PyTorch's cache included, so the peak so far), or "-". */

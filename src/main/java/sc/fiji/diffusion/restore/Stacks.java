@@ -154,8 +154,8 @@ final class Stacks {
 		final NetworkDenoiser model = o.model();
 		Autograd.off();
 		final Progress progress = new Progress(o.progress(), in.count());
-		final int perCall = TiledDenoiser.windowsPerCall(model, o.tiling(kind), o.tile(), o.tileBatch(),
-			report::add);
+		final int perCall = TiledDenoiser.windowsPerCall(model, o.tiling(kind), Math.min(W, H), o.tile(), o
+			.tileBatch(), report::add);
 		final List<int[]> all = channels(in, channelAxis);
 		if (o.channels() != null && o.channels().size() != all.size()) {
 			throw new IllegalArgumentException(o.channels().size() + " channel setups given for " + all

@@ -83,18 +83,30 @@ public final class TiledDenoiser implements Denoiser {
 
 	/**
 	 * The same for images whose smaller side is {@code side}: windows larger than the patch are cut
-	 * down to that side (rounded up to the network's multiple), so that a small image is not mirrored
-	 * out to a large window (a 64^2 plane in windows of 272 would cost 18 times its pixels). Not under
-	 * {@code -Ddiffusion.window}, which measures a window as given.
+	 * down to that side ({@link #window(NetworkDenoiser, Defaults.Task, int)}), so that a small image
+	 * is not mirrored out to a large window (a 64^2 plane in windows of 272 would cost 18 times its
+	 * pixels).
 	 */
 	public static TiledDenoiser of(final NetworkDenoiser model, final NDManager cache,
 		final int windowsPerCall, final Defaults.Task task, final int side)
 	{
-		final int multiple = model.network().config().sizeMultiple(), full = window(model, task);
-		final int window = System.getProperty("diffusion.window") != null ? full : Math.min(full, Math.max(
-			model.patch(), (int) Math.min(full, ((long) side + multiple - 1) / multiple * multiple)));
-		final int overlap = Math.min(full - stride(model, task), window - multiple);
-		return new TiledDenoiser(model, cache, window, overlap, windowsPerCall, multiple, model.patch());
+		return new TiledDenoiser(model, cache, window(model, task, side), window(model, task) - stride(model,
+			task), windowsPerCall, model.network().config().sizeMultiple(), model.patch());
+	}
+
+	/**
+	 * The windows of a task for images whose smaller side is {@code side}: the task's, or, where they
+	 * are larger, that side rounded up to a multiple of both the network's multiple and the overlap
+	 * (so that the windows still cut into blocks of the overlap: a side of 100 takes windows of 112),
+	 * never below the patch. Not under {@code -Ddiffusion.window}, which measures a window as given.
+	 */
+	public static int window(final NetworkDenoiser model, final Defaults.Task task, final int side) {
+		final int full = window(model, task);
+		if (side >= full || System.getProperty("diffusion.window") != null) return full;
+		final int multiple = model.network().config().sizeMultiple(), overlap = full - stride(model, task);
+		final int unit = overlap > 0 ? multiple / gcd(multiple, overlap) * overlap : multiple;
+		final long up = ((long) Math.max(side, model.patch()) + unit - 1) / unit * unit;
+		return (int) Math.max(model.patch(), Math.min(full, up));
 	}
 
 	/**
@@ -158,9 +170,20 @@ public final class TiledDenoiser implements Denoiser {
 	public static int windowsPerCall(final NetworkDenoiser model, final Defaults.Task task,
 		final int tile, final int tileBatch, final java.util.function.Consumer<String> log)
 	{
+		return windowsPerCall(model, task, Integer.MAX_VALUE, tile, tileBatch, log);
+	}
+
+	/**
+	 * The same for images whose smaller side is {@code side}, in the windows they take ({@link
+	 * #window(NetworkDenoiser, Defaults.Task, int)}). The budget is in bytes, so a call that ran out of
+	 * memory halves it whichever windows it counted in.
+	 */
+	public static int windowsPerCall(final NetworkDenoiser model, final Defaults.Task task, final int side,
+		final int tile, final int tileBatch, final java.util.function.Consumer<String> log)
+	{
 		RestoreOptions.checkTile(tile, model.patch());
 		final ai.djl.Device device = model.manager().getDevice();
-		final int w = window(model, task);
+		final int w = window(model, task, side);
 		final long each = bytesPerWindow(model, w);
 		Long known = FITS.get(model);
 		if (known == null) {

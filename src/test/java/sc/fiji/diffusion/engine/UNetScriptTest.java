@@ -56,7 +56,7 @@ class UNetScriptTest {
 				if (variant == 3) System.setProperty("diffusion.phaseConv", "true");
 				final PtSymbolBlock script;
 				try {
-					script = UNetScript.load(net, m, false, variant >= 2);
+					script = UNetScript.load(net, m, variant == 1, variant >= 2);
 				}
 				finally {
 					System.clearProperty("diffusion.phaseConv");

@@ -51,7 +51,8 @@ class TiledDenoiserTest {
 
 	/**
 	 * Wide windows are cut down to a small image's side, never below the patch: a 100 x 300 output is
-	 * not mirrored out to windows of 272 rows (a 64^2 one would cost 18 times its pixels).
+	 * not mirrored out to windows of 272 rows (a 64^2 one would cost 18 times its pixels), and its calls
+	 * are counted in the windows it takes.
 	 */
 	@Test
 	void wideWindowsAreCutDownToSmallImages() throws Exception {
@@ -64,10 +65,16 @@ class TiledDenoiserTest {
 			assertEquals(Defaults.SUPER_RESOLVE_WINDOW, wide.tile());
 			assertEquals(wide.tile(), TiledDenoiser.of(model, m, 1, x4).tile());
 			assertEquals(2, wide.windows(512));
+			// A side of 100 takes windows of 112 (a multiple of the overlap: blocks of 16, not 4), one window.
 			final TiledDenoiser small = TiledDenoiser.of(model, m, 1, x4, 100);
-			assertEquals(100, small.tile());
+			assertEquals(112, small.tile());
+			assertEquals(128, TiledDenoiser.of(model, m, 1, x4, 128).tile());
 			assertEquals(1, small.windows(100));
-			assertEquals(4, small.windows(300), "windows of 100 sharing " + Defaults.WIDE_OVERLAP);
+			assertEquals(3, small.windows(300), "windows of 112 sharing " + Defaults.WIDE_OVERLAP);
+			// The CPU's pixels per call hold four of them where they held one window of 272.
+			assertEquals(1, TiledDenoiser.windowsPerCall(model, x4, 0, 4, null));
+			assertEquals(TiledDenoiser.CPU_PIXELS / (128 * 128), TiledDenoiser.windowsPerCall(model, x4, 128, 0, 4,
+				null));
 			assertEquals(model.patch(), TiledDenoiser.of(model, m, 1, x4, 30).tile());
 			assertEquals(model.patch(), TiledDenoiser.of(model, m, 1, Defaults.Task.DENOISE, 512).tile());
 		}
