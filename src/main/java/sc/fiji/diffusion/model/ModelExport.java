@@ -118,10 +118,10 @@ public final class ModelExport {
 			card.write(output.resolve(ModelFolder.CARD));
 			return card;
 		}
+		// A mix of the wide world and the five kinds is validated on the wide world alone, as the wide
+		// models before it.
+		final PatchSource validation = data instanceof WidePatches wide ? wide.wideOnly() : data;
 		try (NetworkDenoiser model = ModelFolder.load(output, Device.cpu())) {
-			// A mix of the wide world and the five kinds is validated on the wide world alone, as the wide
-			// models before it.
-			final PatchSource validation = data instanceof WidePatches wide ? wide.wideOnly() : data;
 			validate(model, validation, c.patch(), "denoise_psnr_sigma_", metrics);
 			// The wide world is validated on settings held out from training too.
 			if (data instanceof WidePatches wide) {
@@ -130,8 +130,7 @@ public final class ModelExport {
 		}
 		// Synthetic scenes are new with every seed; a folder's patches come from the training images.
 		metrics.put("validation", "64 " + (data instanceof ImagePatches ? "patches of the training " +
-			"images (not held out), " : "held-out patches of ") + (data instanceof WidePatches wide ? wide
-				.wideOnly() : data) + ", Gaussian noise sigma (data " +
+			"images (not held out), " : "held-out patches of ") + validation + ", Gaussian noise sigma (data " +
 			"range 1), posterior mean D(y, sigma), PSNR in dB" + (data instanceof WidePatches wide
 				? "; denoise_psnr_heldout: the same on 64 patches of " + wide.heldOut().world().description() : ""));
 		card = card.with("metrics", metrics);

@@ -154,8 +154,11 @@ final class Stacks {
 		final NetworkDenoiser model = o.model();
 		Autograd.off();
 		final Progress progress = new Progress(o.progress(), in.count());
-		final int perCall = TiledDenoiser.windowsPerCall(model, o.tiling(kind), Math.min(W, H), o.tile(), o
-			.tileBatch(), report::add);
+		// The windows of this restoration's tiling, cut down to the output's smaller side.
+		final Defaults.Task tiling = o.tiling(kind);
+		final int side = Math.min(W, H);
+		final int perCall = TiledDenoiser.windowsPerCall(model, tiling, side, o.tile(), o.tileBatch(),
+			report::add);
 		final List<int[]> all = channels(in, channelAxis);
 		if (o.channels() != null && o.channels().size() != all.size()) {
 			throw new IllegalArgumentException(o.channels().size() + " channel setups given for " + all
@@ -177,7 +180,7 @@ final class Stacks {
 			for (int q = 0; q < chunks.size(); q++) {
 				final int[] chunk = chunks.get(q);
 				try (NDManager m = model.manager().newSubManager()) {
-					final NDList r = c.restore(m, TiledDenoiser.of(model, m, perCall, o.tiling(kind), Math.min(W, H)), chunk, noise(o, channel, chunk),
+					final NDList r = c.restore(m, TiledDenoiser.of(model, m, perCall, tiling, side), chunk, noise(o, channel, chunk),
 						progress.forChunk(chunk.length));
 					if (pending != null) pending.back(c, channel, n, mean, std, progress);
 					if (q + 1 < chunks.size()) c.prepare(chunks.get(q + 1));
