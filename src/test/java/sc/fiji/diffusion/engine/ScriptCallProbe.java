@@ -20,7 +20,8 @@ import sc.fiji.diffusion.model.ModelFolder;
  * back to back ({@link Throughput#backToBack}), the module's forward called through DJL on half inputs
  * made beforehand with libtorch's graph executor optimization on (its default), the same with it off
  * as restorations set it before each call, and the whole denoiser ({@link NetworkDenoiser#denoise}: float state in and out, the DDPM
- * wrapper around the call). Usage: {@code ScriptCallProbe MODEL_DIR [WINDOWS [REPEATS]]}.
+ * wrapper around the call), and the module with each of the wrapper's parts: the label looked up from
+ * sigma ({@link NetworkDenoiser#timestep}), the state cast to half and the output back. Usage: {@code ScriptCallProbe MODEL_DIR [WINDOWS [REPEATS]]}.
  */
 public final class ScriptCallProbe {
 
@@ -52,9 +53,15 @@ public final class ScriptCallProbe {
 					return script.forward(store, new NDList(in[0], in[1]), false).singletonOrThrow();
 				});
 				final double c = Throughput.backToBack(model, repeats, state, in -> model.denoise(in[0], in[1]));
+				// The wrapper's two parts: the label looked up from sigma on the device, and the casts of the state.
+				final double d = Throughput.backToBack(model, repeats, half, in -> script.forward(store, new NDList(in[0],
+					model.timestep(in[1].div(2500f))), false).singletonOrThrow());
+				final double e = Throughput.backToBack(model, repeats, state, in -> script.forward(store, new NDList(in[0]
+					.toType(DataType.FLOAT16, false), in[1].mul(2500f)), false).singletonOrThrow().toType(DataType.FLOAT32, false));
 				System.out.printf(java.util.Locale.ROOT, "PROBE %d windows: module through DJL, optimization on %.2f Mpx/s, " +
-					"off as restorations set it %.2f, the denoiser %.2f (s per call %.5f, %.5f, %.5f)%n", batch, px / a, px / b, px / c,
-					a, b, c);
+					"off as restorations set it %.2f, the denoiser %.2f, the module with the label looked up %.2f, with the " +
+					"state cast to half and back %.2f (s per call %.5f, %.5f, %.5f, %.5f, %.5f)%n", batch, px / a, px / b, px / c,
+					px / d, px / e, a, b, c, d, e);
 			}
 		}
 	}
