@@ -42,6 +42,43 @@ public final class Fill {
 	}
 
 	/**
+	 * The holes of a mask: its 4-connected components of missing pixels, each as the indices of its
+	 * pixels (row-major, in the order a flood fill from the hole's first pixel reaches them), the holes
+	 * in the order of their first pixels.
+	 */
+	public static List<int[]> holes(final boolean[] missing, final int w, final int h) {
+		final boolean[] seen = new boolean[w * h];
+		final int[] members = new int[w * h];
+		final List<int[]> holes = new ArrayList<>();
+		for (int start = 0; start < w * h; start++) {
+			if (!missing[start] || seen[start]) continue;
+			// members doubles as the flood fill's queue.
+			int size = 0, read = 0;
+			members[size++] = start;
+			seen[start] = true;
+			while (read < size) {
+				final int q = members[read++], x = q % w, y = q / w;
+				if (x > 0) size = visit(q - 1, missing, seen, members, size);
+				if (x < w - 1) size = visit(q + 1, missing, seen, members, size);
+				if (y > 0) size = visit(q - w, missing, seen, members, size);
+				if (y < h - 1) size = visit(q + w, missing, seen, members, size);
+			}
+			holes.add(Arrays.copyOf(members, size));
+		}
+		return holes;
+	}
+
+	private static int visit(final int q, final boolean[] missing, final boolean[] seen,
+		final int[] members, int size)
+	{
+		if (missing[q] && !seen[q]) {
+			seen[q] = true;
+			members[size++] = q;
+		}
+		return size;
+	}
+
+	/**
 	 * Fills the missing pixels with the solution of Laplace's equation, the known pixels serving as
 	 * Dirichlet boundary condition (and a reflecting border where a hole touches the image edge).
 	 * Known pixels are copied unchanged; values under the mask are ignored (they may be NaN).

@@ -37,21 +37,8 @@ final class Shrink {
 	static void towardGuess(final float[] mean, final float[] std, final float[] guess, final int offset,
 		final boolean[] hole, final int w, final int h, final int samples, final double strength)
 	{
-		final boolean[] seen = new boolean[w * h];
-		final int[] members = new int[w * h];
-		for (int start = 0; start < w * h; start++) {
-			if (!hole[start] || seen[start]) continue;
-			// The hole's pixels, by a flood fill (members doubles as the stack).
-			int size = 0, read = 0;
-			members[size++] = start;
-			seen[start] = true;
-			while (read < size) {
-				final int q = members[read++], x = q % w, y = q / w;
-				if (x > 0) size = visit(q - 1, hole, seen, members, size);
-				if (x < w - 1) size = visit(q + 1, hole, seen, members, size);
-				if (y > 0) size = visit(q - w, hole, seen, members, size);
-				if (y < h - 1) size = visit(q + w, hole, seen, members, size);
-			}
+		for (final int[] members : Fill.holes(hole, w, h)) {
+			final int size = members.length;
 			if (size < MIN_PIXELS) continue;
 			double v = 0, d = 0;
 			for (int i = 0; i < size; i++) {
@@ -67,15 +54,5 @@ final class Shrink {
 				mean[q] = (float) (guess[q] + factor * (mean[q] - guess[q]));
 			}
 		}
-	}
-
-	private static int visit(final int q, final boolean[] hole, final boolean[] seen, final int[] members,
-		int size)
-	{
-		if (hole[q] && !seen[q]) {
-			seen[q] = true;
-			members[size++] = q;
-		}
-		return size;
 	}
 }

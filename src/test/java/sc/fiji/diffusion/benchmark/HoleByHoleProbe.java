@@ -26,11 +26,10 @@ public final class HoleByHoleProbe {
 
 	public static void main(final String[] args) throws Exception {
 		final int image = Integer.parseInt(args[1]), samples = args.length > 2 ? Integer.parseInt(args[2]) : 0;
-		final int n = 256;
-		final QualityBenchmark.Settings s = new QualityBenchmark.Settings(image + 1, n, 0.1, 0, 0, 9000, java.util
-			.Set.of("inpaint"));
-		final float[] truth = QualityBenchmark.truth(s, image);
-		final boolean[] hole = QualityBenchmark.holes(image, n, s.seed() * 17 + image);
+		final HardHoles.Case c = HardHolesProbeTest.bench(image + 1).get(image);
+		final int n = c.size();
+		final float[] truth = c.truth();
+		final boolean[] hole = c.hole();
 		final float[] input = truth.clone();
 		for (int k = 0; k < input.length; k++) if (hole[k]) input[k] = Float.NaN;
 		final float[] harmonic = Fill.solveHarmonic(input, hole, n, n), biharmonic = Fill.solveBiharmonic(input,
@@ -41,38 +40,18 @@ public final class HoleByHoleProbe {
 			final float[] ours = new float[n * n];
 			int i = 0;
 			for (final FloatType t : Views.flatIterable(r.image())) ours[i++] = t.get();
-			final int[] label = new int[n * n];
-			int holes = 0;
-			for (int p = 0; p < n * n; p++) {
-				if (!hole[p] || label[p] != 0) continue;
-				holes++;
-				final java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>(java.util.List.of(p));
-				label[p] = holes;
-				while (!queue.isEmpty()) {
-					final int c = queue.poll(), x = c % n, y = c / n;
-					for (final int b : new int[] { x > 0 ? c - 1 : -1, x < n - 1 ? c + 1 : -1, y > 0 ? c - n : -1,
-						y < n - 1 ? c + n : -1 })
-					{
-						if (b >= 0 && hole[b] && label[b] == 0) {
-							label[b] = holes;
-							queue.add(b);
-						}
-					}
-				}
-			}
-			for (int l = 1; l <= holes; l++) {
+			int l = 0;
+			for (final int[] pixels : Fill.holes(hole, n, n)) {
 				final boolean[] m = new boolean[n * n];
-				int count = 0, x0 = n, y0 = n;
-				for (int p = 0; p < n * n; p++) {
-					if (label[p] != l) continue;
+				int x0 = n, y0 = n;
+				for (final int p : pixels) {
 					m[p] = true;
-					count++;
 					x0 = Math.min(x0, p % n);
 					y0 = Math.min(y0, p / n);
 				}
 				System.out.printf(java.util.Locale.ROOT, "PROBE hole %d at %d,%d, %d px: ours %.2f, harmonic %.2f, " +
-					"biharmonic %.2f%n", l, x0, y0, count, Metrics.psnr(ours, truth, 1, m), Metrics.psnr(harmonic, truth, 1,
-						m), Metrics.psnr(biharmonic, truth, 1, m));
+					"biharmonic %.2f%n", ++l, x0, y0, pixels.length, Metrics.psnr(ours, truth, 1, m), Metrics.psnr(harmonic,
+						truth, 1, m), Metrics.psnr(biharmonic, truth, 1, m));
 			}
 			System.out.printf(java.util.Locale.ROOT, "PROBE all holes: ours %.2f, harmonic %.2f, biharmonic %.2f%n",
 				Metrics.psnr(ours, truth, 1, hole), Metrics.psnr(harmonic, truth, 1, hole), Metrics.psnr(biharmonic,

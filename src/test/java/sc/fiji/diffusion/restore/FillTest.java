@@ -94,4 +94,16 @@ class FillTest {
 		final float[] p = ramp(16, 0, 0, 0);
 		assertArrayEquals(p, Fill.firstGuess(p, 16, 16));
 	}
+
+	@Test
+	void holesAreTheMasksFourConnectedComponents() {
+		// 5 x 4: an L of three pixels, a pixel touching it and the pair below only at corners, a pair.
+		final boolean[] m = new boolean[20];
+		for (final int p : new int[] { 0, 1, 6, 12, 15, 16 }) m[p] = true;
+		final java.util.List<int[]> holes = Fill.holes(m, 5, 4);
+		assertEquals(3, holes.size());
+		assertArrayEquals(new int[] { 0, 1, 6 }, holes.get(0));
+		assertArrayEquals(new int[] { 12 }, holes.get(1));
+		assertArrayEquals(new int[] { 15, 16 }, holes.get(2));
+	}
 }
