@@ -117,8 +117,26 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 		return manager;
 	}
 
+	/**
+	 * As {@link Denoiser#denoise}, or with one level (shape (1)) for all the states, which the module
+	 * runs with one embedding for the batch. Inference: through the TorchScript module, which computes the whole of it (the family's
+	 * conditioning, the network, the estimate) in one call, where {@link #useScript} loaded it; else on
+	 * the blocks as {@link #denoise(NDArray, NDArray, boolean)} without gradients.
+	 */
 	@Override
 	public NDArray denoise(final NDArray x, final NDArray sigma) {
+		final ai.djl.nn.Block s = script;
+		if (s != null) {
+			checkShapes(x, sigma);
+			if (System.getProperty(GRAPH_OPTIMIZER) == null) {
+				// libtorch's graph executor profiles and recompiles the module for every new input shape (its
+				// fusers gain nothing measurable here): a first stack on the H200 ran at half the speed of the
+				// same stack again. Off on this thread (the flag is per thread); DJL's property, when given,
+				// wins.
+				ai.djl.pytorch.jni.JniUtils.setGraphExecutorOptimize(false);
+			}
+			return s.forward(store, new NDList(x, sigma), false).singletonOrThrow();
+		}
 		// A model trained on noisy images knows nothing below its data's noise: asked lower, it
 		// answers as at its lowest level, so a sampler's last steps end with D(x, sigma_n).
 		return denoise(x, lowestLevel > 0 ? sigma.maximum((float) lowestLevel) : sigma, false);
@@ -127,13 +145,18 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	/** The lowest level the network was trained at (its card's noisy-data level), 0 for all. */
 	public void lowestLevel(final double level) {
 		lowestLevel = level;
+		// The module holds the level as a constant: written again.
+		if (script != null) useScript();
 	}
 
 	public double lowestLevel() {
 		return lowestLevel;
 	}
 
-	/** The denoiser with gradients recorded when training. */
+	/**
+	 * The denoiser on the DJL blocks, with gradients recorded when training; {@link #scriptWrapper}
+	 * writes the same for the TorchScript module, and a test holds the two to the same estimates.
+	 */
 	public NDArray denoise(final NDArray x, final NDArray sigma, final boolean training) {
 		checkShapes(x, sigma);
 		final NDArray s = Denoiser.perSample(sigma, x);
@@ -197,9 +220,9 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 			throw new IllegalArgumentException("The model takes images shaped (N, " + network
 				.imageChannels() + ", H, W); got " + sx + ".");
 		}
-		if (sigma.getShape().size() != sx.get(0)) {
-			throw new IllegalArgumentException("One noise level per image is needed: " + sx.get(0) +
-				" images, " + sigma.getShape().size() + " levels.");
+		if (sigma.getShape().size() != sx.get(0) && sigma.getShape().size() != 1) {
+			throw new IllegalArgumentException("One noise level per image, or one for all, is needed: " + sx
+				.get(0) + " images, " + sigma.getShape().size() + " levels.");
 		}
 	}
 
@@ -210,7 +233,7 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	 */
 	public void useScript() {
 		try {
-			script = UNetScript.load(network, manager);
+			script = UNetScript.load(network, manager, this::scriptWrapper);
 			scriptFailure = null;
 		}
 		catch (final RuntimeException e) {
@@ -236,20 +259,62 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	/** DJL's switch of libtorch's graph executor optimization, read by its module on every call. */
 	private static final String GRAPH_OPTIMIZER = "ai.djl.pytorch.graph_optimizer";
 
-	/** The network on the state in its own type (float or half); its output back in the state's. */
+	/** The network blocks on the state in its own type (float or half); its output back in the state's. */
 	private NDArray run(final NDArray input, final NDArray label, final boolean training) {
 		final DataType state = input.getDataType(), type = network.dataType();
 		final NDArray in = state == type ? input : input.toType(type, false);
-		final ai.djl.nn.Block s = script;
-		if (s != null && !training && System.getProperty(GRAPH_OPTIMIZER) == null) {
-			// libtorch's graph executor profiles and recompiles the module for every new input shape (its
-			// fusers gain nothing measurable here): a first stack on the H200 ran at half the speed of the
-			// same stack again. Off on this thread (the flag is per thread); DJL's property, when given, wins.
-			ai.djl.pytorch.jni.JniUtils.setGraphExecutorOptimize(false);
-		}
-		final NDArray out = (training || s == null ? network : s).forward(store, new NDList(in, label),
-			training).singletonOrThrow();
+		final NDArray out = network.forward(store, new NDList(in, label), training).singletonOrThrow();
 		return out.getDataType() == state ? out : out.toType(state, false);
+	}
+
+	/**
+	 * {@link #denoise(NDArray, NDArray)} in TorchScript, line for line the blocks' path (with the
+	 * lowest level, DDPM's timestep lookup and its clipping, or EDM's coefficients): the module's
+	 * {@code forward(x, sigma)} then gives the estimate in one call, with no DJL operation and no
+	 * constant copied to the device around it. Its literals are the same numbers in double, which the
+	 * float states round as the device constants do.
+	 */
+	private void scriptWrapper(final UNetScript w) {
+		final String lowest = literal(lowestLevel);
+		w.line("sg = " + (lowestLevel > 0 ? "torch.clamp_min(sigma, " + lowest + ")" : "sigma"));
+		w.line("s = torch.reshape(sg, [-1, 1, 1, 1])");
+		if (family == Family.DDPM) {
+			final double[] t = ((VpSchedule) schedule).logSnrTable();
+			final int n = t.length;
+			final float[] f = new float[n];
+			for (int i = 0; i < n; i++) f[i] = (float) t[i];
+			final String table = w.constant(manager, f, new long[] { n }, "log_snr");
+			final String row = w.constant(manager, f, new long[] { 1, n }, "log_snr_row");
+			final String tail = w.constant(manager, java.util.Arrays.copyOfRange(f, 1, n), new long[] { 1, n -
+				1 }, "log_snr_tail");
+			// timestep(): entries above lambda count the index after it, and from the second entry the one before.
+			w.line("lam = torch.reshape(torch.mul(torch.log(sg), -2.), [-1, 1])");
+			w.line("hi = torch.clamp(torch.sum(torch.lt(lam, " + row + "), [1]), 1, " + (n - 1) + ")");
+			w.line("lo = torch.clamp(torch.sum(torch.lt(lam, " + tail + "), [1]), 0, " + (n - 2) + ")");
+			w.line("llo = torch.index_select(" + table + ", 0, lo)");
+			w.line("lhi = torch.index_select(" + table + ", 0, hi)");
+			w.line("frac = torch.div(torch.sub(llo, torch.reshape(lam, [-1])), torch.sub(llo, lhi))");
+			w.line("label = torch.clamp(torch.add(torch.to(lo, ops.prim.dtype(sigma)), frac), 0, " + (n - 1) + ")");
+			w.line("eps = self.net(torch.div(x, torch.sqrt(torch.add(torch.square(s), 1.))), label)");
+			w.line("d = torch.sub(x, torch.mul(s, eps))");
+			// As denoise(): clipped to the data range where sigma > 1.
+			w.line("return torch.where(torch.gt(s, 1.), torch.clamp(d, -1., 1.), d)");
+			return;
+		}
+		final double lo = Math.log(schedule.sigmaMin()), hi = Math.log(schedule.sigmaMax());
+		final String sd2 = literal(SIGMA_DATA * SIGMA_DATA);
+		w.line("var = torch.add(torch.square(s), " + sd2 + ")");
+		w.line("cin = torch.pow(var, -0.5)");
+		w.line("label = torch.mul(torch.sub(torch.log(sg), " + literal(lo) + "), " + literal(1000 / (hi - lo)) +
+			")");
+		w.line("f = self.net(torch.mul(x, cin), label)");
+		w.line("return torch.add(torch.mul(x, torch.mul(torch.pow(var, -1.), " + sd2 + ")), torch.mul(f, " +
+			"torch.mul(torch.mul(s, cin), " + literal(SIGMA_DATA) + ")))");
+	}
+
+	/** A double as a TorchScript float literal, exact to the last bit. */
+	private static String literal(final double v) {
+		return String.format(java.util.Locale.ROOT, "%.17g", v);
 	}
 
 	/**

@@ -2,6 +2,7 @@ package sc.fiji.diffusion.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
@@ -30,6 +31,7 @@ public final class UNetScript {
 	private final StringBuilder code = new StringBuilder();
 	private final List<TorchScriptArchive.Tensor> tensors = new ArrayList<>();
 	private int names;
+	private final java.util.Map<NDArray, String> named = new java.util.IdentityHashMap<>();
 	private final boolean split, phases;
 
 	private UNetScript(final boolean split, final boolean phases) {
@@ -38,24 +40,42 @@ public final class UNetScript {
 	}
 
 	/**
+	 * What a module computes around its network: the lines of {@code forward(self, x, sigma)}, which
+	 * calls the network as {@code self.net(input, label)} (the input in any float type: the network
+	 * casts it to its weights' and its output back). Constants it needs become tensor attributes
+	 * ({@link #constant}).
+	 */
+	@FunctionalInterface
+	public interface Wrapper {
+		void write(UNetScript script);
+	}
+
+	/**
 	 * The network as a TorchScript module on the device of {@code manager}, its weights in their
 	 * current type (float, or half after {@link UNet#cast}). Its forward takes the same inputs as the
-	 * network's ({@code x} in the weights' type, float labels) and gives the same output.
+	 * network's ({@code x} in the weights' type, float labels) and gives the same output; with a
+	 * wrapper, the wrapper's inputs and output.
 	 */
-	public static PtSymbolBlock load(final UNet net, final NDManager manager) {
+	public static PtSymbolBlock load(final UNet net, final NDManager manager, final Wrapper wrapper) {
 		// The upsampling convolution by phases on the CPU, where it was measured faster, as UNet writes it
 		// on a GPU, where it was not (docs/models.md); -Ddiffusion.upsample=phases|nearest and
 		// -Ddiffusion.groupnorm=split choose otherwise, to measure (normSilu, upsampleConv).
 		final String upsample = System.getProperty("diffusion.upsample", manager.getDevice().isGpu()
 			? "nearest" : "phases");
 		return load(net, manager, "split".equals(System.getProperty("diffusion.groupnorm")), "phases"
-			.equals(upsample));
+			.equals(upsample), wrapper);
 	}
 
 	static PtSymbolBlock load(final UNet net, final NDManager manager, final boolean splitNorm,
 		final boolean phases)
 	{
-		final byte[] archive = archive(net, splitNorm, phases);
+		return load(net, manager, splitNorm, phases, null);
+	}
+
+	static PtSymbolBlock load(final UNet net, final NDManager manager, final boolean splitNorm,
+		final boolean phases, final Wrapper wrapper)
+	{
+		final byte[] archive = archive(net, splitNorm, phases, wrapper);
 		try {
 			final PtSymbolBlock block = JniUtils.loadModule((PtNDManager) manager,
 				new ByteArrayInputStream(archive), true, false);
@@ -66,10 +86,22 @@ public final class UNetScript {
 		}
 	}
 
-	/** The module archive (see {@link TorchScriptArchive}). */
+	/** The module archive (see {@link TorchScriptArchive}), the network alone as its forward. */
 	static byte[] archive(final UNet net, final boolean splitNorm, final boolean phases) {
+		return archive(net, splitNorm, phases, null);
+	}
+
+	static byte[] archive(final UNet net, final boolean splitNorm, final boolean phases,
+		final Wrapper wrapper)
+	{
 		final UNetScript s = new UNetScript(splitNorm, phases);
 		final String body = s.forward(net);
+		String around = null;
+		if (wrapper != null) {
+			s.code.setLength(0);
+			wrapper.write(s);
+			around = s.code.toString();
+		}
 		final StringBuilder src = new StringBuilder();
 		src.append("class ").append(CLASS).append("(Module):\n");
 		src.append("  __parameters__ = [");
@@ -78,15 +110,35 @@ public final class UNetScript {
 		src.append("  training : bool\n");
 		for (final TorchScriptArchive.Tensor t : s.tensors) src.append("  ").append(t.name()).append(
 			" : Tensor\n");
-		src.append("  def forward(self: __torch__.").append(CLASS).append(
-			", x: Tensor, label: Tensor) -> Tensor:\n");
+		if (around != null) {
+			src.append("  def forward(self: __torch__.").append(CLASS).append(
+				", x: Tensor, sigma: Tensor) -> Tensor:\n");
+			src.append(around);
+		}
+		src.append("  def ").append(around == null ? "forward" : "net").append("(self: __torch__.").append(
+			CLASS).append(", x: Tensor, label: Tensor) -> Tensor:\n");
 		src.append(body);
 		return TorchScriptArchive.write(CLASS, src.toString(), s.tensors);
+	}
+
+	/** A float constant the wrapper uses, as a tensor attribute of the given shape; how it is named. */
+	public String constant(final NDManager m, final float[] values, final long[] shape, final String name) {
+		return tensor(m, values, DataType.FLOAT32, shape, name);
+	}
+
+	/** A line of the wrapper's body. */
+	public void line(final String s) {
+		code.append("    ").append(s).append('\n');
 	}
 
 	private String forward(final UNet net) {
 		final NDArray f = net.frequencies.getArray();
 		final String freq = tensor(f, f.getShape().getShape(), "frequencies");
+		// The state in the weights' type, the output back in the state's (no-ops when they agree).
+		final String w0 = tensor(param(net.inConv, "weight"), "in_conv_weight");
+		line("state = ops.prim.dtype(x)");
+		line("shared = torch.size(label, 0) == 1 and torch.size(x, 0) > 1");
+		line("x = torch.to(x, ops.prim.dtype(" + w0 + "))");
 		line("a = torch.mul(torch.reshape(label, [-1, 1]), " + freq + ")");
 		// The sinusoids in the labels' (float) type, then the network's, as UNet does.
 		line("emb = torch.to(torch.cat([torch.sin(a), torch.cos(a)], 1), ops.prim.dtype(x))");
@@ -112,16 +164,25 @@ public final class UNetScript {
 			}
 		}
 		normSilu((GroupNorm) net.outNorm, "y", "y", "out_norm");
-		line("return " + conv(net.outConv, "y", 1, 1, "out_conv"));
+		line("return torch.to(" + conv(net.outConv, "y", 1, 1, "out_conv") + ", state)");
 		return code.toString();
 	}
 
 	/** UNet.ResBlock: norm, SiLU, conv, plus the projected embedding; again; plus the skip path. */
 	private void res(final UNet.ResBlock b, final String name) {
 		normSilu(b.norm1, "y", "h", name + "_norm1");
-		line("h = " + conv(b.conv1, "h", 1, 1, name + "_conv1"));
 		line("e = " + linear(b.embProj, "semb", name + "_emb"));
-		line("h = torch.add(h, torch.unsqueeze(torch.unsqueeze(e, 2), 3))");
+		final String w = tensor(param(b.conv1, "weight"), name + "_conv1_weight");
+		final String bias = tensor(param(b.conv1, "bias"), name + "_conv1_bias");
+		// One label for the whole batch (as in one restoration step): the projected embedding is the same
+		// per-channel shift for every window, added with the convolution's bias instead of in a pass of
+		// its own over the activations.
+		line("if shared:");
+		line("  h = torch.conv2d(h, " + w + ", torch.add(" + bias + ", torch.reshape(e, [-1])), [1, 1], [1, 1], " +
+			"[1, 1], 1)");
+		line("else:");
+		line("  h = torch.add(" + conv(b.conv1, "h", 1, 1, name + "_conv1") +
+			", torch.unsqueeze(torch.unsqueeze(e, 2), 3))");
 		normSilu(b.norm2, "h", "h", name + "_norm2");
 		line("h = " + conv(b.conv2, "h", 1, 1, name + "_conv2"));
 		line("y = torch.add(" + (b.skip == null ? "y" : conv(b.skip, "y", 1, 0, name + "_skip")) + ", h)");
@@ -254,7 +315,7 @@ public final class UNetScript {
 	}
 
 	/** A tensor attribute of computed values, stored in the given type. */
-	private String tensor(final NDManager m, final float[] values, final ai.djl.ndarray.types.DataType type,
+	private String tensor(final NDManager m, final float[] values, final DataType type,
 		final long[] shape, final String name)
 	{
 		try (NDManager scope = m.newSubManager()) {
@@ -267,12 +328,13 @@ public final class UNetScript {
 	 * given shape of the same size; returns how the source names it.
 	 */
 	private String tensor(final NDArray a, final long[] shape, final String name) {
+		// An array written once in its own shape is named again, not stored twice.
+		final boolean own = java.util.Arrays.equals(shape, a.getShape().getShape());
+		if (own && named.containsKey(a)) return named.get(a);
 		final String attr = name.replaceAll("[^A-Za-z0-9_]", "_") + "_" + names++;
 		tensors.add(new TorchScriptArchive.Tensor(attr, a.getDataType(), shape, a.toByteArray()));
+		if (own) named.put(a, "self." + attr);
 		return "self." + attr;
 	}
 
-	private void line(final String s) {
-		code.append("    ").append(s).append('\n');
-	}
 }

@@ -32,6 +32,8 @@ import sc.fiji.diffusion.engine.SamplingListener;
 public final class TiledDenoiser implements Denoiser {
 
 	private final Denoiser model;
+	/** Whether the model takes one level for a whole batch of windows (a network does). */
+	private final boolean oneLevel;
 	private final NDManager cache;
 	private final int window, stride, block, batch;
 	private final Map<String, NDArray> weightSums = new HashMap<>();
@@ -61,6 +63,7 @@ public final class TiledDenoiser implements Denoiser {
 		}
 		if (batch < 1) throw new IllegalArgumentException("Tiles per batch must be at least 1.");
 		this.model = model;
+		this.oneLevel = model instanceof NetworkDenoiser;
 		this.cache = cache;
 		this.window = window;
 		this.stride = window - overlap;
@@ -328,8 +331,11 @@ public final class TiledDenoiser implements Denoiser {
 				final int n0 = call[0], nn = call[1] - call[0], i0 = call[2], ni = call[3] - call[2],
 					j0 = call[4], nj = call[5] - call[4];
 				final NDArray windows = cut(padded, call, ph, pw);
-				final NDArray levels = sigma.get(n0 + ":" + (n0 + nn)).reshape(-1, 1).repeat(1, ni * nj)
-					.reshape(-1);
+				// One slice: its level alone for all the call's windows, which the network takes as one
+				// embedding for the batch (NetworkDenoiser#denoise); else one level per window.
+				final boolean one = oneLevel && sigma.size() == 1;
+				final NDArray levels = one ? sigma : sigma.get(n0 + ":" + (n0 + nn)).reshape(-1, 1).repeat(1, ni *
+					nj).reshape(-1);
 				NDArray d;
 				if (needed == null) {
 					d = model.denoise(windows, levels);
@@ -344,7 +350,7 @@ public final class TiledDenoiser implements Denoiser {
 					final NDArray index = scope.create(picked.stream().mapToLong(Long::longValue).toArray());
 					final NDIndex at = new NDIndex("{}", index);
 					d = windows.zerosLike();
-					d.set(at, model.denoise(windows.get(at), levels.get(at)).sub(cut(other, call, ph, pw).get(at)));
+					d.set(at, model.denoise(windows.get(at), one ? levels : levels.get(at)).sub(cut(other, call, ph, pw).get(at)));
 				}
 				d = d.mul(weights).reshape(nn, ni, nj, k, block, k, block).transpose(3, 5, 0, 1, 4, 2, 6);
 				final NDArray target = out.reshape(slices, ph / block, block, pw / block, block);

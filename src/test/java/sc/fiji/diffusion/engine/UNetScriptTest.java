@@ -76,4 +76,59 @@ class UNetScriptTest {
 			}
 		}
 	}
+
+	/**
+	 * The denoiser through the module (the family's conditioning and estimate written in TorchScript
+	 * around the network) gives the blocks' estimate: DDPM at levels between and beyond its table's
+	 * entries, below and above sigma 1 (where the estimate is clipped), and under a lowest level; NCSN
+	 * across its range. A wrong coefficient, an off-by-one timestep or a missing clip differs by far
+	 * more than the tolerance: the test checks that each case moves the estimate.
+	 */
+	@Test
+	void theScriptedDenoiserAgreesWithTheBlocks() {
+		final UNetConfig config = new UNetConfig(new int[] { 8, 16 }, 1, 4, 16);
+		final float[] levels = { 0.003f, 0.05f, 0.37f, 0.99f, 1.7f, 12f, 140f };
+		for (final Family family : Family.values()) for (final double lowest : new double[] { 0, 0.2 }) {
+			try (NDManager m = NDManager.newBaseManager()) {
+				final Shape in = new Shape(levels.length, 1, 16, 16);
+				final UNet net = randomNetwork(m, config, in);
+				final NetworkDenoiser d = new NetworkDenoiser(family, family == Family.DDPM ? VpSchedule.cosine(
+					1000) : new VeSchedule(0.002, 80), net, m);
+				d.lowestLevel(lowest);
+				final NDArray sigma = m.create(levels);
+				final NDArray x = m.randomNormal(in).mul(sigma.reshape(-1, 1, 1, 1).add(1));
+				final NDArray blocks = d.denoise(x, lowest > 0 ? sigma.maximum((float) lowest) : sigma, false);
+				d.useScript();
+				assertTrue(d.scripted(), d.networkPath());
+				final NDArray scripted = d.denoise(x, sigma);
+				assertEquals(blocks.getShape(), scripted.getShape());
+				final float[] a = blocks.toFloatArray(), b = scripted.toFloatArray();
+				final int per = a.length / levels.length;
+				for (int k = 0; k < levels.length; k++) {
+					double diff = 0, scale = 0;
+					for (int i = k * per; i < (k + 1) * per; i++) {
+						diff = Math.max(diff, Math.abs(a[i] - b[i]));
+						scale = Math.max(scale, Math.abs(a[i]));
+					}
+					assertTrue(scale > 0.1, "the estimate is too small to compare: " + scale);
+					assertTrue(diff < (m.getDevice().isGpu() ? 1e-3 : 1e-4) * Math.max(1, scale) * Math.max(1, levels[k]), family + ", lowest " + lowest +
+						", sigma " + levels[k] + ": scripted differs by " + diff + " (scale " + scale + ")");
+				}
+				// One level for all the states (the module's shared embedding) gives what that level per state gives.
+				try (NDManager scope = m.newSubManager()) {
+					final NDArray each = d.denoise(x, m.full(new Shape(levels.length), 0.37f));
+					final NDArray one = d.denoise(x, m.create(new float[] { 0.37f }));
+					final double diff = HostReads.scalar(each.sub(one).abs().max());
+					assertTrue(diff < (m.getDevice().isGpu() ? 1e-3 : 1e-5) * maxAbs(each), family + ": one shared level differs by " + diff);
+				}
+				// Each level's estimate is its own: the timestep (or label) reached the network.
+				try (NDManager scope = m.newSubManager()) {
+					final NDArray again = d.denoise(x, m.create(new float[] { 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f,
+						0.5f }));
+					assertTrue(HostReads.scalar(again.sub(scripted).abs().max()) > 1e-2, family +
+						": the levels change nothing");
+				}
+			}
+		}
+	}
 }

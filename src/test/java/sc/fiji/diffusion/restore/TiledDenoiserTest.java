@@ -50,6 +50,46 @@ class TiledDenoiserTest {
 	}
 
 	/**
+	 * A single image's windows go to the network with its one level for all of them (one embedding for
+	 * the call); the same image as the first of two slices goes with a level per window. Both give the
+	 * same estimate, in full and where only the windows holding free pixels are asked. A level lost on
+	 * the way (the network at another timestep) would differ by the estimate's own size.
+	 */
+	@Test
+	void oneSliceTakesOneLevelForAllItsWindows() throws Exception {
+		try (sc.fiji.diffusion.engine.NetworkDenoiser model = sc.fiji.diffusion.model.ModelFolder.load(
+			java.nio.file.Paths.get("models", "ddpm-fluo"), Device.cpu()); NDManager m = model.manager()
+				.newSubManager())
+		{
+			final TiledDenoiser t = TiledDenoiser.of(model, m, 7, Defaults.Task.DENOISE);
+			final NDArray one = m.randomUniform(-1, 1, new Shape(1, 1, 150, 130)).add(m.randomNormal(new Shape(1,
+				1, 150, 130)).mul(0.3));
+			final NDArray two = one.concat(one.flip(2), 0);
+			final boolean[] free = new boolean[2 * 150 * 130];
+			for (int i = 40 * 130; i < 60 * 130; i++) free[i] = free[150 * 130 + i] = true;
+			for (final float level : new float[] { 0.3f, 4f }) {
+				final NDArray a = t.denoise(one, m.create(new float[] { level }));
+				final NDArray b = t.denoise(two, m.create(new float[] { level, level })).get("0:1");
+				final NDArray c = t.onlyWhere(java.util.Arrays.copyOf(free, 150 * 130), one.mul(0)).denoise(one, m
+					.create(new float[] { level }));
+				final NDArray d = t.onlyWhere(free, two.mul(0)).denoise(two, m.create(new float[] { level, level }))
+					.get("0:1");
+				final double scale = maxAbs(b), other = maxAbs(t.denoise(one, m.create(new float[] { level * 0.5f
+					})).sub(a));
+				assertTrue(other > 1e-2 * scale, "the level changes nothing: " + other);
+				assertTrue(maxAbs(a.sub(b)) < 1e-5 * scale, "level " + level + ": one slice differs by " + maxAbs(a
+					.sub(b)));
+				assertTrue(maxAbs(c.sub(d)) < 1e-5 * scale, "level " + level + ", free pixels only: one slice " +
+					"differs by " + maxAbs(c.sub(d)));
+			}
+		}
+	}
+
+	private static double maxAbs(final NDArray a) {
+		return sc.fiji.diffusion.engine.HostReads.scalar(a.abs().max());
+	}
+
+	/**
 	 * Wide windows are cut down to a small image's side, never below the patch: a 100 x 300 output is
 	 * not mirrored out to windows of 272 rows (a 64^2 one would cost 18 times its pixels), and its calls
 	 * are counted in the windows it takes.
