@@ -53,7 +53,7 @@ public final class DdimSampler extends Sampler {
 			public NDArray step(final int i, final NDArray x, final Denoiser denoiser,
 				final NoiseSource noise, final long batch, final NDManager m)
 			{
-				final NDArray d = denoiser.denoise(x, at(sigma, i, batch));
+				final NDArray d = denoiser.denoise(x, level(sigma, i));
 				final NDArray out = d.add(x.sub(d).mul(scalar(a, i)));
 				if (fresh[i] == 0) return out;
 				return out.add(noise.normal(m, x.getShape(), i).mul(scalar(b, i)));

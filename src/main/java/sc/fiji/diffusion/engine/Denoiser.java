@@ -12,7 +12,8 @@ public interface Denoiser {
 
 	/**
 	 * @param x states, (N, C, H, W), on the model's device
-	 * @param sigma noise level of each state, (N), on the same device
+	 * @param sigma noise level of each state, (N), or one level for all of them, (1), on the same
+	 *          device
 	 * @return the estimate of x0, shape of x, on the same device
 	 */
 	NDArray denoise(NDArray x, NDArray sigma);

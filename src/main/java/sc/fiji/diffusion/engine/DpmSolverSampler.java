@@ -51,7 +51,7 @@ public final class DpmSolverSampler extends Sampler {
 			public NDArray step(final int i, final NDArray x, final Denoiser denoiser,
 				final NoiseSource noise, final long batch, final NDManager m)
 			{
-				final NDArray d = denoiser.denoise(x, at(sigma, i, batch));
+				final NDArray d = denoiser.denoise(x, level(sigma, i));
 				NDArray effective = d;
 				if (weight[i] != 0) {
 					effective = d.add(d.sub(previous).mul(scalar(w, i)));

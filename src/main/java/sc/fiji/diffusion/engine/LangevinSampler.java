@@ -73,7 +73,7 @@ public final class LangevinSampler extends Sampler {
 			public NDArray step(final int k, final NDArray x, final Denoiser denoiser,
 				final NoiseSource noise, final long batch, final NDManager m)
 			{
-				final NDArray d = denoiser.denoise(x, at(sigma, k, batch));
+				final NDArray d = denoiser.denoise(x, level(sigma, k));
 				if (k == updates) return d;
 				return x.add(d.sub(x).mul(scalar(a, k))).add(noise.normal(m, x.getShape(), k).mul(scalar(b,
 					k)));

@@ -118,8 +118,8 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	}
 
 	/**
-	 * As {@link Denoiser#denoise}, or with one level (shape (1)) for all the states, which the module
-	 * runs with one embedding for the batch. Inference: through the TorchScript module, which computes the whole of it (the family's
+	 * As {@link Denoiser#denoise}; one level (shape (1)) for all the states the module runs with one
+	 * embedding for the batch. Inference: through the TorchScript module, which computes the whole of it (the family's
 	 * conditioning, the network, the estimate) in one call, where {@link #useScript} loaded it; else on
 	 * the blocks as {@link #denoise(NDArray, NDArray, boolean)} without gradients.
 	 */

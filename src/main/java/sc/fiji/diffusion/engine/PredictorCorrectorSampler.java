@@ -50,12 +50,12 @@ public final class PredictorCorrectorSampler extends Sampler {
 			public NDArray step(final int i, final NDArray x, final Denoiser denoiser,
 				final NoiseSource noise, final long batch, final NDManager m)
 			{
-				final NDArray d = denoiser.denoise(x, at(sigma, i, batch));
+				final NDArray d = denoiser.denoise(x, level(sigma, i));
 				NDArray y = d.add(x.sub(d).mul(scalar(a, i)));
 				if (i == steps - 1) return y;
 				y = y.add(noise.normal(m, x.getShape(), 2 * i).mul(scalar(b, i)));
 				// Corrector at the new level.
-				final NDArray s = at(sigmaNext, i, batch);
+				final NDArray s = level(sigmaNext, i);
 				final NDArray score = Denoiser.score(y, denoiser.denoise(y, s), s);
 				final NDArray z = noise.normal(m, x.getShape(), 2 * i + 1);
 				final int[] axes = { 1, 2, 3 };

@@ -88,16 +88,19 @@ public abstract class Sampler {
 			NDManager manager);
 	}
 
-	/** Per-step host values as one device array; {@link #at} reads one entry without a host copy. */
+	/** Per-step host values as one device array; {@link #level} reads one entry without a host copy. */
 	public static NDArray table(final NDManager manager, final double[] values) {
 		final float[] f = new float[values.length];
 		for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
 		return manager.create(f);
 	}
 
-	/** Entry i of a table, shaped (batch) as the denoiser wants its sigmas. */
-	public static NDArray at(final NDArray table, final int i, final long batch) {
-		return table.get(i).broadcast(new Shape(batch));
+	/**
+	 * Entry i of a table as the denoiser's one level for all the states, shaped (1): a network then
+	 * takes one embedding for the whole batch ({@link NetworkDenoiser#denoise}).
+	 */
+	public static NDArray level(final NDArray table, final int i) {
+		return table.get(i).reshape(1);
 	}
 
 	/** Entry i of a table as a scalar for broadcasting over a state. */

@@ -82,7 +82,7 @@ final class ConsistentSampling {
 					// The tables too, so that what is taken from them dies with the step.
 					step.tempAttachAll(x, y, sigmaT, nextT, keepT, freshT, renoiseT);
 					if (threshold != null) step.tempAttachAll(threshold, positive, inverse, notPositive);
-					final NDArray x0 = tiled.denoise(x, Sampler.at(sigmaT, i, batch));
+					final NDArray x0 = tiled.denoise(x, Sampler.level(sigmaT, i));
 					NDArray residual = a.apply(x0).sub(y);
 					// lambda from the level the step goes to: the measurement noise that x0' carries,
 					// lambda * threshold = min(threshold, sigma'), must fit into that level's budget

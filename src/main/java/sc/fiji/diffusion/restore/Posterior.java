@@ -30,8 +30,8 @@ final class Posterior {
 		final NoiseSchedule schedule)
 	{
 		final NDManager m = y.getManager();
-		final NDArray sigma = m.full(new ai.djl.ndarray.types.Shape(y.getShape().get(0)), (float) servedSigma(
-			sigmaY, schedule));
+		// One level for all the slices (Denoiser#denoise).
+		final NDArray sigma = m.create(new float[] { (float) servedSigma(sigmaY, schedule) });
 		return tiled.denoise(y, sigma);
 	}
 

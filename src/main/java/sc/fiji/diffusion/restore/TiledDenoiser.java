@@ -331,11 +331,12 @@ public final class TiledDenoiser implements Denoiser {
 				final int n0 = call[0], nn = call[1] - call[0], i0 = call[2], ni = call[3] - call[2],
 					j0 = call[4], nj = call[5] - call[4];
 				final NDArray windows = cut(padded, call, ph, pw);
-				// One slice: its level alone for all the call's windows, which the network takes as one
-				// embedding for the batch (NetworkDenoiser#denoise); else one level per window.
-				final boolean one = oneLevel && sigma.size() == 1;
-				final NDArray levels = one ? sigma : sigma.get(n0 + ":" + (n0 + nn)).reshape(-1, 1).repeat(1, ni *
-					nj).reshape(-1);
+				// One level for all (a sampler's step, or a single slice): the same for all the call's windows,
+				// which a network takes as one embedding for the batch (NetworkDenoiser#denoise); else one
+				// level per window.
+				final boolean shared = sigma.size() == 1, one = oneLevel && shared;
+				final NDArray levels = one ? sigma : (shared ? sigma.broadcast(new Shape(nn)) : sigma.get(n0 + ":" +
+					(n0 + nn))).reshape(-1, 1).repeat(1, ni * nj).reshape(-1);
 				NDArray d;
 				if (needed == null) {
 					d = model.denoise(windows, levels);

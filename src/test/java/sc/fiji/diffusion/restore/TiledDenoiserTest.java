@@ -52,7 +52,8 @@ class TiledDenoiserTest {
 	/**
 	 * A single image's windows go to the network with its one level for all of them (one embedding for
 	 * the call); the same image as the first of two slices goes with a level per window. Both give the
-	 * same estimate, in full and where only the windows holding free pixels are asked. A level lost on
+	 * same estimate, in full and where only the windows holding free pixels are asked; so do two slices
+	 * with one level for both (as a sampler's step sends them) and with a level each. A level lost on
 	 * the way (the network at another timestep) would differ by the estimate's own size.
 	 */
 	@Test
@@ -69,7 +70,12 @@ class TiledDenoiserTest {
 			for (int i = 40 * 130; i < 60 * 130; i++) free[i] = free[150 * 130 + i] = true;
 			for (final float level : new float[] { 0.3f, 4f }) {
 				final NDArray a = t.denoise(one, m.create(new float[] { level }));
-				final NDArray b = t.denoise(two, m.create(new float[] { level, level })).get("0:1");
+				final NDArray bothEach = t.denoise(two, m.create(new float[] { level, level }));
+				final NDArray b = bothEach.get("0:1");
+				// Two slices with one level for both (a sampler's step) as with a level each.
+				final NDArray bothOne = t.denoise(two, m.create(new float[] { level }));
+				assertTrue(maxAbs(bothOne.sub(bothEach)) < 1e-5 * maxAbs(bothEach), "level " + level +
+					": one level for two slices differs by " + maxAbs(bothOne.sub(bothEach)));
 				final NDArray c = t.onlyWhere(java.util.Arrays.copyOf(free, 150 * 130), one.mul(0)).denoise(one, m
 					.create(new float[] { level }));
 				final NDArray d = t.onlyWhere(free, two.mul(0)).denoise(two, m.create(new float[] { level, level }))
