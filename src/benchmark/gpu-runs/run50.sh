@@ -1,5 +1,5 @@
 #!/bin/bash
-# Session 15, run 50: ddpm-fluo-large and ddpm-fluo continued for 300 s on the five kinds alone (`--data
+# Session 15, run 50: ddpm-fluo-large and ddpm-fluo continued for 270 s on the five kinds alone (`--data
 # synthetic`, the old model's own world, where x4 trails issue 10's +1 dB), side by side; then the quality
 # benchmark of both continued models, five kinds and held-out settings, with the same explicit options as
 # runs 42-44 (issue 10 point 7). The weights come back to be shipped only if they gain.
@@ -7,8 +7,8 @@ source "$(dirname "$0")/common.sh"
 q() { local m=$1 tag=$2; shift 2; timeout 200 java -cp "$J" sc.fiji.diffusion.cli.Main quality --model $m \
   --tasks denoise,inpaint,super-resolve-4 --samples 4 --steps 50 --device gpu --docs /tmp/q-$tag "$@" > /tmp/q-$tag.log 2>&1
   { echo "## $tag"; cat /tmp/q-$tag/quality.md; } >> $OUT/quality.md; }
-tr() { local m=$1; timeout 380 java -cp "$J" sc.fiji.diffusion.cli.Main train --init models/$m --data synthetic \
-    --output /tmp/r/$m --batch 64 --steps 1000000 --time 300 --lr 1e-4 --device gpu \
+tr() { local m=$1; timeout 340 java -cp "$J" sc.fiji.diffusion.cli.Main train --init models/$m --data synthetic \
+    --output /tmp/r/$m --batch 64 --steps 1000000 --time 270 --lr 1e-4 --device gpu \
     --note "NVIDIA H200 (lent machine), session 15 run 50: two trainings side by side; the five kinds alone" \
     > /tmp/train-$m.log 2>&1; }
 {
