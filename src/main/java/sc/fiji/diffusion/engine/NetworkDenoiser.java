@@ -276,7 +276,9 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	 */
 	private void scriptWrapper(final UNetScript w) {
 		final String lowest = literal(lowestLevel);
-		w.line("sg = " + (lowestLevel > 0 ? "torch.clamp_min(sigma, " + lowest + ")" : "sigma"));
+		// Flat, as the blocks' path reads it (a single level may come as a scalar).
+		w.line("sg = " + (lowestLevel > 0 ? "torch.clamp_min(torch.reshape(sigma, [-1]), " + lowest + ")"
+			: "torch.reshape(sigma, [-1])"));
 		w.line("s = torch.reshape(sg, [-1, 1, 1, 1])");
 		if (family == Family.DDPM) {
 			final double[] t = ((VpSchedule) schedule).logSnrTable();

@@ -2,7 +2,6 @@ package sc.fiji.diffusion.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -116,13 +116,14 @@ public final class ModelFolder {
 			net.getParameters().forEach(pair -> pair.getValue().getArray().setRequiresGradient(false));
 			final NetworkDenoiser d = new NetworkDenoiser(card.family(), card.schedule(), net, manager, card
 				.patch());
-			// -Ddiffusion.network=blocks runs inference on DJL's blocks, for comparison.
-			if (!"blocks".equals(System.getProperty("diffusion.network"))) d.useScript();
 			if (card.training() != null && card.training().get("noisy_data") instanceof Map<?, ?> noisy &&
 				noisy.get("lowest_level") instanceof Number level)
 			{
 				d.lowestLevel(level.doubleValue());
 			}
+			// -Ddiffusion.network=blocks runs inference on DJL's blocks, for comparison. After the lowest
+			// level, which the module holds as a constant (written once).
+			if (!"blocks".equals(System.getProperty("diffusion.network"))) d.useScript();
 			return d;
 		}
 		catch (final IOException | RuntimeException e) {
