@@ -281,14 +281,11 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 			: "torch.reshape(sigma, [-1])"));
 		w.line("s = torch.reshape(sg, [-1, 1, 1, 1])");
 		if (family == Family.DDPM) {
-			final double[] t = ((VpSchedule) schedule).logSnrTable();
-			final int n = t.length;
-			final float[] f = new float[n];
-			for (int i = 0; i < n; i++) f[i] = (float) t[i];
-			final String table = w.constant(manager, f, new long[] { n }, "log_snr");
-			final String row = w.constant(manager, f, new long[] { 1, n }, "log_snr_row");
-			final String tail = w.constant(manager, java.util.Arrays.copyOfRange(f, 1, n), new long[] { 1, n -
-				1 }, "log_snr_tail");
+			// The tables timestep() reads.
+			final long n = logSnrTable.size();
+			final String table = w.constant(logSnrTable, "log_snr");
+			final String row = w.constant(tableRow, "log_snr_row");
+			final String tail = w.constant(tableRowTail, "log_snr_tail");
 			// timestep(): entries above lambda count the index after it, and from the second entry the one before.
 			w.line("lam = torch.reshape(torch.mul(torch.log(sg), -2.), [-1, 1])");
 			w.line("hi = torch.clamp(torch.sum(torch.lt(lam, " + row + "), [1]), 1, " + (n - 1) + ")");

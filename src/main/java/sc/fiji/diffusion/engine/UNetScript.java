@@ -121,9 +121,9 @@ public final class UNetScript {
 		return TorchScriptArchive.write(CLASS, src.toString(), s.tensors);
 	}
 
-	/** A float constant the wrapper uses, as a tensor attribute of the given shape; how it is named. */
-	public String constant(final NDManager m, final float[] values, final long[] shape, final String name) {
-		return tensor(m, values, DataType.FLOAT32, shape, name);
+	/** An array the wrapper uses, as a tensor attribute in its own shape and type; how it is named. */
+	public String constant(final NDArray a, final String name) {
+		return tensor(a, name);
 	}
 
 	/** A line of the wrapper's body. */
@@ -172,14 +172,11 @@ public final class UNetScript {
 	private void res(final UNet.ResBlock b, final String name) {
 		normSilu(b.norm1, "y", "h", name + "_norm1");
 		line("e = " + linear(b.embProj, "semb", name + "_emb"));
-		final String w = tensor(param(b.conv1, "weight"), name + "_conv1_weight");
-		final String bias = tensor(param(b.conv1, "bias"), name + "_conv1_bias");
 		// One label for the whole batch (as in one restoration step): the projected embedding is the same
 		// per-channel shift for every window, added with the convolution's bias instead of in a pass of
 		// its own over the activations.
 		line("if shared:");
-		line("  h = torch.conv2d(h, " + w + ", torch.add(" + bias + ", torch.reshape(e, [-1])), [1, 1], [1, 1], " +
-			"[1, 1], 1)");
+		line("  h = " + conv(b.conv1, "h", 1, 1, name + "_conv1", "torch.reshape(e, [-1])"));
 		line("else:");
 		line("  h = torch.add(" + conv(b.conv1, "h", 1, 1, name + "_conv1") +
 			", torch.unsqueeze(torch.unsqueeze(e, 2), 3))");
@@ -191,8 +188,16 @@ public final class UNetScript {
 	private String conv(final Block conv, final String in, final int stride, final int pad,
 		final String name)
 	{
+		return conv(conv, in, stride, pad, name, null);
+	}
+
+	/** The same with {@code shift} (per output channel) added to the convolution's bias, when given. */
+	private String conv(final Block conv, final String in, final int stride, final int pad,
+		final String name, final String shift)
+	{
 		final String w = tensor(param(conv, "weight"), name + "_weight");
-		final String bias = tensor(param(conv, "bias"), name + "_bias");
+		final String own = tensor(param(conv, "bias"), name + "_bias");
+		final String bias = shift == null ? own : "torch.add(" + own + ", " + shift + ")";
 		return "torch.conv2d(" + in + ", " + w + ", " + bias + ", [" + stride + ", " + stride + "], [" +
 			pad + ", " + pad + "], [1, 1], 1)";
 	}

@@ -32,8 +32,6 @@ import sc.fiji.diffusion.engine.SamplingListener;
 public final class TiledDenoiser implements Denoiser {
 
 	private final Denoiser model;
-	/** Whether the model takes one level for a whole batch of windows (a network does). */
-	private final boolean oneLevel;
 	private final NDManager cache;
 	private final int window, stride, block, batch;
 	private final Map<String, NDArray> weightSums = new HashMap<>();
@@ -63,7 +61,6 @@ public final class TiledDenoiser implements Denoiser {
 		}
 		if (batch < 1) throw new IllegalArgumentException("Tiles per batch must be at least 1.");
 		this.model = model;
-		this.oneLevel = model instanceof NetworkDenoiser;
 		this.cache = cache;
 		this.window = window;
 		this.stride = window - overlap;
@@ -331,12 +328,12 @@ public final class TiledDenoiser implements Denoiser {
 				final int n0 = call[0], nn = call[1] - call[0], i0 = call[2], ni = call[3] - call[2],
 					j0 = call[4], nj = call[5] - call[4];
 				final NDArray windows = cut(padded, call, ph, pw);
-				// One level for all (a sampler's step, or a single slice): the same for all the call's windows,
-				// which a network takes as one embedding for the batch (NetworkDenoiser#denoise); else one
-				// level per window.
-				final boolean shared = sigma.size() == 1, one = oneLevel && shared;
-				final NDArray levels = one ? sigma : (shared ? sigma.broadcast(new Shape(nn)) : sigma.get(n0 + ":" +
-					(n0 + nn))).reshape(-1, 1).repeat(1, ni * nj).reshape(-1);
+				// One level for all (a sampler's step, or a single slice) stays one for the call's windows
+				// (Denoiser#denoise), which a network takes as one embedding for the batch; else one level per
+				// window.
+				final boolean one = sigma.size() == 1;
+				final NDArray levels = one ? sigma : sigma.get(n0 + ":" + (n0 + nn)).reshape(-1, 1).repeat(1, ni *
+					nj).reshape(-1);
 				NDArray d;
 				if (needed == null) {
 					d = model.denoise(windows, levels);
