@@ -6,7 +6,8 @@
 # x4 also one round of x4 of 128^2 to 512^2. Inputs from BenchmarkImages (512, 256, 128) in /tmp.
 #   git worktree add /tmp/old 5102e42 && (cd /tmp/old && mvn -B -q package -DskipTests -Dai.djl.offline=true)
 #   src/benchmark/cli-ab.sh /tmp/newcli [x4]
-# Sessions 12 (the jar of commit 61151b2, with x4) and 14 (the code of b4e95e1) ran it.
+# Sessions 12 (the jar of commit 61151b2, with x4) and 14 (the code of b4e95e1) ran it; session 16 with
+# TASKS="denoise x2".
 new=${1:?the new jar\'s folder}
 t() { local tag=$1; shift; local s=$(date +%s.%N); "$@" > /tmp/ab.log 2>&1; local rc=$?; echo "$tag $(python3 -c "print(round($(date +%s.%N)-$s,1))") rc $rc"; }
 both() {
@@ -14,10 +15,12 @@ both() {
   (cd /tmp/old && t "old $tag" java -jar target/diffusion-ij-cli.jar "$@" --output /tmp/o-$tag.tif --device cpu)
   (cd "$(dirname "$0")/../.." && t "new $tag" java -jar "$new/diffusion-ij-cli.jar" "$@" --output /tmp/n-$tag.tif --device cpu)
 }
+# TASKS="denoise x2" limits the rounds to those tasks (default all three).
+tasks=" ${TASKS:-denoise x2 inpaint} "
 for r in 1 2 3; do
-  both denoise denoise --input /tmp/s512.tif --noise gaussian:50
-  both x2 super-resolve --factor 2 --input /tmp/s256.tif
-  both inpaint inpaint --input /tmp/s512.tif --mask /tmp/m512.tif
+  [[ $tasks == *" denoise "* ]] && both denoise denoise --input /tmp/s512.tif --noise gaussian:50
+  [[ $tasks == *" x2 "* ]] && both x2 super-resolve --factor 2 --input /tmp/s256.tif
+  [[ $tasks == *" inpaint "* ]] && both inpaint inpaint --input /tmp/s512.tif --mask /tmp/m512.tif
 done
 [ "${2:-}" = "x4" ] && both x4 super-resolve --factor 4 --input /tmp/s128.tif
 exit 0

@@ -31,3 +31,10 @@ throughput() {
   timeout 100 java "$@" -cp "$J" sc.fiji.diffusion.cli.Main benchmark --device gpu --models ddpm-fluo,ddpm-fluo-large \
     --throughput 2048 --batches 1024 --repeats 5 2>&1 | tail -12
 }
+
+# The throughput benchmark of both shipped DDPM models at 2048^2, tile 0 and 1024 windows, its table
+# rows only; extra options (--precision P) go to the benchmark.
+throughput_rows() {
+  timeout 150 java -cp "$J" sc.fiji.diffusion.cli.Main benchmark --device gpu --models ddpm-fluo,ddpm-fluo-large \
+      --throughput 2048 --batches 0,1024 --repeats 5 "$@" 2>&1 | grep -E "^\| ddpm.*(network|tiled)|^\| ddpm.*gpu|Exception"
+}

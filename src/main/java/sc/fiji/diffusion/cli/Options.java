@@ -109,7 +109,7 @@ final class Options {
 		}
 	}
 
-	/** --precision (auto, float or half) of a model on that device. */
+	/** --precision (auto, float, half or bfloat16) of a model on that device. */
 	sc.fiji.diffusion.engine.Precision precision(final ai.djl.Device device) throws UsageException {
 		try {
 			return sc.fiji.diffusion.engine.Precision.choose(get("precision", "auto"), device);

@@ -162,7 +162,7 @@ public final class VolumeRequest {
 		return sc.fiji.diffusion.model.ModelCatalog.standard().choose(model, gpu, notes);
 	}
 
-	/** --precision on that device (auto: half on a GPU, float on the CPU). */
+	/** --precision on that device (see Precision#choose). */
 	public Precision precision(final ai.djl.Device d) {
 		try {
 			return o.precision(d);

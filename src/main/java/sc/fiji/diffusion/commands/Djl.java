@@ -21,11 +21,16 @@ import sc.fiji.diffusion.engine.Devices;
 final class Djl {
 
 	/** The device and precision choices offered by the commands (macro values are case-insensitive). */
-	static final String AUTO = "Auto", CPU = "CPU", GPU = "GPU", FLOAT = "Float", HALF = "Half";
+	static final String AUTO = "Auto", CPU = "CPU", GPU = "GPU", FLOAT = "Float", HALF = "Half",
+		BFLOAT16 = "BFloat16";
 
-	/** What the precision parameter says: auto is half on a GPU and float on the CPU. */
+	/**
+	 * What the precision parameter says: auto is half on a GPU, and on the CPU bfloat16 where the
+	 * processor computes it natively, else float.
+	 */
 	static final String PRECISION_HELP = "Number type of the network: Auto (half on a GPU: faster, " +
-		"half the memory; float on the CPU), Float, or Half (GPU only).";
+		"half the memory; on the CPU BFloat16 where the processor computes it natively, about twice as " +
+		"fast, else Float), Float, Half (GPU only) or BFloat16.";
 
 	private static volatile boolean started;
 

@@ -71,7 +71,7 @@ public abstract class RestoreCommand extends DiffusionCommand {
 	@Parameter(label = "Device", persist = false, choices = { Djl.AUTO, Djl.CPU, Djl.GPU })
 	protected String device = Djl.AUTO;
 
-	@Parameter(label = "Precision", persist = false, choices = { Djl.AUTO, Djl.FLOAT, Djl.HALF },
+	@Parameter(label = "Precision", persist = false, choices = { Djl.AUTO, Djl.FLOAT, Djl.HALF, Djl.BFLOAT16 },
 		description = Djl.PRECISION_HELP)
 	protected String precision = Djl.AUTO;
 

@@ -44,7 +44,7 @@ public class SampleCommand extends DiffusionCommand {
 	@Parameter(label = "Device", persist = false, choices = { Djl.AUTO, Djl.CPU, Djl.GPU })
 	private String device = Djl.AUTO;
 
-	@Parameter(label = "Precision", persist = false, choices = { Djl.AUTO, Djl.FLOAT, Djl.HALF },
+	@Parameter(label = "Precision", persist = false, choices = { Djl.AUTO, Djl.FLOAT, Djl.HALF, Djl.BFLOAT16 },
 		description = Djl.PRECISION_HELP)
 	private String precision = Djl.AUTO;
 

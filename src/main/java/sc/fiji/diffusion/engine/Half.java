@@ -1,7 +1,8 @@
 package sc.fiji.diffusion.engine;
 
 /**
- * IEEE 754 binary16 ("half") conversions for stored weights. Java 17 has no
+ * IEEE 754 binary16 ("half") conversions for stored weights, and bfloat16 for modules that compute
+ * in it (see {@link Precision}). Java 17 has no
  * {@code Float.floatToFloat16} (it came in Java 20), and a model stored in half precision takes half
  * the bytes of one in float: what lets the larger models travel and ship.
  */
@@ -30,6 +31,21 @@ final class Half {
 		}
 		// A carry out of the significand correctly steps the exponent (up to infinity).
 		return (short) (sign | (e << 10) + roundShift(mant, 13));
+	}
+
+	/**
+	 * The nearest bfloat16 value (ties to even): a float's upper 16 bits, rounded; NaN stays NaN,
+	 * beyond bfloat16's largest finite value (float's range, 8 significant bits) infinity.
+	 */
+	static short bfloat16(final float f) {
+		final int bits = Float.floatToRawIntBits(f);
+		if (Float.isNaN(f)) return (short) ((bits >>> 16) | 0x40);
+		return (short) (roundShift(bits & 0x7fffffff, 16) | (bits >>> 16) & 0x8000);
+	}
+
+	/** The float a bfloat16 value (its 16 bits) stands for. */
+	static float bfloat16ToFloat(final short b) {
+		return Float.intBitsToFloat((b & 0xffff) << 16);
 	}
 
 	/** {@code value >> shift}, rounded to nearest, ties to even. */

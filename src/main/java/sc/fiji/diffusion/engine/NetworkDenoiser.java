@@ -104,8 +104,12 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 		return patch;
 	}
 
-	/** Float, or half when the network was cast for a GPU. */
+	/**
+	 * What inference computes in: float, half when the network was cast for a GPU, or bfloat16 when the
+	 * module was written so ({@link #useScript(Precision)}).
+	 */
 	public Precision precision() {
+		if (script != null && scriptPrecision == Precision.BFLOAT16) return Precision.BFLOAT16;
 		return network.dataType() == Precision.HALF.dataType() ? Precision.HALF : Precision.FLOAT;
 	}
 
@@ -146,7 +150,7 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	public void lowestLevel(final double level) {
 		lowestLevel = level;
 		// The module holds the level as a constant: written again.
-		if (script != null) useScript();
+		if (script != null) useScript(scriptPrecision);
 	}
 
 	public double lowestLevel() {
@@ -232,8 +236,23 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	 * the module, the blocks stay in use and the reason is kept ({@link #networkPath}).
 	 */
 	public void useScript() {
+		useScript(precision());
+	}
+
+	/**
+	 * As {@link #useScript()}, the module computing in {@code precision}: the network's own type, or
+	 * bfloat16 from float weights (the blocks stay in float).
+	 */
+	public void useScript(final Precision precision) {
+		final DataType own = network.dataType();
+		if (precision.dataType() != own && !(precision == Precision.BFLOAT16 && own == DataType.FLOAT32)) {
+			throw new IllegalArgumentException("A network of " + own + " is not written in " + precision +
+				": cast it first.");
+		}
 		try {
-			script = UNetScript.load(network, manager, this::scriptWrapper);
+			script = UNetScript.load(network, manager, this::scriptWrapper, precision == Precision.BFLOAT16
+				? DataType.BFLOAT16 : null);
+			scriptPrecision = precision;
 			scriptFailure = null;
 		}
 		catch (final RuntimeException e) {
@@ -255,6 +274,7 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	}
 
 	private volatile ai.djl.nn.Block script;
+	private volatile Precision scriptPrecision = Precision.FLOAT;
 	private volatile String scriptFailure;
 	/** DJL's switch of libtorch's graph executor optimization, read by its module on every call. */
 	private static final String GRAPH_OPTIMIZER = "ai.djl.pytorch.graph_optimizer";

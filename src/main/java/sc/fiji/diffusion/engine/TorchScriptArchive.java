@@ -96,6 +96,7 @@ final class TorchScriptArchive {
 		return switch (type) {
 			case FLOAT32 -> "FloatStorage";
 			case FLOAT16 -> "HalfStorage";
+			case BFLOAT16 -> "BFloat16Storage";
 			case FLOAT64 -> "DoubleStorage";
 			case INT64 -> "LongStorage";
 			default -> throw new IllegalArgumentException("No TorchScript storage written for " + type +

@@ -33,10 +33,13 @@ public final class UNetScript {
 	private int names;
 	private final java.util.Map<NDArray, String> named = new java.util.IdentityHashMap<>();
 	private final boolean split, phases;
+	/** The type the network's float weights are stored in (null: their own); not the wrapper's constants. */
+	private final DataType weights;
 
-	private UNetScript(final boolean split, final boolean phases) {
+	private UNetScript(final boolean split, final boolean phases, final DataType weights) {
 		this.split = split;
 		this.phases = phases;
+		this.weights = weights;
 	}
 
 	/**
@@ -52,18 +55,22 @@ public final class UNetScript {
 
 	/**
 	 * The network as a TorchScript module on the device of {@code manager}, its weights in their
-	 * current type (float, or half after {@link UNet#cast}). Its forward takes the same inputs as the
-	 * network's ({@code x} in the weights' type, float labels) and gives the same output; with a
-	 * wrapper, the wrapper's inputs and output.
+	 * current type (float, or half after {@link UNet#cast}), or float weights stored in {@code weights}
+	 * (bfloat16, a type DJL's arrays cannot hold; null: their own). Its forward takes the same inputs as
+	 * the network's ({@code x} in any float type, cast to the weights', float labels) and gives the same
+	 * output in the input's type; with a wrapper, the wrapper's inputs and output.
 	 */
-	public static PtSymbolBlock load(final UNet net, final NDManager manager, final Wrapper wrapper) {
+	public static PtSymbolBlock load(final UNet net, final NDManager manager, final Wrapper wrapper,
+		final DataType weights)
+	{
 		// The upsampling convolution by phases on the CPU, where it was measured faster, as UNet writes it
 		// on a GPU, where it was not (docs/models.md); -Ddiffusion.upsample=phases|nearest and
 		// -Ddiffusion.groupnorm=split choose otherwise, to measure (normSilu, upsampleConv).
 		final String upsample = System.getProperty("diffusion.upsample", manager.getDevice().isGpu()
 			? "nearest" : "phases");
-		return load(net, manager, "split".equals(System.getProperty("diffusion.groupnorm")), "phases"
-			.equals(upsample), wrapper);
+		final byte[] archive = archive(net, "split".equals(System.getProperty("diffusion.groupnorm")),
+			"phases".equals(upsample), wrapper, weights);
+		return load(archive, manager);
 	}
 
 	static PtSymbolBlock load(final UNet net, final NDManager manager, final boolean splitNorm,
@@ -75,7 +82,10 @@ public final class UNetScript {
 	static PtSymbolBlock load(final UNet net, final NDManager manager, final boolean splitNorm,
 		final boolean phases, final Wrapper wrapper)
 	{
-		final byte[] archive = archive(net, splitNorm, phases, wrapper);
+		return load(archive(net, splitNorm, phases, wrapper, null), manager);
+	}
+
+	private static PtSymbolBlock load(final byte[] archive, final NDManager manager) {
 		try {
 			final PtSymbolBlock block = JniUtils.loadModule((PtNDManager) manager,
 				new ByteArrayInputStream(archive), true, false);
@@ -88,13 +98,13 @@ public final class UNetScript {
 
 	/** The module archive (see {@link TorchScriptArchive}), the network alone as its forward. */
 	static byte[] archive(final UNet net, final boolean splitNorm, final boolean phases) {
-		return archive(net, splitNorm, phases, null);
+		return archive(net, splitNorm, phases, null, null);
 	}
 
 	static byte[] archive(final UNet net, final boolean splitNorm, final boolean phases,
-		final Wrapper wrapper)
+		final Wrapper wrapper, final DataType weights)
 	{
-		final UNetScript s = new UNetScript(splitNorm, phases);
+		final UNetScript s = new UNetScript(splitNorm, phases, weights);
 		final String body = s.forward(net);
 		String around = null;
 		if (wrapper != null) {
@@ -123,7 +133,7 @@ public final class UNetScript {
 
 	/** An array the wrapper uses, as a tensor attribute in its own shape and type; how it is named. */
 	public String constant(final NDArray a, final String name) {
-		return tensor(a, name);
+		return stored(a, a.getShape().getShape(), name, null);
 	}
 
 	/** A line of the wrapper's body. */
@@ -133,7 +143,9 @@ public final class UNetScript {
 
 	private String forward(final UNet net) {
 		final NDArray f = net.frequencies.getArray();
-		final String freq = tensor(f, f.getShape().getShape(), "frequencies");
+		// The embedding's frequencies in their own type: a rounded frequency would shift the phases of
+		// the high labels' sinusoids.
+		final String freq = stored(f, f.getShape().getShape(), "frequencies", null);
 		// The state in the weights' type, the output back in the state's (no-ops when they agree).
 		final String w0 = tensor(param(net.inConv, "weight"), "in_conv_weight");
 		line("state = ops.prim.dtype(x)");
@@ -333,11 +345,29 @@ public final class UNetScript {
 	 * given shape of the same size; returns how the source names it.
 	 */
 	private String tensor(final NDArray a, final long[] shape, final String name) {
+		return stored(a, shape, name, weights);
+	}
+
+	/** As {@link #tensor(NDArray, long[], String)}, a float array stored in {@code type} (null: its own). */
+	private String stored(final NDArray a, final long[] shape, final String name, final DataType type) {
 		// An array written once in its own shape is named again, not stored twice.
 		final boolean own = java.util.Arrays.equals(shape, a.getShape().getShape());
 		if (own && named.containsKey(a)) return named.get(a);
 		final String attr = name.replaceAll("[^A-Za-z0-9_]", "_") + "_" + names++;
-		tensors.add(new TorchScriptArchive.Tensor(attr, a.getDataType(), shape, a.toByteArray()));
+		if (type == DataType.BFLOAT16 && a.getDataType() == DataType.FLOAT32) {
+			final float[] f = a.toFloatArray();
+			final java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 * f.length).order(
+				java.nio.ByteOrder.LITTLE_ENDIAN);
+			for (final float v : f) b.putShort(Half.bfloat16(v));
+			tensors.add(new TorchScriptArchive.Tensor(attr, type, shape, b.array()));
+		}
+		else if (type == null || type == a.getDataType()) {
+			tensors.add(new TorchScriptArchive.Tensor(attr, a.getDataType(), shape, a.toByteArray()));
+		}
+		else {
+			throw new IllegalArgumentException("Weights of " + a.getDataType() + " are not stored as " + type +
+				".");
+		}
 		if (own) named.put(a, "self." + attr);
 		return "self." + attr;
 	}

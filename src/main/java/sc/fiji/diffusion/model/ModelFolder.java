@@ -111,7 +111,8 @@ public final class ModelFolder {
 			catch (final IllegalArgumentException e) {
 				throw new IOException("Model " + dir + ": " + e.getMessage(), e);
 			}
-			if (precision != Precision.FLOAT) net.cast(precision.dataType());
+			// Half in the blocks and the module; bfloat16 only in the module (DJL's arrays cannot hold it).
+			if (precision == Precision.HALF) net.cast(precision.dataType());
 			// Inference only: no parameter records gradients.
 			net.getParameters().forEach(pair -> pair.getValue().getArray().setRequiresGradient(false));
 			final NetworkDenoiser d = new NetworkDenoiser(card.family(), card.schedule(), net, manager, card
@@ -123,7 +124,7 @@ public final class ModelFolder {
 			}
 			// -Ddiffusion.network=blocks runs inference on DJL's blocks, for comparison. After the lowest
 			// level, which the module holds as a constant (written once).
-			if (!"blocks".equals(System.getProperty("diffusion.network"))) d.useScript();
+			if (!"blocks".equals(System.getProperty("diffusion.network"))) d.useScript(precision);
 			return d;
 		}
 		catch (final IOException | RuntimeException e) {

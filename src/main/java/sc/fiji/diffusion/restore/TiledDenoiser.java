@@ -223,7 +223,7 @@ public final class TiledDenoiser implements Denoiser {
 			else elements += px * w[l] * 6;
 			side = (side + 1) / 2;
 		}
-		final int bytes = model.precision() == sc.fiji.diffusion.engine.Precision.HALF ? 2 : 4;
+		final int bytes = model.precision() == sc.fiji.diffusion.engine.Precision.FLOAT ? 4 : 2;
 		return (long) (elements * bytes * ALLOCATOR_SLACK * (model.scripted() ? SCRIPT_SHARE : 1));
 	}
 

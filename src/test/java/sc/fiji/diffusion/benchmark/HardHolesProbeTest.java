@@ -56,7 +56,9 @@ public class HardHolesProbeTest {
 			.getProperty("only").split(",")).map(k -> listed.get(Integer.parseInt(k.trim()))).toList();
 		final Device device = "gpu".equals(System.getProperty("device")) ? Device.gpu() : Device.cpu();
 		final int factor = Integer.getInteger("factor", 1);
-		try (NetworkDenoiser model = ModelFolder.load(Paths.get(System.getProperty("model", "models/ddpm-fluo")), device)) {
+		// -Dprecision=auto|float|half|bfloat16 (default float).
+		try (NetworkDenoiser model = ModelFolder.load(Paths.get(System.getProperty("model", "models/ddpm-fluo")), device,
+			sc.fiji.diffusion.engine.Precision.choose(System.getProperty("precision", "float"), device))) {
 			final double[] classical = new double[cases.size()];
 			for (int i = 0; i < cases.size(); i++) {
 				final HardHoles.Case c = cases.get(i);

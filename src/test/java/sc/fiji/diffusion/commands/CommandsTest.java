@@ -159,7 +159,7 @@ class CommandsTest {
 		assertTrue(reason(run(DenoiseCommand.class, "image", gray, "precision", "Half")).contains(
 			"Use precision=auto or precision=float"));
 		assertTrue(reason(run(SampleCommand.class, "precision", "double")).contains(
-			"use auto, float or half"));
+			"use auto, float, half or bfloat16"));
 		assertTrue(reason(run(DenoiseCommand.class, "image", gray, "samples", 1, "uncertainty", true))
 			.contains("at least 2 samples"));
 	}
