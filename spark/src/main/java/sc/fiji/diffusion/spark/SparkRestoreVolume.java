@@ -63,12 +63,15 @@ public final class SparkRestoreVolume {
 		final Consumer<String> log = err::println;
 		final List<long[]> todo = new ArrayList<>();
 		final String folder;
+		final Precision precision;
 		try (OmeZarr.Image in = r.openInput(log); OmeZarr.Image m = r.openMask(log)) {
 			final VolumeRestore.Task task = r.task(m);
 			final Path f = r.modelFolder(gpus, log);
 			folder = f.toAbsolutePath().toString();
 			// The precision the executors' model will run in, recorded with the run's settings.
-			final Precision precision = r.precision(gpus ? Device.gpu() : Device.cpu());
+			// Decided here once: auto on a CPU depends on the processor (bfloat16 where it computes it), and
+			// the executors' processors may differ from the driver's.
+			precision = r.precision(gpus ? Device.gpu() : Device.cpu());
 			final VolumeRestore.Prepared p = VolumeRestore.prepare(in, task, r.output(), r.std(), r.noise(), r
 				.settings(in, task, f, precision), log);
 			for (final long[] c : p.output().zarr().allChunks()) {
@@ -83,9 +86,9 @@ public final class SparkRestoreVolume {
 		final int threads = threadsPerTask(sc.getConf(), sc.defaultParallelism());
 		log.accept(todo.size() + " chunks to restore in " + slices + " tasks, " + threads + " PyTorch " +
 			"threads per task, on " + (gpus ? "the GPU Spark assigns each task" : "the CPU"));
-		// The executors take the device the driver decided on, so that the precision recorded with the
-		// run is the one every task computes in.
-		final Job job = new Job(args.clone(), folder, threads, gpus ? "gpu" : "cpu");
+		// The executors take the device and the precision the driver decided on, so that the precision
+		// recorded with the run is the one every task computes in.
+		final Job job = new Job(args.clone(), folder, threads, gpus ? "gpu" : "cpu", precision.toString());
 		return sc.parallelize(todo, slices).mapPartitions(job::restore).reduce(Long::sum);
 	}
 
@@ -136,14 +139,17 @@ public final class SparkRestoreVolume {
 		private record Loaded(String key, NetworkDenoiser model) {}
 
 		private final String[] args;
-		private final String folder, device;
+		private final String folder, device, precision;
 		private final int threads;
 
-		Job(final String[] args, final String folder, final int threads, final String device) {
+		Job(final String[] args, final String folder, final int threads, final String device,
+			final String precision)
+		{
 			this.args = args;
 			this.folder = folder;
 			this.threads = threads;
 			this.device = device;
+			this.precision = precision;
 		}
 
 		/** One task: its chunks restored (those already written skipped); yields how many it restored. */
@@ -161,7 +167,8 @@ public final class SparkRestoreVolume {
 			Loaded loaded = take(key);
 			long done = 0;
 			try (OmeZarr.Image in = r.openInput(log); OmeZarr.Image m = r.openMask(log)) {
-				if (loaded == null) loaded = new Loaded(key, r.load(Path.of(folder), d));
+				if (loaded == null) loaded = new Loaded(key, sc.fiji.diffusion.model.ModelFolder.load(Path.of(folder),
+					d, Precision.choose(precision, d)));
 				final VolumeRestore.Task task = r.task(m);
 				final VolumeRestore.Prepared p = VolumeRestore.reopen(r.output(), r.std(), log);
 				final var o = r.options(loaded.model());
