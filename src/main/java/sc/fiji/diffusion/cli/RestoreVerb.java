@@ -99,6 +99,18 @@ abstract class RestoreVerb {
 			ModelFolder.card(catalog.choose(modelName, true, s -> {})).patch());
 		Options.check(() -> RestoreOptions.checkTile(tile, smallest));
 		Natives.configure(deviceName);
+		// libtorch's libraries load (about half a second, one core) while this thread reads the input
+		// and the mask; Devices.choose below waits for them, and reports what failed.
+		final Thread engine = new Thread(() -> {
+			try {
+				ai.djl.engine.Engine.getEngine("PyTorch");
+			}
+			catch (final RuntimeException | Error e) {
+				// Devices.choose starts the engine again and says why it cannot.
+			}
+		}, "diffusion-ij engine start");
+		engine.setDaemon(true);
+		engine.start();
 		// What can be refused is refused before the work: the outputs, the input, the model.
 		PartialFiles.requireWritableFile(output, err::println);
 		if (std != null) PartialFiles.requireWritableFile(std, err::println);
