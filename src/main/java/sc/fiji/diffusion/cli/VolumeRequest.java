@@ -174,7 +174,17 @@ public final class VolumeRequest {
 
 	/** The model loaded on the device, in --precision there. */
 	public NetworkDenoiser load(final Path folder, final ai.djl.Device d) throws IOException {
-		return ModelFolder.load(folder, d, precision(d));
+		return load(folder, d, precision(d));
+	}
+
+	/**
+	 * The model loaded on the device in a precision decided elsewhere (a Spark driver's, which its
+	 * executors must share: auto on a CPU depends on the processor).
+	 */
+	public NetworkDenoiser load(final Path folder, final ai.djl.Device d, final Precision precision)
+		throws IOException
+	{
+		return ModelFolder.load(folder, d, precision);
 	}
 
 	/** The restorations' options with this model. */

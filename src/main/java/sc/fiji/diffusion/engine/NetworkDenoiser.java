@@ -150,7 +150,7 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
 	public void lowestLevel(final double level) {
 		lowestLevel = level;
 		// The module holds the level as a constant: written again.
-		if (script != null) useScript(scriptPrecision);
+		if (script != null) useScript();
 	}
 
 	public double lowestLevel() {

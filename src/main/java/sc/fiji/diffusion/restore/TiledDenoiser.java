@@ -226,7 +226,7 @@ public final class TiledDenoiser implements Denoiser {
 			else elements += px * w[l] * 6;
 			side = (side + 1) / 2;
 		}
-		final int bytes = model.precision() == sc.fiji.diffusion.engine.Precision.FLOAT ? 4 : 2;
+		final int bytes = model.precision().dataType().getNumOfBytes();
 		return (long) (elements * bytes * ALLOCATOR_SLACK * (model.scripted() ? SCRIPT_SHARE : 1));
 	}
 

@@ -167,8 +167,8 @@ public final class SparkRestoreVolume {
 			Loaded loaded = take(key);
 			long done = 0;
 			try (OmeZarr.Image in = r.openInput(log); OmeZarr.Image m = r.openMask(log)) {
-				if (loaded == null) loaded = new Loaded(key, sc.fiji.diffusion.model.ModelFolder.load(Path.of(folder),
-					d, Precision.choose(precision, d)));
+				if (loaded == null) loaded = new Loaded(key, r.load(Path.of(folder), d, Precision.choose(precision,
+					d)));
 				final VolumeRestore.Task task = r.task(m);
 				final VolumeRestore.Prepared p = VolumeRestore.reopen(r.output(), r.std(), log);
 				final var o = r.options(loaded.model());
