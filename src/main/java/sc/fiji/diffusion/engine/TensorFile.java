@@ -127,24 +127,17 @@ public final class TensorFile {
 			in.readFully(h);
 			final int count = checkedCount(in.readInt(), 1 << 20, file);
 			final Map<String, Tensor> tensors = new LinkedHashMap<>();
+			final byte[] chunk = new byte[1 << 16];
 			for (int i = 0; i < count; i++) {
 				final String name = in.readUTF();
 				final long[] shape = new long[checkedCount(in.readInt(), 16, file)];
 				for (int d = 0; d < shape.length; d++) shape[d] = in.readLong();
 				final float[] v = new float[checkedCount(in.readInt(), Integer.MAX_VALUE - 8, file)];
 				final byte type = version == 1 ? FLOAT32 : in.readByte();
-				// The values in one read each (big-endian, as DataInputStream writes them): a value at a time
-				// took a tenth of a second of a CLI call's start-up, in the interpreter.
-				if (type == FLOAT32) {
-					final byte[] b = new byte[valueBytes(v.length, 4, file)];
-					in.readFully(b);
-					ByteBuffer.wrap(b).asFloatBuffer().get(v);
-				}
-				else if (type == FLOAT16) {
-					final byte[] b = new byte[valueBytes(v.length, 2, file)];
-					in.readFully(b);
-					final ShortBuffer halves = ByteBuffer.wrap(b).asShortBuffer();
-					for (int j = 0; j < v.length; j++) v[j] = Half.toFloat(halves.get(j));
+				// The values a buffer at a time (big-endian, as DataOutputStream writes them): a value at a
+				// time took a tenth of a second of a CLI call's start-up, in the interpreter.
+				if (type == FLOAT32 || type == FLOAT16) {
+					readValues(in, v, type == FLOAT32 ? 4 : 2, chunk);
 				}
 				else {
 					throw new IOException(file + ": tensor " + name + " has unknown value type " + type +
@@ -170,11 +163,22 @@ public final class TensorFile {
 		return n;
 	}
 
-	/** Bytes of a tensor's values, refused as corrupted where they exceed one array. */
-	private static int valueBytes(final int values, final int bytesPerValue, final Path file)
-		throws IOException
+	/** Reads values of 4 bytes (float) or 2 (half) into {@code v} through {@code chunk}. */
+	private static void readValues(final DataInputStream in, final float[] v, final int bytes,
+		final byte[] chunk) throws IOException
 	{
-		return checkedCount((int) Math.min(Integer.MAX_VALUE, (long) values * bytesPerValue), Integer.MAX_VALUE -
-			8, file);
+		final int per = chunk.length / bytes;
+		for (int from = 0; from < v.length; from += per) {
+			final int n = Math.min(per, v.length - from);
+			in.readFully(chunk, 0, n * bytes);
+			final ByteBuffer b = ByteBuffer.wrap(chunk, 0, n * bytes);
+			if (bytes == 4) {
+				b.asFloatBuffer().get(v, from, n);
+			}
+			else {
+				final ShortBuffer halves = b.asShortBuffer();
+				for (int j = 0; j < n; j++) v[from + j] = Half.toFloat(halves.get(j));
+			}
+		}
 	}
 }

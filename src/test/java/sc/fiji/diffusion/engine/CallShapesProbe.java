@@ -21,6 +21,10 @@ public final class CallShapesProbe {
 	private CallShapesProbe() {}
 
 	public static void main(final String[] args) throws Exception {
+		if (args.length < 2) {
+			System.err.println("Usage: CallShapesProbe MODEL_DIR WINDOWS,WINDOWS,... [auto|float|bfloat16]");
+			System.exit(2);
+		}
 		final Precision precision = Precision.choose(args.length > 2 ? args[2] : "auto", Device.cpu());
 		final long t0 = System.nanoTime();
 		try (NetworkDenoiser model = ModelFolder.load(Paths.get(args[0]), Device.cpu(), precision);

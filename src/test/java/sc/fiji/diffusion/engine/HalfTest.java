@@ -57,17 +57,19 @@ class HalfTest {
 	void halfStorageTakesHalfTheBytesAndKeepsWhatHalfCannotHold(@TempDir final Path dir)
 		throws IOException
 	{
-		final float[] weights = new float[1000], big = { 1e6f, -3f };
+		// More values than one of the reader's 64 KiB buffers holds, in half and in float.
+		final float[] weights = new float[40000], big = { 1e6f, -3f };
 		for (int i = 0; i < weights.length; i++) weights[i] = (float) Math.sin(i * 0.37) * 0.2f;
 		final Map<String, TensorFile.Tensor> t = new LinkedHashMap<>();
-		t.put("w", new TensorFile.Tensor(new long[] { 10, 100 }, weights));
+		t.put("w", new TensorFile.Tensor(new long[] { 400, 100 }, weights));
 		t.put("big", new TensorFile.Tensor(new long[] { 2 }, big));
 		final Path f = dir.resolve("f.bin"), h = dir.resolve("h.bin");
 		new TensorFile("x", t).write(f);
 		new TensorFile("x", t).write(h, TensorFile.Storage.HALF);
 		assertTrue(Files.size(h) < Files.size(f) * 0.55, Files.size(h) + " vs " + Files.size(f));
-		final TensorFile back = TensorFile.read(h);
+		final TensorFile back = TensorFile.read(h), exact = TensorFile.read(f);
 		for (int i = 0; i < weights.length; i++) {
+			assertEquals(weights[i], exact.tensors().get("w").values()[i], 0f);
 			assertEquals(Half.toFloat(Half.fromFloat(weights[i])), back.tensors().get("w").values()[i], 0f);
 			assertEquals(weights[i], back.tensors().get("w").values()[i], Math.abs(weights[i]) / 2048 + 1e-7);
 		}
