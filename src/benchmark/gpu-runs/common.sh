@@ -38,3 +38,16 @@ throughput_rows() {
   timeout 150 java -cp "$J" sc.fiji.diffusion.cli.Main benchmark --device gpu --models ddpm-fluo,ddpm-fluo-large \
       --throughput 2048 --batches 0,1024 --repeats 5 "$@" 2>&1 | grep -E "^\| ddpm.*(network|tiled)|^\| ddpm.*gpu|Exception"
 }
+
+# What every change to the engine or restore layer gets on the GPU: the six test classes, then the
+# throughput rows (extra options go to the benchmark).
+verify() {
+  echo "== tests $(since)"; gpu_tests
+  echo "== benchmark $(since)"; throughput_rows "$@"
+}
+
+# PyTorch's twin of a model's U-Net (torch_unet.py, random weights): MODEL BATCHES VARIANTS [SECONDS].
+twin() {
+  timeout ${4:-150} python3 src/benchmark/python/torch_unet.py models/$1/model.json --batches $2 --only $3 2>&1 \
+    | grep -E "batch|Error|error" | head -5
+}

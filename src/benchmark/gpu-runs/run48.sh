@@ -19,15 +19,13 @@ bench() {
   bench
   for m in ddpm-fluo ddpm-fluo-large; do
     echo "== eager $m $(since)"
-    timeout 100 python3 src/benchmark/python/torch_unet.py models/$m/model.json --batches 1024,1849 \
-      --only fp16-weights,fp16-shared-label 2>&1 | grep -E "batch|Error|error" | head -5
+    twin $m 1024,1849 fp16-weights,fp16-shared-label 100
   done
   echo "== benchmark again $(since)"
   bench
   for m in ddpm-fluo ddpm-fluo-large; do
     echo "== compile $m $(since)"
-    timeout 120 python3 src/benchmark/python/torch_unet.py models/$m/model.json --batches 1024 \
-      --only fp16-weights,fp16-compile 2>&1 | grep -E "batch|Error|error" | head -5
+    twin $m 1024 fp16-weights,fp16-compile 120
   done
   echo "== total $(since)"
 } > $OUT/log 2>&1

@@ -4,8 +4,7 @@
 # a GPU before: the six GPU test classes and the throughput benchmark at tile 0 and 1024 windows.
 source "$(dirname "$0")/common.sh"
 {
-  echo "== tests $(since)"; gpu_tests
-  echo "== benchmark $(since)"; throughput_rows
+  verify
   echo "== total $(since)"
 } > $OUT/log 2>&1
 cat $OUT/log

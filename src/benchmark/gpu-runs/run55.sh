@@ -5,8 +5,7 @@
 # default precision (half: unchanged code path, expected as run 54), and once with --precision bfloat16.
 source "$(dirname "$0")/common.sh"
 {
-  echo "== tests $(since)"; gpu_tests
-  echo "== benchmark $(since)"; throughput_rows
+  verify
   echo "== benchmark bfloat16 $(since)"; throughput_rows --precision bfloat16
   echo "== total $(since)"
 } > $OUT/log 2>&1

@@ -6,12 +6,10 @@
 # 2048^2 with the model auto picks on the GPU.
 source "$(dirname "$0")/common.sh"
 {
-  echo "== tests $(since)"; gpu_tests
-  echo "== benchmark $(since)"; throughput_rows
+  verify
   for m in ddpm-fluo ddpm-fluo-large; do
     echo "== eager and compile $m $(since)"
-    timeout 150 python3 src/benchmark/python/torch_unet.py models/$m/model.json --batches 1024 \
-      --only fp16-weights,fp16-compile 2>&1 | grep -E "batch|Error|error" | head -5
+    twin $m 1024 fp16-weights,fp16-compile
   done
   echo "== restorations $(since)"
   timeout 150 java -cp "$J" sc.fiji.diffusion.cli.Main benchmark --device gpu --models ddpm-fluo-large \

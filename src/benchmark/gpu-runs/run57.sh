@@ -3,8 +3,7 @@
 # the six GPU test classes and the throughput benchmark at tile 0 and 1024 windows (half).
 source "$(dirname "$0")/common.sh"
 {
-  echo "== tests $(since)"; gpu_tests
-  echo "== benchmark $(since)"; throughput_rows
+  verify
   echo "== total $(since)"
 } > $OUT/log 2>&1
 cat $OUT/log
