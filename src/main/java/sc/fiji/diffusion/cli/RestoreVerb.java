@@ -90,17 +90,10 @@ abstract class RestoreVerb {
 		check(o, sampler);
 		final String deviceName = o.parsed("device", "auto", Devices::check);
 		o.parsed("precision", "auto", Precision::check);
-		// The model's card before anything loads; auto's choice depends on the device, so the tile is
-		// checked now against the smaller patch of what it would pick on either, and below against the
-		// model chosen.
-		final String modelName = o.get("model", DEFAULT_MODEL);
-		final ModelCatalog catalog = ModelCatalog.standard();
-		final int smallest = Math.min(ModelFolder.card(catalog.choose(modelName, false, s -> {})).patch(),
-			ModelFolder.card(catalog.choose(modelName, true, s -> {})).patch());
-		Options.check(() -> RestoreOptions.checkTile(tile, smallest));
 		Natives.configure(deviceName);
-		// libtorch's libraries load (about half a second, one core) while this thread reads the input
-		// and the mask; Devices.choose below waits for them, and reports what failed.
+		// libtorch's libraries load (about half a second, one core) while this thread reads the cards,
+		// the input and the mask; Devices.choose below waits for them, and reports what failed. A usage
+		// error found meanwhile ends the call all the same (a daemon thread).
 		final Thread engine = new Thread(() -> {
 			try {
 				ai.djl.engine.Engine.getEngine("PyTorch");
@@ -111,6 +104,14 @@ abstract class RestoreVerb {
 		}, "diffusion-ij engine start");
 		engine.setDaemon(true);
 		engine.start();
+		// The model's card before anything loads; auto's choice depends on the device, so the tile is
+		// checked now against the smaller patch of what it would pick on either, and below against the
+		// model chosen.
+		final String modelName = o.get("model", DEFAULT_MODEL);
+		final ModelCatalog catalog = ModelCatalog.standard();
+		final int smallest = Math.min(ModelFolder.card(catalog.choose(modelName, false, s -> {})).patch(),
+			ModelFolder.card(catalog.choose(modelName, true, s -> {})).patch());
+		Options.check(() -> RestoreOptions.checkTile(tile, smallest));
 		// What can be refused is refused before the work: the outputs, the input, the model.
 		PartialFiles.requireWritableFile(output, err::println);
 		if (std != null) PartialFiles.requireWritableFile(std, err::println);
