@@ -25,7 +25,7 @@ public final class Main {
 		"         [--time SECONDS] [--note TEXT] [--noise auto|none|gaussian:SIGMA|",
 		"         poisson-gaussian:GAIN,OFFSET,READ] (the training images' noise, default auto)",
 		"         [--name NAME] [--patch N] [--batch N] [--lr X] [--ema X] [--widths 32,64,128]",
-		"         [--seed S] [--device auto|cpu|gpu]",
+		"         [--res-blocks N] (residual blocks per level, default 1) [--seed S] [--device auto|cpu|gpu]",
 		"  denoise --input IN.tif --output OUT.tif [--noise auto|gaussian:SIGMA|",
 		"          poisson-gaussian:GAIN,OFFSET,READ] [--samples K] [--std STD.tif] [--steps N]",
 		"          [--sampler NAME] [--seed S] [--device auto|cpu|gpu] [--tile N] [--model NAME|PATH]",

@@ -30,7 +30,7 @@ import sc.fiji.diffusion.model.ModelFolder;
 final class TrainVerb {
 
 	static final Set<String> KEYS = Set.of("family", "output", "steps", "data", "resume", "checkpoint",
-		"name", "patch", "batch", "lr", "ema", "widths", "seed", "device", "every", "init", "time", "note", "noise");
+		"name", "patch", "batch", "lr", "ema", "widths", "res-blocks", "seed", "device", "every", "init", "time", "note", "noise");
 
 
 	int run(final String[] args, final PrintStream out, final PrintStream err) throws UsageException,
@@ -108,13 +108,13 @@ final class TrainVerb {
 		// A continuation keeps the card's network: other values would be silently ignored.
 		if (o.has("family") && o.parsed("family", "", Family::parse) != card.family() || o.has("patch") && o
 			.integer("patch", 0) != card.patch() || o.has("widths") && !Arrays.equals(widths(o), card.network()
-				.widths()))
+				.widths()) || o.has("res-blocks") && o.integer("res-blocks", 1) != card.network().resBlocks())
 		{
 			throw new UsageException("--init " + folder + " continues that model as it is: family " + card
 				.family().key() + ", widths " + card.network().describe().get("widths").toString().replace(" ",
-					"").replace("[", "").replace("]", "") + ", patch " + card.patch() +
-				". Leave out --family, --widths and --patch, or give those values, or train a new model " +
-				"without --init.");
+					"").replace("[", "").replace("]", "") + ", res-blocks " + card.network().resBlocks() + ", patch " +
+				card.patch() + ". Leave out --family, --widths, --res-blocks and --patch, or give those values, or " +
+				"train a new model without --init.");
 		}
 		final Map<String, Object> tr = card.training();
 		final Trainer.Config c = new Trainer.Config(card.family(), card.schedule(), card.network(), card
@@ -159,10 +159,13 @@ final class TrainVerb {
 	static Trainer.Config config(final Options o) throws UsageException {
 		final Family family = o.parsed("family", o.required("family"), Family::parse);
 		final int[] widths = widths(o);
-		final int patch = o.integer("patch", 64), batch = o.integer("batch", 12);
+		final int patch = o.integer("patch", 64), batch = o.integer("batch", 12), resBlocks = o.integer(
+			"res-blocks", 1);
 		final double lr = o.number("lr", Trainer.Config.DEFAULT_LEARNING_RATE), ema = o.number("ema",
 			Trainer.Config.DEFAULT_EMA_DECAY);
+		if (resBlocks < 1) throw new UsageException("--res-blocks must be at least 1, got " + resBlocks + ".");
 		final long seed = o.longValue("seed", Trainer.Config.defaultSeed(family));
-		return Options.value(() -> Trainer.Config.standard(family, widths, patch, batch, lr, ema, seed));
+		return Options.value(() -> Trainer.Config.standard(family, widths, resBlocks, patch, batch, lr, ema,
+			seed));
 	}
 }

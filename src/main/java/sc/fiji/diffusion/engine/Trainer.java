@@ -56,14 +56,15 @@ public final class Trainer implements AutoCloseable {
 
 		/**
 		 * The shipped models' recipe: DDPM on the linear VP schedule (1000 steps, beta 1e-4..0.02),
-		 * NCSN on the geometric VE schedule (sigma 0.01..50), a U-Net of the given widths.
+		 * NCSN on the geometric VE schedule (sigma 0.01..50), a U-Net of the given widths with
+		 * {@code resBlocks} residual blocks per level (the shipped models: 1).
 		 */
-		public static Config standard(final Family family, final int[] widths, final int patch,
-			final int batch, final double learningRate, final double emaDecay, final long seed)
+		public static Config standard(final Family family, final int[] widths, final int resBlocks,
+			final int patch, final int batch, final double learningRate, final double emaDecay, final long seed)
 		{
 			final NoiseSchedule schedule = family == Family.DDPM ? VpSchedule.linear(1000, 1e-4, 0.02)
 				: new VeSchedule(0.01, 50);
-			return new Config(family, schedule, new UNetConfig(widths, 1, 8, 128), patch, batch,
+			return new Config(family, schedule, new UNetConfig(widths, resBlocks, 8, 128), patch, batch,
 				learningRate, emaDecay, seed);
 		}
 

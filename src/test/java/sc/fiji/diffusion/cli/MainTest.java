@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import sc.fiji.diffusion.engine.NetworkDenoiser;
+import sc.fiji.diffusion.model.ModelFolder;
 import sc.fiji.diffusion.model.TinyModels;
 
 class MainTest {
@@ -270,6 +272,27 @@ class MainTest {
 	void initWithOtherWidthsNamesTheCardsValues(@TempDir final Path dir) {
 		assertEquals(2, run("train", "--init", "models/ddpm-fluo", "--widths", "64,128,256", "--output", dir
 			.resolve("m").toString(), "--steps", "0"));
-		assertTrue(err().contains("family ddpm, widths 32,64,128, patch 64"), err());
+		assertTrue(err().contains("family ddpm, widths 32,64,128, res-blocks 1, patch 64"), err());
+		assertEquals(2, run("train", "--init", "models/ddpm-fluo", "--res-blocks", "2", "--output", dir
+			.resolve("m").toString(), "--steps", "0"));
+		assertTrue(err().contains("res-blocks 1"), err());
+		assertTrue(!Files.exists(dir.resolve("m")));
+	}
+
+	/** --res-blocks builds that many residual blocks per level, and the card says so. */
+	@Test
+	void resBlocksReachTheNetworkAndItsCard(@TempDir final Path dir) throws IOException {
+		final Path m = dir.resolve("m");
+		final String[] args = new String[TINY_TRAINING.length + 5];
+		System.arraycopy(new String[] { "train", "--output", m.toString(), "--res-blocks", "2" }, 0, args, 0, 5);
+		System.arraycopy(TINY_TRAINING, 0, args, 5, TINY_TRAINING.length);
+		assertEquals(0, run(args), err());
+		assertEquals(2, ModelFolder.card(m).network().resBlocks());
+		try (NetworkDenoiser d = ModelFolder.load(m, ai.djl.Device.cpu())) {
+			assertEquals(2, d.network().config().resBlocks());
+		}
+		assertEquals(2, run("train", "--output", dir.resolve("n").toString(), "--res-blocks", "0",
+			"--family", "ddpm"));
+		assertTrue(err().contains("--res-blocks must be at least 1, got 0."), err());
 	}
 }
