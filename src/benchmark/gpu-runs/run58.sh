@@ -1,0 +1,24 @@
+#!/bin/bash
+# Session 20, run 58: depth by measurement (issue 10 point 2): four DDPM networks trained from scratch side
+# by side on the H200 for the same 300 s (`--data synthetic-mixed`, the shipped models' latest data; batch
+# 64 of 64^2; the default learning rate 3e-4; the same seed): 32-64-128 and 64-128-256 with one residual
+# block per level (the shipped models' shapes), 32-64-128 and 48-96-192 with two (`--res-blocks 2`). The
+# cards (validation PSNR on the training and held-out settings), every tenth line of the train logs (in
+# the log) and the weights of the two-block networks come back (7 files), the weights to time on the CPU.
+source "$(dirname "$0")/common.sh"
+tr() { local tag=$1; shift; timeout 420 java -cp "$J" sc.fiji.diffusion.cli.Main train --family ddpm --data synthetic-mixed \
+    --output /tmp/r/$tag --batch 64 --steps 1000000 --time 300 --seed 1 --device gpu "$@" \
+    --note "NVIDIA H200 (lent machine), session 20 run 58: four trainings from scratch side by side, 300 s" \
+    > /tmp/train-$tag.log 2>&1; }
+{
+  echo "== train $(since)"
+  tr w32x1 --widths 32,64,128 & tr w32x2 --widths 32,64,128 --res-blocks 2 &
+  tr w64x1 --widths 64,128,256 & tr w48x2 --widths 48,96,192 --res-blocks 2 &
+  wait
+  for t in w32x1 w32x2 w64x1 w48x2; do
+    echo "-- $t"; cp /tmp/r/$t/model.json $OUT/$t.json; awk 'NR%10==0' /tmp/train-$t.log | cut -c1-200; tail -2 /tmp/train-$t.log | cut -c1-400
+  done
+  cp /tmp/r/w32x2/weights.bin $OUT/w32x2.bin; cp /tmp/r/w48x2/weights.bin $OUT/w48x2.bin
+  echo "== total $(since)"
+} > $OUT/log 2>&1
+cat $OUT/log
