@@ -51,3 +51,27 @@ twin() {
   timeout ${4:-150} python3 src/benchmark/python/torch_unet.py models/$1/model.json --batches $2 --only $3 2>&1 \
     | grep -E "batch|Error|error" | head -5
 }
+
+# The quality benchmark of a model with issue 10's explicit options (4 samples of 50 steps; denoising,
+# inpainting, x4), appended to $OUT/quality.md under "## TAG": MODEL TAG [quality options]; runs 44-61.
+quality_of() {
+  local m=$1 tag=$2; shift 2
+  timeout ${QUALITY_TIMEOUT:-200} java -cp "$J" sc.fiji.diffusion.cli.Main quality --model $m \
+    --tasks denoise,inpaint,super-resolve-4 --samples 4 --steps 50 --device gpu --docs /tmp/q-$tag "$@" > /tmp/q-$tag.log 2>&1
+  { echo "## $tag"; cat /tmp/q-$tag/quality.md; } >> $OUT/quality.md
+}
+
+# A DDPM network trained from scratch on the mixed data for 300 s, seed 1, into /tmp/r/TAG: TAG NOTE [train
+# options]; runs 58 and 60.
+from_scratch() {
+  local tag=$1 note=$2; shift 2
+  timeout 420 java -cp "$J" sc.fiji.diffusion.cli.Main train --family ddpm --data synthetic-mixed --output /tmp/r/$tag \
+    --steps 1000000 --time 300 --seed 1 --device gpu --note "$note" "$@" > /tmp/train-$tag.log 2>&1
+}
+
+# Each TAG's card to $OUT/TAG.json; every tenth line and the last two of its train log to stdout.
+cards() {
+  for t in "$@"; do
+    echo "-- $t"; cp /tmp/r/$t/model.json $OUT/$t.json; awk 'NR%10==0' /tmp/train-$t.log | cut -c1-200; tail -2 /tmp/train-$t.log | cut -c1-400
+  done
+}

@@ -4,9 +4,6 @@
 # and held-out settings); then the same for the continued ddpm-fluo-large. The same explicit options as
 # run 42 (issue 10 point 7).
 source "$(dirname "$0")/common.sh"
-q() { local m=$1 tag=$2; shift 2; timeout 200 java -cp "$J" sc.fiji.diffusion.cli.Main quality --model $m \
-  --tasks denoise,inpaint,super-resolve-4 --samples 4 --steps 50 --device gpu --docs /tmp/q-$tag "$@" > /tmp/q-$tag.log 2>&1
-  { echo "## $tag"; cat /tmp/q-$tag/quality.md; } >> $OUT/quality.md; }
 tr() { local m=$1; timeout 360 java -cp "$J" sc.fiji.diffusion.cli.Main train --init models/$m --data synthetic-mixed \
     --output /tmp/r/$m --batch 64 --steps 1000000 --time 280 --lr 1e-4 --device gpu \
     --note "NVIDIA H200 (lent machine), session 14 run 44: two trainings beside two quality runs; five kinds mixed in" \
@@ -14,14 +11,14 @@ tr() { local m=$1; timeout 360 java -cp "$J" sc.fiji.diffusion.cli.Main train --
 {
   echo "== train $(since)"
   tr ddpm-fluo & tr ddpm-fluo-large &
-  q models/ddpm-fluo-large s43-five --count 10 & q models/ddpm-fluo-large s43-held --count 16 --scenes held-out &
+  quality_of models/ddpm-fluo-large s43-five --count 10 & quality_of models/ddpm-fluo-large s43-held --count 16 --scenes held-out &
   wait
   for m in ddpm-fluo ddpm-fluo-large; do
     cp /tmp/r/$m/model.json $OUT/$m.json; cp /tmp/r/$m/weights.bin $OUT/$m.bin; tail -1 /tmp/train-$m.log | cut -c1-300
   done
   cp /tmp/train-ddpm-fluo-large.log $OUT/train-ddpm-fluo-large.log
   echo "== quality of the continued model $(since)"
-  q /tmp/r/ddpm-fluo-large s44-five --count 10 & q /tmp/r/ddpm-fluo-large s44-held --count 16 --scenes held-out & wait
+  quality_of /tmp/r/ddpm-fluo-large s44-five --count 10 & quality_of /tmp/r/ddpm-fluo-large s44-held --count 16 --scenes held-out & wait
   grep -h "^## \|^| \(denoise\|inpaint\|super\)" $OUT/quality.md
   echo "== total $(since)"
 } > $OUT/log 2>&1

@@ -4,9 +4,6 @@
 # benchmark of both continued models, five kinds and held-out settings, with the same explicit options as
 # runs 42-44 (issue 10 point 7). The weights come back to be shipped only if they gain.
 source "$(dirname "$0")/common.sh"
-q() { local m=$1 tag=$2; shift 2; timeout 200 java -cp "$J" sc.fiji.diffusion.cli.Main quality --model $m \
-  --tasks denoise,inpaint,super-resolve-4 --samples 4 --steps 50 --device gpu --docs /tmp/q-$tag "$@" > /tmp/q-$tag.log 2>&1
-  { echo "## $tag"; cat /tmp/q-$tag/quality.md; } >> $OUT/quality.md; }
 tr() { local m=$1; timeout 340 java -cp "$J" sc.fiji.diffusion.cli.Main train --init models/$m --data synthetic \
     --output /tmp/r/$m --batch 64 --steps 1000000 --time 270 --lr 1e-4 --device gpu \
     --note "NVIDIA H200 (lent machine), session 15 run 50: two trainings side by side; the five kinds alone" \
@@ -19,7 +16,7 @@ tr() { local m=$1; timeout 340 java -cp "$J" sc.fiji.diffusion.cli.Main train --
   done
   echo "== quality of the continued models $(since)"
   for m in ddpm-fluo ddpm-fluo-large; do
-    q /tmp/r/$m $m-five --count 10 & q /tmp/r/$m $m-held --count 16 --scenes held-out &
+    quality_of /tmp/r/$m $m-five --count 10 & quality_of /tmp/r/$m $m-held --count 16 --scenes held-out &
   done
   wait
   grep -h "^## \|^| \(denoise\|inpaint\|super\)" $OUT/quality.md

@@ -3,9 +3,6 @@
 # of runs 43-44: an annealing chunk after 1e-4), then its quality on the five kinds and the held-out
 # settings with the same commands as runs 42-52. Shipped only if it gains.
 source "$(dirname "$0")/common.sh"
-q() { local m=$1 tag=$2; shift 2; timeout 200 java -cp "$J" sc.fiji.diffusion.cli.Main quality --model $m \
-  --tasks denoise,inpaint,super-resolve-4 --samples 4 --steps 50 --device gpu --docs /tmp/q-$tag "$@" > /tmp/q-$tag.log 2>&1
-  { echo "## $tag"; cat /tmp/q-$tag/quality.md; } >> $OUT/quality.md; }
 {
   echo "== train $(since)"
   m=ddpm-fluo-large
@@ -15,7 +12,7 @@ q() { local m=$1 tag=$2; shift 2; timeout 200 java -cp "$J" sc.fiji.diffusion.cl
   cp /tmp/r/$m/model.json $OUT/$m.json; cp /tmp/r/$m/weights.bin $OUT/$m.bin; cp /tmp/train-$m.log $OUT/train.log
   tail -1 /tmp/train-$m.log | cut -c1-300
   echo "== quality $(since)"
-  q /tmp/r/$m five --count 10 & q /tmp/r/$m held --count 16 --scenes held-out & wait
+  quality_of /tmp/r/$m five --count 10 & quality_of /tmp/r/$m held --count 16 --scenes held-out & wait
   grep -h "^## \|^| \(denoise\|inpaint\|super\)" $OUT/quality.md
   echo "== total $(since)"
 } > $OUT/log 2>&1

@@ -6,18 +6,13 @@
 # cards (validation PSNR on the training and held-out settings), every tenth line of the train logs (in
 # the log) and the weights of the two-block networks come back (7 files), the weights to time on the CPU.
 source "$(dirname "$0")/common.sh"
-tr() { local tag=$1; shift; timeout 420 java -cp "$J" sc.fiji.diffusion.cli.Main train --family ddpm --data synthetic-mixed \
-    --output /tmp/r/$tag --batch 64 --steps 1000000 --time 300 --seed 1 --device gpu "$@" \
-    --note "NVIDIA H200 (lent machine), session 20 run 58: four trainings from scratch side by side, 300 s" \
-    > /tmp/train-$tag.log 2>&1; }
+N="NVIDIA H200 (lent machine), session 20 run 58: four trainings from scratch side by side, 300 s"
 {
   echo "== train $(since)"
-  tr w32x1 --widths 32,64,128 & tr w32x2 --widths 32,64,128 --res-blocks 2 &
-  tr w64x1 --widths 64,128,256 & tr w48x2 --widths 48,96,192 --res-blocks 2 &
+  from_scratch w32x1 "$N" --batch 64 --widths 32,64,128 & from_scratch w32x2 "$N" --batch 64 --widths 32,64,128 --res-blocks 2 &
+  from_scratch w64x1 "$N" --batch 64 --widths 64,128,256 & from_scratch w48x2 "$N" --batch 64 --widths 48,96,192 --res-blocks 2 &
   wait
-  for t in w32x1 w32x2 w64x1 w48x2; do
-    echo "-- $t"; cp /tmp/r/$t/model.json $OUT/$t.json; awk 'NR%10==0' /tmp/train-$t.log | cut -c1-200; tail -2 /tmp/train-$t.log | cut -c1-400
-  done
+  cards w32x1 w32x2 w64x1 w48x2
   cp /tmp/r/w32x2/weights.bin $OUT/w32x2.bin; cp /tmp/r/w48x2/weights.bin $OUT/w48x2.bin
   echo "== total $(since)"
 } > $OUT/log 2>&1

@@ -99,8 +99,8 @@ public class TrainCommand extends DiffusionCommand {
 				trainer.config().patch() + "), batch (" + trainer.config().batch() + ") and seed");
 		}
 		else {
-			trainer = new Trainer(Trainer.Config.standard(f, UNetConfig.small().widths(), UNetConfig.small()
-				.resBlocks(), patch, batch,
+			final UNetConfig small = UNetConfig.small();
+			trainer = new Trainer(Trainer.Config.standard(f, small.widths(), small.resBlocks(), patch, batch,
 				Trainer.Config.DEFAULT_LEARNING_RATE, Trainer.Config.DEFAULT_EMA_DECAY, seed == 0 ? Trainer.Config
 					.defaultSeed(f) : seed), source, d);
 		}
