@@ -22,7 +22,7 @@ public final class Main {
 		"         [--device auto|cpu|gpu] [--batch N]",
 		"  train  --family ddpm|ncsn --output MODEL_FOLDER [--steps N] [--data synthetic|synthetic-wide|synthetic-mixed|FOLDER]",
 		"         [--resume CHECKPOINT | --init MODEL_FOLDER] [--checkpoint FILE] [--every SECONDS]",
-		"         [--time SECONDS] [--note TEXT] [--noise auto|none|gaussian:SIGMA|",
+		"         [--time SECONDS] [--focus SIGMA] [--note TEXT] [--noise auto|none|gaussian:SIGMA|",
 		"         poisson-gaussian:GAIN,OFFSET,READ] (the training images' noise, default auto)",
 		"         [--name NAME] [--patch N] [--batch N] [--lr X] [--ema X] [--widths 32,64,128]",
 		"         [--res-blocks N] (residual blocks per level, default 1) [--seed S] [--device auto|cpu|gpu]",

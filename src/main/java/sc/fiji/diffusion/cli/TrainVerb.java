@@ -30,7 +30,7 @@ import sc.fiji.diffusion.model.ModelFolder;
 final class TrainVerb {
 
 	static final Set<String> KEYS = Set.of("family", "output", "steps", "data", "resume", "checkpoint",
-		"name", "patch", "batch", "lr", "ema", "widths", "res-blocks", "seed", "device", "every", "init", "time", "note", "noise");
+		"name", "patch", "batch", "lr", "ema", "widths", "res-blocks", "seed", "device", "every", "init", "time", "note", "noise", "focus");
 
 
 	int run(final String[] args, final PrintStream out, final PrintStream err) throws UsageException,
@@ -44,6 +44,10 @@ final class TrainVerb {
 		final double budget = o.number("time", Double.POSITIVE_INFINITY);
 		if (!(budget > 0)) throw new UsageException("--time must be a positive number of seconds.");
 		final String deviceName = o.parsed("device", "auto", Devices::check);
+		final double focus = o.number("focus", 0);
+		if (!(focus >= 0) || Double.isInfinite(focus)) {
+			throw new UsageException("--focus must be a sigma in model units (range 1), as 0.5, or 0 for none.");
+		}
 		// A new run's settings are checked before the images load; a continuation's against its card.
 		final Trainer.Config fresh = o.has("resume") || o.has("init") ? null : config(o);
 		final sc.fiji.diffusion.restore.NoiseModel noise = o.parsed("noise", "auto",
@@ -69,6 +73,8 @@ final class TrainVerb {
 		}
 		try (trainer) {
 			trainer.note(o.get("note", ""));
+			// A resumed run keeps its checkpoint's focus unless one is given.
+			if (o.has("focus")) trainer.focus(focus);
 			final Trainer.Config c = trainer.config();
 			final long startStep = trainer.step();
 			TrainingImages.requirePatch(data, c.patch(), err::println);

@@ -119,6 +119,8 @@ public final class Trainer implements AutoCloseable {
 	private long runFromStep;
 	private double runFromSeconds;
 	private String note = "";
+	/** Levels at or below this sigma (model units) get {@link #FOCUS_FRACTION} of the patches; 0: none. */
+	private double focus;
 
 	public Trainer(final Config config, final PatchSource data, final Device device) {
 		this.config = config;
@@ -157,6 +159,23 @@ public final class Trainer implements AutoCloseable {
 	}
 
 	/**
+	 * Trains {@link #FOCUS_FRACTION} of each batch at levels at or below {@code sigma} (model units;
+	 * drawn as the family draws all levels, within that range), the rest at every level: a model meant
+	 * for denoising, which asks only for levels below the image's noise, learns those faster. 0 (the
+	 * default) draws every patch from the whole range.
+	 */
+	public void focus(final double sigma) {
+		if (!(sigma >= 0) || Double.isInfinite(sigma)) {
+			throw new IllegalArgumentException("The focus level must be a positive sigma (model units), or 0 " +
+				"for none; got " + sigma + ".");
+		}
+		focus = sigma;
+	}
+
+	/** Share of each batch that a {@link #focus(double)} level trains. */
+	public static final double FOCUS_FRACTION = 0.5;
+
+	/**
 	 * Every run of this model, oldest first, this one last: device, data, steps from and to, batch, patch,
 	 * learning rate and warm-up, seconds. A run resumed from a checkpoint or continued from a model's
 	 * weights appends to the record it continues.
@@ -175,6 +194,7 @@ public final class Trainer implements AutoCloseable {
 		r.put("patch", config.patch());
 		r.put("learning_rate", config.learningRate());
 		if (adam.warmUpSteps() > 0) r.put("warm_up_steps", adam.warmUpSteps());
+		if (focus > 0) r.put("focus", Map.of("sigma", focus, "fraction", FOCUS_FRACTION));
 		r.put("seconds", Math.round(seconds - runFromSeconds));
 		all.add(r);
 		return all;
@@ -292,16 +312,20 @@ public final class Trainer implements AutoCloseable {
 	 * DDPM: uniform continuous timestep; NCSN: log-uniform sigma; both above {@code floor} (0 for
 	 * clean patches), so that a noisy patch is trained only at levels beyond its own noise.
 	 */
-	private double sampleSigma(final SplittableRandom random, final double floor) {
+	double sampleSigma(final SplittableRandom random, final double floor) {
+		// Without a focus no draw is spent on it, so such runs draw as before.
+		final boolean focused = focus > floor && random.nextDouble() < FOCUS_FRACTION;
 		if (config.schedule() instanceof VpSchedule vp) {
-			final double last = vp.timesteps() - 1;
-			if (floor >= vp.sigma(last)) throw beyond(floor);
+			final double end = vp.timesteps() - 1;
+			if (floor >= vp.sigma(end)) throw beyond(floor);
 			final double from = floor > 0 ? Math.max(0, vp.timestep(floor)) : 0;
+			final double last = focused ? Math.max(from, Math.min(end, vp.timestep(focus))) : end;
 			return Math.max(floor, vp.sigma(from + random.nextDouble() * (last - from)));
 		}
-		final double lo = Math.log(Math.max(floor, config.schedule().sigmaMin())), hi = Math.log(config
+		final double lo = Math.log(Math.max(floor, config.schedule().sigmaMin())), top = Math.log(config
 			.schedule().sigmaMax());
-		if (lo >= hi) throw beyond(floor);
+		if (lo >= top) throw beyond(floor);
+		final double hi = focused ? Math.max(lo, Math.min(top, Math.log(focus))) : top;
 		return Math.exp(lo + random.nextDouble() * (hi - lo));
 	}
 
@@ -386,6 +410,7 @@ public final class Trainer implements AutoCloseable {
 		// model folder they differ from the training step.
 		header.put("adam_step", adam.step());
 		header.put("warm_up", adam.warmUpRange());
+		header.put("focus", focus);
 		new TensorFile(GSON.toJson(header), t).write(file);
 	}
 
@@ -463,6 +488,7 @@ public final class Trainer implements AutoCloseable {
 			{
 				t.adam.warmUpRange(a.longValue(), b.longValue());
 			}
+			if (header.get("focus") instanceof Number n) t.focus(n.doubleValue());
 			return t;
 		}
 		catch (final RuntimeException e) {

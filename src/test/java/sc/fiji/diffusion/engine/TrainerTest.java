@@ -169,18 +169,55 @@ class TrainerTest {
 		final double[] straight = new double[6], resumed = new double[6];
 		try (Trainer t = new Trainer(config(Family.DDPM), BLOBS, Device.cpu())) {
 			t.startFrom(weights, 1000, 0, java.util.List.of());
+			t.focus(0.3);
 			for (int i = 0; i < 6; i++) straight[i] = t.trainStep();
 		}
 		final Path checkpoint = dir.resolve("c.ckpt");
 		try (Trainer t = new Trainer(config(Family.DDPM), BLOBS, Device.cpu())) {
 			t.startFrom(weights, 1000, 0, java.util.List.of());
+			t.focus(0.3);
 			for (int i = 0; i < 3; i++) resumed[i] = t.trainStep();
 			t.save(checkpoint);
 		}
+		// The focus travels in the checkpoint: without it the resumed steps would draw other levels.
 		try (Trainer t = Trainer.resume(checkpoint, BLOBS, Device.cpu())) {
 			for (int i = 3; i < 6; i++) resumed[i] = t.trainStep();
+			assertEquals(java.util.Map.of("sigma", 0.3, "fraction", Trainer.FOCUS_FRACTION), t.runs().get(t
+				.runs().size() - 1).get("focus"));
 		}
 		assertArrayEquals(straight, resumed, 1e-6 * Math.abs(straight[5]));
+	}
+
+	/**
+	 * A focus trains its share of the patches at or below its level and leaves the rest to the whole
+	 * range: the share of draws at or below it rises from p to FOCUS_FRACTION + (1 - FOCUS_FRACTION) p,
+	 * and draws above it still reach the schedule's top.
+	 */
+	@ParameterizedTest
+	@EnumSource(Family.class)
+	void aFocusTrainsItsShareAtLowLevels(final Family family) {
+		final double level = 0.3;
+		final int n = 20000;
+		try (Trainer t = new Trainer(config(family), BLOBS, Device.cpu())) {
+			final double plain = shareAtOrBelow(t, level, n);
+			t.focus(level);
+			final double focused = shareAtOrBelow(t, level, n);
+			final double expected = Trainer.FOCUS_FRACTION + (1 - Trainer.FOCUS_FRACTION) * plain;
+			assertTrue(plain < 0.5, family + ": share below " + level + " without focus " + plain);
+			assertEquals(expected, focused, 0.02, family + ": share below " + level + " with focus");
+			double top = 0;
+			final java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+			for (int i = 0; i < n; i++) top = Math.max(top, t.sampleSigma(r, 0));
+			assertTrue(top > 0.8 * config(family).schedule().sigmaMax(), family + ": highest level " + top);
+			assertThrows(IllegalArgumentException.class, () -> t.focus(-1));
+		}
+	}
+
+	private static double shareAtOrBelow(final Trainer t, final double level, final int n) {
+		final java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+		int below = 0;
+		for (int i = 0; i < n; i++) if (t.sampleSigma(r, 0) <= level) below++;
+		return below / (double) n;
 	}
 
 	/** Moments restarted on trained weights: the learning rate ramps up over the warm-up. */
