@@ -7,13 +7,14 @@
 #   git worktree add /tmp/old 5102e42 && (cd /tmp/old && mvn -B -q package -DskipTests -Dai.djl.offline=true)
 #   src/benchmark/cli-ab.sh /tmp/newcli [x4]
 # Sessions 12 (the jar of commit 61151b2, with x4) and 14 (the code of b4e95e1) ran it; session 16 with
-# TASKS="denoise x2".
+# TASKS="denoise x2"; session 24 with TASKS=denoise and MODEL=PATH (the new CLI's --model; 5102e42 keeps its
+# default).
 new=${1:?the new jar\'s folder}
 t() { local tag=$1; shift; local s=$(date +%s.%N); "$@" > /tmp/ab.log 2>&1; local rc=$?; echo "$tag $(python3 -c "print(round($(date +%s.%N)-$s,1))") rc $rc"; }
 both() {
   local tag=$1; shift
   (cd /tmp/old && t "old $tag" java -jar target/diffusion-ij-cli.jar "$@" --output /tmp/o-$tag.tif --device cpu)
-  (cd "$(dirname "$0")/../.." && t "new $tag" java -jar "$new/diffusion-ij-cli.jar" "$@" --output /tmp/n-$tag.tif --device cpu)
+  (cd "$(dirname "$0")/../.." && t "new $tag" java -jar "$new/diffusion-ij-cli.jar" "$@" ${MODEL:+--model "$MODEL"} --output /tmp/n-$tag.tif --device cpu)
 }
 # TASKS="denoise x2" limits the rounds to those tasks (default all three).
 tasks=" ${TASKS:-denoise x2 inpaint} "

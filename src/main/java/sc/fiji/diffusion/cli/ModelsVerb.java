@@ -27,10 +27,12 @@ final class ModelsVerb {
 			out.println("!! " + e.getKey() + ": " + e.getValue());
 		}
 		if (!models.isEmpty()) {
-			// What the default model of the restorations is on each kind of machine.
+			// What the default model of each restoration is on each kind of machine.
 			for (final boolean gpu : new boolean[] { false, true }) {
-				catalog.choose(ModelCatalog.AUTO, gpu, line -> out.println((gpu ? "On a GPU: " : "On the CPU: ") +
-					line.substring(0, line.indexOf(';'))));
+				for (final String task : sc.fiji.diffusion.model.ModelCard.TASKS) {
+					catalog.choose(ModelCatalog.AUTO, gpu, task, line -> out.println((gpu ? "On a GPU, " :
+						"On the CPU, ") + task + ": " + line.substring(0, line.indexOf(';'))));
+				}
 			}
 		}
 		return 0;

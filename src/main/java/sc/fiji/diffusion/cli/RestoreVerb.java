@@ -109,8 +109,8 @@ abstract class RestoreVerb {
 		// model chosen.
 		final String modelName = o.get("model", DEFAULT_MODEL);
 		final ModelCatalog catalog = ModelCatalog.standard();
-		final int smallest = Math.min(ModelFolder.card(catalog.choose(modelName, false, s -> {})).patch(),
-			ModelFolder.card(catalog.choose(modelName, true, s -> {})).patch());
+		final int smallest = Math.min(ModelFolder.card(catalog.choose(modelName, false, task.key(), s -> {})).patch(),
+			ModelFolder.card(catalog.choose(modelName, true, task.key(), s -> {})).patch());
 		Options.check(() -> RestoreOptions.checkTile(tile, smallest));
 		// What can be refused is refused before the work: the outputs, the input, the model.
 		PartialFiles.requireWritableFile(output, err::println);
@@ -119,7 +119,7 @@ abstract class RestoreVerb {
 		final RandomAccessibleInterval<?> view = ImagePlusImgs.wrap(imp);
 		read(o, err);
 		final Device device = Devices.choose(deviceName, err::println);
-		final Path folder = catalog.choose(modelName, device.isGpu(), err::println);
+		final Path folder = catalog.choose(modelName, device.isGpu(), task.key(), err::println);
 		final int patch = ModelFolder.card(folder).patch();
 		Options.check(() -> RestoreOptions.checkTile(tile, patch));
 		final long start = System.nanoTime();

@@ -157,9 +157,9 @@ public final class VolumeRequest {
 		};
 	}
 
-	/** The model folder: --model, or for auto the installed model that suits the device. */
+	/** The model folder: --model, or for auto the installed model that suits the device and the task. */
 	public Path modelFolder(final boolean gpu, final Consumer<String> notes) throws IOException {
-		return sc.fiji.diffusion.model.ModelCatalog.standard().choose(model, gpu, notes);
+		return sc.fiji.diffusion.model.ModelCatalog.standard().choose(model, gpu, kind().key(), notes);
 	}
 
 	/** --precision on that device (see Precision#choose). */

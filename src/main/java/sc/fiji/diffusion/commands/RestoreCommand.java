@@ -41,7 +41,8 @@ public abstract class RestoreCommand extends DiffusionCommand {
 	protected String noise = "auto";
 
 	@Parameter(label = "Model", persist = false, description = "auto (the largest installed DDPM " +
-		"model on a GPU, the smallest on the CPU; said in the Log), the name of an installed model (see " +
+		"model on a GPU, the smallest on the CPU among those whose card offers them for the task; said in " +
+		"the Log), the name of an installed model (see " +
 		"Diffusion Model Info) or the path of a model folder. Name the model for reproducible batches.")
 	protected String model = ModelCatalog.AUTO;
 
@@ -116,7 +117,7 @@ public abstract class RestoreCommand extends DiffusionCommand {
 		final RandomAccessibleInterval<?> view = ImagePlusImgs.wrap(imp);
 		final Device d = Djl.device(device, this::status, this::info);
 		final Result result;
-		final java.nio.file.Path folder = models.catalog().choose(model, d.isGpu(), this::info);
+		final java.nio.file.Path folder = models.catalog().choose(model, d.isGpu(), task().key(), this::info);
 		try (DiffusionModelService.Lease lease = models.lease(folder.toString(), d, Precision.choose(
 			precision, d)))
 		{

@@ -18,13 +18,19 @@ import sc.fiji.diffusion.engine.UNetConfig;
 /**
  * A model's description, {@code model.json}. Fixed keys: name, family (ddpm|ncsn), parameterization,
  * schedule, channels, patch, normalization, training (data, steps, seconds), metrics, sha256 of the
- * weights; plus network (the U-Net's widths and depth) so the weights can be rebuilt.
+ * weights; plus network (the U-Net's widths and depth) so the weights can be rebuilt. Optional:
+ * {@code auto_tasks}, the tasks ({@link #TASKS}) model {@code auto} may pick this model for (a
+ * denoising-only model for the CPU); without it, every task.
  */
 public final class ModelCard {
 
 	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
 		.setObjectToNumberStrategy(com.google.gson.ToNumberPolicy.LONG_OR_DOUBLE)
 		.serializeSpecialFloatingPointValues().create();
+
+	/** The restorations' names in {@code auto_tasks}. */
+	public static final java.util.List<String> TASKS = java.util.List.of("denoise", "inpaint",
+		"super-resolve");
 
 	/** DDPM networks predict the noise; NCSN networks are EDM-preconditioned denoisers. */
 	public static String parameterizationOf(final Family family) {
@@ -113,6 +119,20 @@ public final class ModelCard {
 		if (!(values.get("sha256") instanceof String)) {
 			throw new IllegalArgumentException("sha256 must be a string.");
 		}
+		final Object tasks = values.get("auto_tasks");
+		if (tasks != null && (!(tasks instanceof java.util.List<?> l) || l.isEmpty() || !TASKS.containsAll(l))) {
+			throw new IllegalArgumentException("auto_tasks must be a non-empty list of " + TASKS + ", the card " +
+				"says " + tasks + ".");
+		}
+	}
+
+	/**
+	 * Whether model {@code auto} may pick this model for a task of {@link #TASKS} (null: any): the
+	 * card's {@code auto_tasks}, or every task without it.
+	 */
+	public boolean suits(final String task) {
+		final Object tasks = values.get("auto_tasks");
+		return task == null || tasks == null || ((java.util.List<?>) tasks).contains(task);
 	}
 
 	public void write(final Path file) throws IOException {

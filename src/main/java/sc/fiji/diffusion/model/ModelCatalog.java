@@ -111,13 +111,16 @@ public final class ModelCatalog {
 
 	/**
 	 * A model by name or path as {@link #resolve}, or for {@link #AUTO} the installed DDPM model that
-	 * suits the device: on a GPU the largest network (as fast there as a small one, and the best
-	 * prior), on the CPU the smallest (sized for laptops). DDPM for every task: NCSN measured weaker at
-	 * inpainting. Without a DDPM model any installed model, said in {@code notes}; the choice is said
-	 * there too.
+	 * suits the device and the task: on a GPU the largest network (as fast there as a small one, and
+	 * the best prior), on the CPU the smallest (sized for laptops), among the models whose card lets
+	 * auto pick them for the task ({@link ModelCard#suits}: a denoising-only CPU model is left out of
+	 * the inverse problems). DDPM for every task: NCSN measured weaker at inpainting. Without a DDPM
+	 * model for the task any installed model, said in {@code notes}; the choice is said there too.
+	 *
+	 * @param task a name of {@link ModelCard#TASKS}, or null for any task
 	 */
-	public Path choose(final String nameOrPath, final boolean gpu, final java.util.function.Consumer<
-		String> notes) throws IOException
+	public Path choose(final String nameOrPath, final boolean gpu, final String task,
+		final java.util.function.Consumer<String> notes) throws IOException
 	{
 		if (!AUTO.equalsIgnoreCase(nameOrPath.trim())) return resolve(nameOrPath);
 		final Map<String, Path> all = list(null);
@@ -125,7 +128,7 @@ public final class ModelCatalog {
 			throw new IOException("No model installed in " + roots + ": copy a model folder (such as the " +
 				"shipped ones in models/) there, or give the path of one.");
 		}
-		// By name (the catalog's keys), the largest or smallest network; a DDPM one if any.
+		// By name (the catalog's keys), the largest or smallest network; a DDPM one for the task if any.
 		String best = null, bestDdpm = null;
 		long size = 0, sizeDdpm = 0;
 		for (final Map.Entry<String, Path> e : all.entrySet()) {
@@ -136,18 +139,19 @@ public final class ModelCatalog {
 				best = e.getKey();
 				size = weights;
 			}
-			if (card.family() == sc.fiji.diffusion.engine.Family.DDPM && (bestDdpm == null || (gpu
-				? weights > sizeDdpm : weights < sizeDdpm)))
+			if (card.family() == sc.fiji.diffusion.engine.Family.DDPM && card.suits(task) && (bestDdpm ==
+				null || (gpu ? weights > sizeDdpm : weights < sizeDdpm)))
 			{
 				bestDdpm = e.getKey();
 				sizeDdpm = weights;
 			}
 		}
 		final String chosen = bestDdpm != null ? bestDdpm : best;
+		final String what = task == null ? "" : " for " + task;
 		notes.accept("Model auto: " + chosen + " (" + (bestDdpm != null ? "the " +
-			(gpu ? "largest" : "smallest") + " installed DDPM model, for " + (gpu ? "a GPU" : "the CPU")
-			: "no DDPM model is installed; the " + (gpu ? "largest" : "smallest") + " model") +
-			"); name the model for reproducible batches");
+			(gpu ? "largest" : "smallest") + " installed DDPM model" + what + ", for " + (gpu ? "a GPU" :
+				"the CPU") : "no DDPM model" + what + " is installed; the " + (gpu ? "largest" : "smallest") +
+					" model") + "); name the model for reproducible batches");
 		return all.get(chosen);
 	}
 }

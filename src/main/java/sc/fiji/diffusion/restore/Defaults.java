@@ -77,6 +77,14 @@ public final class Defaults {
 			this.window = window;
 		}
 
+		/**
+		 * The restoration's name in a model card's {@code auto_tasks} (one of the model layer's
+		 * {@code ModelCard.TASKS}): super-resolution by any factor is one.
+		 */
+		public String key() {
+			return this == DENOISE ? "denoise" : this == INPAINT ? "inpaint" : "super-resolve";
+		}
+
 		/** The inverse problem of a factor: 1 inpainting, 2 or 4 super-resolution. */
 		public static Task inverse(final int factor) {
 			return factor == 1 ? INPAINT : factor == 2 ? SUPER_RESOLVE_2 : SUPER_RESOLVE_4;
