@@ -121,7 +121,8 @@ public class RestoreVolumeCommand extends DiffusionCommand {
 		try (OmeZarr.Image in = r.openInput(this::info); OmeZarr.Image m = r.openMask(this::info)) {
 			final VolumeRestore.Task job = r.task(m);
 			final Device d = Djl.device(device, this::status, this::info);
-			final Path folder = r.modelFolder(d.isGpu(), this::info);
+			// The service's catalog: ImageJ's own models folder besides the standard roots.
+			final Path folder = models.catalog().choose(model, d.isGpu(), r.kind().key(), this::info);
 			try (DiffusionModelService.Lease lease = models.lease(folder.toString(), d, r.precision(d))) {
 				final NetworkDenoiser net = lease.model();
 				restored = VolumeRestore.restore(in, job, r.output(), r.std(), r.noise(), r.options(net), r.settings(
