@@ -69,6 +69,14 @@ from_scratch() {
     --steps 1000000 --time 300 --seed 1 --device gpu --note "$note" "$@" > /tmp/train-$tag.log 2>&1
 }
 
+# A DDPM network trained for 480 s on the mixed data into /tmp/r/TAG, seed 1, batch 256: TAG NOTE [train
+# options: --family ddpm --widths W --lr R from scratch, or --init FOLDER --lr R, --focus SIGMA]; runs 62-65.
+chunk480() {
+  local tag=$1 note=$2; shift 2
+  timeout 560 java -cp "$J" sc.fiji.diffusion.cli.Main train --data synthetic-mixed --output /tmp/r/$tag \
+    --steps 1000000 --time 480 --seed 1 --batch 256 --device gpu --name $tag --note "$note" "$@" > /tmp/train-$tag.log 2>&1
+}
+
 # Each TAG's card to $OUT/TAG.json; every tenth line and the last two of its train log to stdout.
 cards() {
   for t in "$@"; do

@@ -9,11 +9,7 @@
 # denoise --count 10 --samples 4 --steps 50 --device cpu`): 24-48-96 36.16 dB median, 16-32-64 35.63.
 source "$(dirname "$0")/common.sh"
 N="NVIDIA H200 (lent machine), session 21 run 62: two trainings from scratch side by side, 480 s, batch 256, lr 6e-4"
-small() {
-  local tag=$1; shift
-  timeout 560 java -cp "$J" sc.fiji.diffusion.cli.Main train --family ddpm --data synthetic-mixed --output /tmp/r/$tag \
-    --steps 1000000 --time 480 --seed 1 --batch 256 --lr 6e-4 --device gpu --name $tag --note "$N" "$@" > /tmp/train-$tag.log 2>&1
-}
+small() { chunk480 $1 "$N" --family ddpm --lr 6e-4 "${@:2}"; }
 {
   echo "== train $(since)"
   small w16 --widths 16,32,64 & small w24 --widths 24,48,96 & wait

@@ -7,11 +7,7 @@
 # 16-32-64 with --focus 0.5. Cards and weights back. The run-62 models travel in .gpu/init/.
 source "$(dirname "$0")/common.sh"
 N="NVIDIA H200 (lent machine), session 23 run 63: three continuations side by side, 480 s, batch 256, lr 4e-4"
-more() {
-  local tag=$1 from=$2; shift 2
-  timeout 560 java -cp "$J" sc.fiji.diffusion.cli.Main train --init .gpu/init/$from --data synthetic-mixed --output /tmp/r/$tag \
-    --steps 1000000 --time 480 --seed 1 --batch 256 --lr 4e-4 --device gpu --name $tag --note "$N" "$@" > /tmp/train-$tag.log 2>&1
-}
+more() { chunk480 $1 "$N" --init .gpu/init/$2 --lr 4e-4 "${@:3}"; }
 {
   echo "== train $(since)"
   more w24p w24 & more w24f w24 --focus 0.5 & more w16f w16 --focus 0.5 & wait

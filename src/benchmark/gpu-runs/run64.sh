@@ -9,12 +9,7 @@
 # 3746; 24-48-96 to step 3666, 40.13/35.62/30.92 (39.27/34.64/30.05), run 62's 39.61/35.24/30.75 at 3522.
 source "$(dirname "$0")/common.sh"
 N="NVIDIA H200 (lent machine), session 24 run 64: two trainings from scratch side by side, 480 s, batch 256, lr 6e-4, focus 0.5"
-small() {
-  local tag=$1; shift
-  timeout 560 java -cp "$J" sc.fiji.diffusion.cli.Main train --family ddpm --data synthetic-mixed --output /tmp/r/$tag \
-    --steps 1000000 --time 480 --seed 1 --batch 256 --lr 6e-4 --focus 0.5 --device gpu --name $tag --note "$N" "$@" \
-    > /tmp/train-$tag.log 2>&1
-}
+small() { chunk480 $1 "$N" --family ddpm --lr 6e-4 --focus 0.5 "${@:2}"; }
 {
   echo "== train $(since)"
   small w16f --widths 16,32,64 & small w24f --widths 24,48,96 & wait

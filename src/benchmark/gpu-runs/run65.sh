@@ -5,12 +5,7 @@
 # The models: src/benchmark/trained/w16f, w24f (copy one to .gpu/init/TAG to continue it).
 source "$(dirname "$0")/common.sh"
 N="NVIDIA H200 (lent machine), session 24 run 65: two continuations (--init) side by side, 480 s, batch 256, lr 4e-4, focus 0.5"
-small() {
-  local tag=$1; shift
-  timeout 560 java -cp "$J" sc.fiji.diffusion.cli.Main train --init .gpu/init/$tag --data synthetic-mixed --output /tmp/r/$tag \
-    --steps 1000000 --time 480 --seed 1 --batch 256 --lr 4e-4 --focus 0.5 --device gpu --name $tag --note "$N" "$@" \
-    > /tmp/train-$tag.log 2>&1
-}
+small() { chunk480 $1 "$N" --init .gpu/init/$1 --lr 4e-4 --focus 0.5 "${@:2}"; }
 {
   echo "== train $(since)"
   small w16f & small w24f & wait
